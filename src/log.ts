@@ -1,0 +1,29 @@
+import winston from 'winston';
+
+const LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'];
+
+/**
+ * JSON lines on stdout (and PROMPTRCA_LOG_FILE when set), so CloudWatch Logs Insights can query
+ * fields such as `orchestrator_type` and `duration_seconds` directly.
+ */
+export const logger = winston.createLogger({
+  level: process.env.LOG_LEVEL ?? 'info',
+  format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
+  defaultMeta: { service: 'promptrca' },
+  transports: [new winston.transports.Console()],
+});
+if (process.env.PROMPTRCA_LOG_FILE) {
+  logger.add(new winston.transports.File({ filename: process.env.PROMPTRCA_LOG_FILE }));
+}
+
+/**
+ * Commands whose stdout is for a person or a pipe (`investigate --json`) move logs to stderr and,
+ * unless LOG_LEVEL says otherwise, show only warnings and errors.
+ */
+export function moveLogsToStderr(defaultLevel = 'warn'): void {
+  for (const transport of logger.transports) {
+    if (transport instanceof winston.transports.Console) logger.remove(transport);
+  }
+  logger.add(new winston.transports.Console({ stderrLevels: LEVELS }));
+  logger.level = process.env.LOG_LEVEL ?? defaultLevel;
+}

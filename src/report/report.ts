@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { NormalizedAlarmSchema } from '../producer/alarm.js';
+
+export const ORCHESTRATOR_TYPES = ['direct_invocation', 'agent_tools'] as const;
+export type OrchestratorType = (typeof ORCHESTRATOR_TYPES)[number];
+
+export const ROOT_CAUSE_TYPES = [
+  'timeout',
+  'out_of_memory',
+  'code_error',
+  'init_error',
+  'permission_denied',
+  'throttling',
+  'downstream_error',
+  'configuration_error',
+  'unknown',
+] as const;
+export type RootCauseType = (typeof ROOT_CAUSE_TYPES)[number];
+
+export const RESOURCE_TYPES = [
+  'lambda',
+  'apigateway',
+  'dynamodb',
+  'sqs',
+  'sns',
+  'stepfunctions',
+  'unknown',
+] as const;
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
+
+export const ResourceSchema = z.object({
+  type: z.enum(RESOURCE_TYPES),
+  name: z.string(),
+  arn: z.string().optional(),
+  region: z.string().optional(),
+});
+export type Resource = z.infer<typeof ResourceSchema>;
+
+const Confidence = z.number().min(0).max(1);
+
+export const FactSchema = z.object({
+  source: z.string(),
+  content: z.string(),
+  confidence: Confidence,
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+export type Fact = z.infer<typeof FactSchema>;
+
+export const HypothesisSchema = z.object({
+  type: z.enum(ROOT_CAUSE_TYPES),
+  description: z.string(),
+  confidence: Confidence,
+  evidence: z.array(z.string()),
+});
+export type Hypothesis = z.infer<typeof HypothesisSchema>;
+
+export const RootCauseSchema = z.object({
+  type: z.enum(ROOT_CAUSE_TYPES),
+  description: z.string(),
+  confidence: Confidence,
+});
+export type RootCause = z.infer<typeof RootCauseSchema>;
+
+export const UsageSchema = z.object({
+  llm_calls: z.number().int().min(0),
+  prompt_tokens: z.number().int().min(0),
+  completion_tokens: z.number().int().min(0),
+  total_tokens: z.number().int().min(0),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+
+export const SummarySchema = z.object({
+  orchestrator_type: z.enum(ORCHESTRATOR_TYPES),
+  duration_seconds: z.number(),
+  facts: z.number().int(),
+  hypotheses: z.number().int(),
+  root_cause_confidence: z.number(),
+  status: z.enum(['completed', 'failed']),
+});
+export type Summary = z.infer<typeof SummarySchema>;
+
+export const ReportSchema = z.object({
+  investigation_id: z.string(),
+  orchestrator_type: z.enum(ORCHESTRATOR_TYPES),
+  status: z.enum(['completed', 'failed']),
+  error: z.string().nullable(),
+  started_at: z.string(),
+  duration_seconds: z.number(),
+  alarm: NormalizedAlarmSchema.nullable(),
+  resources: z.array(ResourceSchema),
+  facts: z.array(FactSchema),
+  hypotheses: z.array(HypothesisSchema),
+  root_cause: RootCauseSchema.nullable(),
+  advice: z.array(z.string()),
+  usage: UsageSchema,
+  summary: SummarySchema,
+  /** Non-fatal problems met on the way (a specialist that failed, LLM output that failed validation). */
+  warnings: z.array(z.string()).optional(),
+  /** Set on reports of the orchestrator that ran in shadow beside the assigned one. */
+  shadow: z.boolean().optional(),
+});
+export type Report = z.infer<typeof ReportSchema>;
+
+export const ZERO_USAGE: Usage = { llm_calls: 0, prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+
+export function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    llm_calls: a.llm_calls + b.llm_calls,
+    prompt_tokens: a.prompt_tokens + b.prompt_tokens,
+    completion_tokens: a.completion_tokens + b.completion_tokens,
+    total_tokens: a.total_tokens + b.total_tokens,
+  };
+}
+
+export function summarize(report: Omit<Report, 'summary'>): Summary {
+  return {
+    orchestrator_type: report.orchestrator_type,
+    duration_seconds: report.duration_seconds,
+    facts: report.facts.length,
+    hypotheses: report.hypotheses.length,
+    root_cause_confidence: report.root_cause?.confidence ?? 0,
+    status: report.status,
+  };
+}
