@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** shared/aws-samples sits beside the repository, so resolve it from this file, not the cwd. */
+const SAMPLES_DIR = fileURLToPath(new URL('../../../shared/aws-samples/', import.meta.url));
+
+/** A sample exactly as stored: the text a queue or a paste would hand over. */
+export function sampleText(name: string): string {
+  return readFileSync(SAMPLES_DIR + name, 'utf8');
+}
+
+export function sampleJson<T = any>(name: string): T {
+  return JSON.parse(sampleText(name)) as T;
+}
