@@ -1,0 +1,62 @@
+import { writeFile } from 'node:fs/promises';
+import { toJsonForm, type RecordedCall } from './recording.js';
+
+interface SentCommand {
+  readonly input: object;
+}
+
+/** What the recorder needs of an SDK client; method syntax so any client's overloaded send fits. */
+export interface SendingClient {
+  send(command: SentCommand, options?: object): Promise<unknown>;
+}
+
+/** `GetFunctionConfigurationCommand` → `GetFunctionConfiguration`, the name a recording uses. */
+function commandName(command: SentCommand): string {
+  return command.constructor.name.replace(/Command$/, '');
+}
+
+function withoutMetadata(result: unknown): Record<string, unknown> {
+  const { $metadata: _metadata, ...output } = (result ?? {}) as Record<string, unknown>;
+  return toJsonForm(output);
+}
+
+function errorOf(error: unknown): { name: string; message: string } {
+  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
+}
+
+/**
+ * Matching takes the first entry whose keys all match, so an entry must not be shadowed by one whose
+ * keys are a subset of its own (page 1 of FilterLogEvents would answer the call for page 2). Entries
+ * with more input keys go first; the sort is stable, so call order holds among equals.
+ */
+function orderForReplay(calls: readonly RecordedCall[]): RecordedCall[] {
+  return [...calls].sort((a, b) => Object.keys(b.input).length - Object.keys(a.input).length);
+}
+
+/** Captures the AWS calls of an investigation (`investigate --record FILE`) as a DESIGN.md recording. */
+export class CallRecorder {
+  readonly calls: RecordedCall[] = [];
+
+  /**
+   * Wraps the client's `send` rather than adding a middleware: that is the one method
+   * aws-sdk-client-mock replaces, so recording wraps mocked clients exactly as it wraps real ones.
+   */
+  attach(client: SendingClient, service: string): void {
+    const send = client.send.bind(client);
+    client.send = async (command, options) => {
+      const call = { service, command: commandName(command), input: toJsonForm(command.input) };
+      try {
+        const result = await send(command, options);
+        this.calls.push({ ...call, output: withoutMetadata(result) });
+        return result;
+      } catch (error) {
+        this.calls.push({ ...call, output: null, error: errorOf(error) });
+        throw error;
+      }
+    };
+  }
+
+  async save(path: string): Promise<void> {
+    await writeFile(path, `${JSON.stringify({ calls: orderForReplay(this.calls) }, null, 2)}\n`);
+  }
+}

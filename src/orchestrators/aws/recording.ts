@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import { isDeepStrictEqual } from 'node:util';
+import { z } from 'zod';
+import { InputError, errorMessage } from '../../errors.js';
+
+/** A recording that cannot be read or does not follow DESIGN.md's format. */
+export class RecordingError extends InputError {
+  constructor(
+    readonly origin: string,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`recording ${origin}: ${problem}`, options);
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** zod's `error` option: says what the field needs and what it got instead. */
+function expecting(what: string) {
+  return {
+    error: (issue: { input?: unknown }) =>
+      issue.input === undefined ? `missing: expected ${what}` : `expected ${what}, got ${describe(issue.input)}`,
+  };
+}
+
+const JsonObjectSchema = z.record(z.string(), z.unknown(), expecting('an object'));
+
+export const RecordedCallSchema = z
+  .object(
+    {
+      service: z.string(expecting('a service name such as "lambda"')).min(1, 'must not be empty'),
+      command: z.string(expecting('a command name such as "GetFunctionConfiguration"')).min(1, 'must not be empty'),
+      // An entry without input answers every call of its command.
+      input: JsonObjectSchema.default({}),
+      output: JsonObjectSchema.nullable().default(null),
+      error: z
+        .object(
+          {
+            name: z.string(expecting('an AWS error name such as "ThrottlingException"')).min(1, 'must not be empty'),
+            message: z.string(expecting('a string')).default(''),
+          },
+          expecting('an object { name, message }'),
+        )
+        .optional(),
+    },
+    expecting('an object { service, command, input, output | error }'),
+  )
+  .refine((call) => (call.output === null) !== (call.error === undefined), {
+    message: 'needs exactly one of output (an object) and error ({ name, message })',
+  });
+export type RecordedCall = z.infer<typeof RecordedCallSchema>;
+
+/** A recording or a scenario file: both carry `calls`; a scenario's `alarm` is read elsewhere. */
+export const RecordingSchema = z.object(
+  { calls: z.array(RecordedCallSchema, expecting('an array of recorded calls')) },
+  expecting('an object with "calls"'),
+);
+export type Recording = z.infer<typeof RecordingSchema>;
+
+function issuePath(path: readonly PropertyKey[]): string {
+  return path.map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index ? '.' : ''}${String(key)}`)).join('');
+}
+
+export function parseRecording(json: unknown, origin: string): Recording {
+  const parsed = RecordingSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) =>
+    issue.path.length ? `${issuePath(issue.path)}: ${issue.message}` : issue.message,
+  );
+  throw new RecordingError(origin, problems.join('; '));
+}
+
+export async function loadRecording(path: string): Promise<Recording> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new RecordingError(path, `cannot be read: ${errorMessage(error)}`, { cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new RecordingError(path, `is not JSON: ${errorMessage(error)}`, { cause: error });
+  }
+  return parseRecording(json, path);
+}
+
+/** The input as it appears in a recording file: Dates become ISO strings, undefined keys vanish. */
+export function toJsonForm(input: object): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(input)) as Record<string, unknown>;
+}
+
+/**
+ * DESIGN.md's matching rule: the first call of the same service and command whose recorded input
+ * keys all deep-equal the call's; keys the recording leaves out (time windows, tokens) match anything.
+ */
+export function findRecordedCall(
+  recording: Recording,
+  service: string,
+  command: string,
+  input: object,
+): RecordedCall | undefined {
+  const actual = toJsonForm(input);
+  return recording.calls.find(
+    (call) =>
+      call.service === service &&
+      call.command === command &&
+      Object.entries(call.input).every(([key, value]) => isDeepStrictEqual(actual[key], value)),
+  );
+}
