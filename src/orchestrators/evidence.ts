@@ -55,6 +55,11 @@ export interface LogSignal {
   timestamp: number;
   /** How many lines gave this same kind and detail. */
   count: number;
+  /**
+   * What the signal names, when the line says: the environment variable, the exception type, the
+   * IAM action, the missing module, the host, the timeout in seconds. Rules and advice quote it.
+   */
+  subject?: string;
 }
 
 /** Per-invocation figures from REPORT lines. */
