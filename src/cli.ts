@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { errorMessage, PromptRcaError } from './errors.js';
+import { registerInvestigateCommand } from './orchestrators/investigate-command.js';
+
+// The SDK prints a nine-line Node-support notice on every run under Node 20; the Dockerfile
+// builds on Node 22, and long-running commands log the notice once as a JSON line instead.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const program = new Command()
+  .name('promptrca')
+  .description('Find the root cause of AWS serverless incidents from CloudWatch alarms.')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerInvestigateCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Help and version end "successfully"; every other parse error is bad input (exit 2).
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    process.stderr.write(`promptrca: ${errorMessage(error)}\n`);
+    process.exitCode = error instanceof PromptRcaError ? error.exitCode : 1;
+  }
+}

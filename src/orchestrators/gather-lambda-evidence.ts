@@ -1,0 +1,48 @@
+import { errorMessage } from '../errors.js';
+import type { AwsClients } from './aws/clients.js';
+import type { LambdaEvidence } from './evidence.js';
+import { fetchLambdaConfig } from './facts/lambda-config.js';
+import { fetchLambdaLogs } from './facts/lambda-logs.js';
+import { fetchLambdaMetrics } from './facts/lambda-metrics.js';
+import type { TimeWindow } from './investigation-window.js';
+import { scanLogs } from './signals/scan-logs.js';
+
+export interface GatheredLambdaEvidence {
+  evidence: LambdaEvidence;
+  /** One line per fact call that failed; the evidence then lacks that part. */
+  failures: string[];
+}
+
+/**
+ * Configuration, metrics and logs of one function, fetched in parallel. Logs start on the default
+ * log group at once and are fetched again only when the configuration names another one, so the
+ * common case costs one round of calls.
+ */
+export async function gatherLambdaEvidence(
+  aws: AwsClients,
+  functionName: string,
+  window: TimeWindow,
+): Promise<GatheredLambdaEvidence> {
+  const defaultLogGroup = `/aws/lambda/${functionName}`;
+  const [config, metrics, defaultLogs] = await Promise.allSettled([
+    fetchLambdaConfig(aws, functionName),
+    fetchLambdaMetrics(aws, { functionName, ...window }),
+    fetchLambdaLogs(aws, { logGroup: defaultLogGroup, ...window }),
+  ]);
+  let logs = defaultLogs;
+  if (config.status === 'fulfilled' && config.value.logGroup !== defaultLogGroup) {
+    [logs] = await Promise.allSettled([fetchLambdaLogs(aws, { logGroup: config.value.logGroup, ...window })]);
+  }
+  const failures = [config, metrics, logs]
+    .filter((result): result is PromiseRejectedResult => result.status === 'rejected')
+    .map((result) => errorMessage(result.reason));
+  return {
+    evidence: {
+      functionName,
+      config: config.status === 'fulfilled' ? config.value : null,
+      metrics: metrics.status === 'fulfilled' ? metrics.value : null,
+      logs: logs.status === 'fulfilled' ? { ...scanLogs(logs.value.lines), truncated: logs.value.truncated } : null,
+    },
+    failures,
+  };
+}

@@ -1,0 +1,120 @@
+import type { Command } from 'commander';
+import { InputError } from '../errors.js';
+import { logger, moveLogsToStderr } from '../log.js';
+import { readAlarmFile } from '../producer/alarm-input.js';
+import type { NormalizedAlarm } from '../producer/alarm.js';
+import { manualInvestigationId } from '../producer/investigation-id.js';
+import { manualAlarm } from '../producer/manual-alarm.js';
+import { parseAlarmMessage } from '../producer/parse-alarm.js';
+import { formatReport } from '../report/format-report.js';
+import type { OrchestratorType } from '../report/report.js';
+import { assignOrchestrator } from '../rollout/assignment.js';
+import { rolloutFlagsFromEnv } from '../rollout/flags.js';
+import { createAwsClients } from './aws/clients.js';
+import { CallRecorder } from './aws/recorder.js';
+import { loadRecording, parseRecording, type Recording } from './aws/recording.js';
+import { createOrchestrator } from './create-orchestrator.js';
+import { LlmClient } from './llm/llm-client.js';
+import { defaultLlmMode, llmSettingsFromEnv, parseLlmMode } from './llm/llm-settings.js';
+import { runInvestigation } from './run-investigation.js';
+
+interface InvestigateOptions {
+  alarm?: string;
+  functionName?: string;
+  investigationId?: string;
+  region?: string;
+  replay?: string;
+  record?: string;
+  orchestrator?: string;
+  llm?: string;
+  json?: boolean;
+}
+
+const ORCHESTRATOR_CHOICES: Record<string, OrchestratorType> = {
+  direct: 'direct_invocation',
+  direct_invocation: 'direct_invocation',
+  agent_tools: 'agent_tools',
+};
+
+function parseOrchestratorChoice(value: string): OrchestratorType {
+  const type = ORCHESTRATOR_CHOICES[value];
+  if (!type) throw new InputError(`--orchestrator ${JSON.stringify(value)} is not valid: allowed direct, agent_tools`);
+  return type;
+}
+
+interface Target {
+  alarm: NormalizedAlarm;
+  investigationId: string;
+  scenario: Recording | null;
+}
+
+/** Returns null when the alarm is a transition that is not investigated (OK, INSUFFICIENT_DATA). */
+function resolveTarget(options: InvestigateOptions, env: NodeJS.ProcessEnv): Target | null {
+  if (options.alarm && options.functionName) throw new InputError('give either --alarm FILE or --function-name NAME, not both');
+  if (options.functionName) {
+    const region = options.region ?? env.AWS_REGION ?? 'us-east-1';
+    return {
+      alarm: manualAlarm(options.functionName, region),
+      investigationId: options.investigationId ?? manualInvestigationId(),
+      scenario: null,
+    };
+  }
+  if (!options.alarm) throw new InputError('nothing to investigate: give --alarm FILE or --function-name NAME');
+  const file = readAlarmFile(options.alarm);
+  const parsed = parseAlarmMessage(file.message);
+  if (parsed.action === 'skip') {
+    process.stderr.write(`Skipped: ${parsed.reason}\n`);
+    return null;
+  }
+  return {
+    alarm: parsed.alarm,
+    investigationId: options.investigationId ?? parsed.investigationId,
+    scenario: file.scenario === null ? null : parseRecording(file.scenario, options.alarm),
+  };
+}
+
+export async function investigate(options: InvestigateOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  moveLogsToStderr();
+  const llmMode = parseLlmMode(options.llm ?? defaultLlmMode(env));
+  const flags = rolloutFlagsFromEnv(env);
+  const chosen = options.orchestrator === undefined ? null : parseOrchestratorChoice(options.orchestrator);
+  const target = resolveTarget(options, env);
+  if (!target) return 0;
+
+  const replayPath = options.replay ?? env.PROMPTRCA_AWS_REPLAY;
+  const replay = replayPath ? await loadRecording(replayPath) : target.scenario;
+  const recorder = options.record ? new CallRecorder() : undefined;
+  const region = options.region ?? target.alarm.region ?? env.AWS_REGION ?? 'us-east-1';
+  const aws = createAwsClients({ region, replay: replay ?? undefined, recorder });
+  const llm = llmMode === 'openai' ? new LlmClient(llmSettingsFromEnv(env)) : null;
+  const type = chosen ?? assignOrchestrator(target.investigationId, flags).orchestrator_type;
+  const orchestrator = createOrchestrator(type, aws, llm);
+
+  const report = await runInvestigation(orchestrator, { investigationId: target.investigationId, alarm: target.alarm }, logger);
+  if (recorder && options.record) recorder.save(options.record);
+  process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
+  return report.status === 'completed' ? 0 : 1;
+}
+
+export function registerInvestigateCommand(program: Command): void {
+  program
+    .command('investigate')
+    .description('investigate one alarm (or one function) now and print the root cause')
+    .option('--alarm <file>', 'alarm message as it arrives (EventBridge, SNS, SNS-in-SQS) or a scenario {alarm, calls}')
+    .option('--function-name <name>', 'investigate a Lambda function without an alarm')
+    .option('--investigation-id <id>', 'use this ID instead of a derived or fresh one')
+    .option('--region <region>', 'AWS region (default: the alarm\'s, then AWS_REGION, then us-east-1)')
+    .option('--replay <file>', 'answer AWS calls from this recording instead of AWS (env PROMPTRCA_AWS_REPLAY)')
+    .option('--record <file>', 'write a recording of the AWS calls made, for offline regression cases')
+    .option('--orchestrator <type>', 'direct or agent_tools (default: the rollout flags decide)')
+    .option('--llm <mode>', 'openai or none (default: openai when OPENAI_API_KEY or OPENAI_BASE_URL is set)')
+    .option('--json', 'print the report JSON instead of the summary')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 done, 1 the investigation failed, 2 bad input or configuration.\n' +
+        'Example: promptrca investigate --alarm examples/lambda-timeout.json --orchestrator direct --llm none',
+    )
+    .action(async (options: InvestigateOptions) => {
+      process.exitCode = await investigate(options);
+    });
+}

@@ -1,0 +1,17 @@
+import type { NormalizedAlarm } from '../producer/alarm.js';
+
+export interface TimeWindow {
+  startTime: number;
+  endTime: number;
+}
+
+// Lambda runs up to 15 minutes and alarms evaluate over several periods, so the cause can
+// precede the state change by a while; a little after it catches the lines that explain it.
+const BEFORE_MS = 30 * 60_000;
+const AFTER_MS = 5 * 60_000;
+
+export function investigationWindow(alarm: NormalizedAlarm): TimeWindow {
+  const at = Date.parse(alarm.time);
+  const anchor = Number.isNaN(at) ? Date.now() : at;
+  return { startTime: anchor - BEFORE_MS, endTime: anchor + AFTER_MS };
+}

@@ -1,0 +1,42 @@
+import { InputError } from '../../errors.js';
+
+export const LLM_MODES = ['openai', 'none'] as const;
+export type LlmMode = (typeof LLM_MODES)[number];
+
+export interface LlmSettings {
+  apiKey: string;
+  baseURL: string | undefined;
+  model: string;
+  /** Per attempt of one chat completion. */
+  timeoutMs: number;
+  /** Further attempts after a 408, 409, 429, 5xx or a dropped connection. */
+  maxRetries: number;
+  /**
+   * The longest Retry-After honoured; a server asking for more fails the call at once rather than
+   * holding an investigation (and a worker slot) for that long. Default 30 s.
+   */
+  maxRetryWaitMs?: number;
+}
+
+export const DEFAULT_MODEL = 'gpt-4o-mini';
+
+/** DESIGN.md: `--llm` defaults to openai when a key or an endpoint is configured, else none. */
+export function defaultLlmMode(env: NodeJS.ProcessEnv): LlmMode {
+  return env.OPENAI_API_KEY || env.OPENAI_BASE_URL ? 'openai' : 'none';
+}
+
+export function parseLlmMode(value: string): LlmMode {
+  if ((LLM_MODES as readonly string[]).includes(value)) return value as LlmMode;
+  throw new InputError(`--llm ${JSON.stringify(value)} is not valid: allowed ${LLM_MODES.join(', ')}`);
+}
+
+export function llmSettingsFromEnv(env: NodeJS.ProcessEnv): LlmSettings {
+  return {
+    // Local OpenAI-compatible servers ignore the key, but the client refuses to start without one.
+    apiKey: env.OPENAI_API_KEY || 'not-needed-for-local-endpoints',
+    baseURL: env.OPENAI_BASE_URL || undefined,
+    model: env.PROMPTRCA_MODEL || DEFAULT_MODEL,
+    timeoutMs: 60_000,
+    maxRetries: 3,
+  };
+}

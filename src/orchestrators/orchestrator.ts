@@ -1,0 +1,26 @@
+import type { Logger } from 'winston';
+import type { NormalizedAlarm } from '../producer/alarm.js';
+import type { Fact, Hypothesis, OrchestratorType, Resource, RootCause, Usage } from '../report/report.js';
+
+export interface InvestigationRequest {
+  investigationId: string;
+  alarm: NormalizedAlarm;
+  /** Cancels outstanding AWS and LLM calls, e.g. when a worker must stop at once. */
+  signal?: AbortSignal;
+}
+
+/** What an orchestrator found; the report adds identity, timing and status around it. */
+export interface Findings {
+  resources: Resource[];
+  facts: Fact[];
+  hypotheses: Hypothesis[];
+  root_cause: RootCause | null;
+  advice: string[];
+  usage: Usage;
+  warnings: string[];
+}
+
+export interface Orchestrator {
+  readonly type: OrchestratorType;
+  investigate(request: InvestigationRequest, log: Logger): Promise<Findings>;
+}

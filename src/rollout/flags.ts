@@ -1,0 +1,46 @@
+import { ConfigError } from '../errors.js';
+
+export const FORCE_VALUES = ['direct', 'agent_tools'] as const;
+export type ForcedOrchestrator = (typeof FORCE_VALUES)[number];
+
+export interface RolloutFlags {
+  useDirect: boolean;
+  /** Whole number 0–100: the share of buckets routed to direct_invocation. */
+  percentage: number;
+  force: ForcedOrchestrator | null;
+}
+
+export const DEFAULT_FLAGS: RolloutFlags = { useDirect: false, percentage: 100, force: null };
+
+export function parseBooleanFlag(variable: string, value: string): boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new ConfigError(variable, value, 'true or false');
+}
+
+export function parsePercentage(variable: string, value: string): number {
+  if (!/^\d{1,3}$/.test(value.trim()) || Number(value) > 100) {
+    throw new ConfigError(variable, value, 'a whole number from 0 to 100');
+  }
+  return Number(value);
+}
+
+export function parseForce(variable: string, value: string): ForcedOrchestrator {
+  if ((FORCE_VALUES as readonly string[]).includes(value)) return value as ForcedOrchestrator;
+  throw new ConfigError(variable, value, `${FORCE_VALUES.join(' or ')} (or unset)`);
+}
+
+/** Reads DESIGN.md's rollout variables; an invalid value throws rather than falling back. */
+export function rolloutFlagsFromEnv(env: NodeJS.ProcessEnv): RolloutFlags {
+  const use = env.PROMPTRCA_USE_DIRECT_ORCHESTRATION;
+  const percentage = env.PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE;
+  const force = env.PROMPTRCA_FORCE_ORCHESTRATOR;
+  return {
+    useDirect: use === undefined || use === '' ? DEFAULT_FLAGS.useDirect : parseBooleanFlag('PROMPTRCA_USE_DIRECT_ORCHESTRATION', use),
+    percentage:
+      percentage === undefined || percentage === ''
+        ? DEFAULT_FLAGS.percentage
+        : parsePercentage('PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE', percentage),
+    force: force === undefined || force === '' ? null : parseForce('PROMPTRCA_FORCE_ORCHESTRATOR', force),
+  };
+}

@@ -1,0 +1,100 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ReportSchema } from '../src/report/report.js';
+import { REPO_ROOT, runCli } from './support/run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'promptrca-cli-'));
+function file(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+const DIRECT = ['--orchestrator', 'direct', '--llm', 'none'];
+const timeoutScenario = JSON.parse(readFileSync(join(REPO_ROOT, 'examples/lambda-timeout.json'), 'utf8'));
+
+describe('investigate: human summary and exit codes', () => {
+  it('prints the root cause, its confidence, evidence and advice', async () => {
+    const result = await runCli(['investigate', '--alarm', 'examples/lambda-timeout.json', ...DIRECT]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Root cause: timeout \(confidence 0\.\d\d\)/);
+    expect(result.stdout).toContain('Task timed out after 3.00 seconds');
+    expect(result.stdout).toMatch(/Advice:\n  - Raise the timeout/);
+  });
+
+  it('skips an OK transition with the reason and exit 0', async () => {
+    const message = JSON.parse(timeoutScenario.alarm.Message ?? 'null') ?? null;
+    const ok = message
+      ? { ...timeoutScenario.alarm, Message: JSON.stringify({ ...message, NewStateValue: 'OK', OldStateValue: 'ALARM' }) }
+      : { ...timeoutScenario.alarm, detail: { ...timeoutScenario.alarm.detail, state: { ...timeoutScenario.alarm.detail.state, value: 'OK' } } };
+    const result = await runCli(['investigate', '--alarm', file('ok.json', JSON.stringify(ok)), ...DIRECT]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/Skipped: .*OK/);
+    expect(result.stdout).toBe('');
+  });
+
+  it('replays another recording with --replay and records calls with --record', async () => {
+    const replay = file('replay.json', JSON.stringify({ calls: timeoutScenario.calls }));
+    const recordPath = join(dir, 'recorded.json');
+    const alarm = file('alarm.json', JSON.stringify(timeoutScenario.alarm));
+    const result = await runCli(['investigate', '--alarm', alarm, '--replay', replay, '--record', recordPath, ...DIRECT, '--json']);
+    expect(result.code).toBe(0);
+    expect(ReportSchema.parse(JSON.parse(result.stdout)).root_cause?.type).toBe('timeout');
+    const recorded = JSON.parse(readFileSync(recordPath, 'utf8'));
+    const commands = recorded.calls.map((c: { command: string }) => c.command).sort();
+    expect(commands).toEqual(expect.arrayContaining(['FilterLogEvents', 'GetFunctionConfiguration', 'GetMetricData']));
+  });
+
+  it('investigates a function by name with a fresh ID, or the given one', async () => {
+    const replay = file('replay-fn.json', JSON.stringify({ calls: timeoutScenario.calls }));
+    const name = timeoutScenario.calls.find((c: { command: string }) => c.command === 'GetFunctionConfiguration').input.FunctionName;
+    const args = ['investigate', '--function-name', name, '--region', 'eu-west-1', '--replay', replay, ...DIRECT, '--json'];
+    const first = ReportSchema.parse(JSON.parse((await runCli(args)).stdout));
+    const second = ReportSchema.parse(JSON.parse((await runCli(args)).stdout));
+    expect(first.investigation_id).not.toBe(second.investigation_id);
+    expect(first.resources).toEqual([expect.objectContaining({ type: 'lambda', name })]);
+    const named = ReportSchema.parse(JSON.parse((await runCli([...args, '--investigation-id', 'inv-chosen'])).stdout));
+    expect(named.investigation_id).toBe('inv-chosen');
+  });
+});
+
+describe('investigate: bad input exits 2 and names the problem', () => {
+  it.each([
+    ['a non-JSON file', () => file('bad.json', '{nope'), [], /is not JSON/],
+    ['an unknown event shape', () => file('shape.json', '{"foo":1}'), [], /not a CloudWatch alarm: found keys \[foo\]/],
+    ['a scenario without an alarm', () => file('noalarm.json', '{"calls":[]}'), [], /"calls" but no "alarm"/],
+    ['a recording with the wrong shape', () => 'examples/lambda-timeout.json', ['--replay', 'REPLAY'], /calls\[0\]\.command/],
+    ['a missing file', () => join(dir, 'absent.json'), [], /cannot read alarm file .*ENOENT/],
+  ])('%s', async (_what, alarmPath, extra, message) => {
+    const replay = file('wrong-recording.json', '{"calls":[{"service":"lambda","command":7}]}');
+    const extraArgs = (extra as string[]).map((a) => (a === 'REPLAY' ? replay : a));
+    const result = await runCli(['investigate', '--alarm', alarmPath(), ...extraArgs, ...DIRECT]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it.each([
+    [['--orchestrator', 'fastest'], /--orchestrator "fastest" is not valid: allowed direct, agent_tools/],
+    [['--llm', 'claude'], /--llm "claude" is not valid: allowed openai, none/],
+    [['--unknown-flag'], /unknown option '--unknown-flag'/],
+  ])('option %j', async (args, message) => {
+    const result = await runCli(['investigate', '--alarm', 'examples/lambda-timeout.json', ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('names an invalid rollout variable, its value and what is allowed', async () => {
+    const result = await runCli(['investigate', '--alarm', 'examples/lambda-timeout.json', '--llm', 'none'], {
+      PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE: '150',
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE="150" is not valid: allowed a whole number from 0 to 100');
+  });
+
+  it('refuses agent_tools without a model, naming the way out', async () => {
+    const result = await runCli(['investigate', '--alarm', 'examples/lambda-timeout.json', '--llm', 'none', '--orchestrator', 'agent_tools']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/agent_tools cannot route without a model/);
+  });
+});
