@@ -4,17 +4,13 @@
  * over the same lines, so the ratio holds when the machine's speed drifts.
  * Run: npm run bench:investigate
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import winston from 'winston';
-import { readAlarmFile } from '../src/producer/alarm-input.js';
-import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
 import { createAwsClients } from '../src/orchestrators/aws/clients.js';
-import { parseRecording } from '../src/orchestrators/aws/recording.js';
 import { DirectInvocationOrchestrator } from '../src/orchestrators/direct-invocation.js';
 import type { LogLine } from '../src/orchestrators/evidence.js';
 import { runInvestigation } from '../src/orchestrators/run-investigation.js';
 import { scanLogs } from '../src/orchestrators/signals/scan-logs.js';
+import { bundledScenarios, type Scenario } from './scenarios.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const silent = winston.createLogger({ silent: true });
@@ -29,22 +25,14 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
 }
 
-const examplesDir = join(process.cwd(), 'examples');
-const scenarios = readdirSync(examplesDir)
-  .filter((f) => f.endsWith('.json'))
-  .map((file) => {
-    const path = join(examplesDir, file);
-    const input = readAlarmFile(path);
-    const parsed = parseAlarmMessage(input.message);
-    return { file, parsed, recording: parseRecording(input.scenario, path) };
-  });
+const scenarios = bundledScenarios();
 
-async function investigateOnce(scenario: (typeof scenarios)[number]): Promise<number> {
-  const aws = createAwsClients({ region: scenario.parsed.alarm.region ?? 'us-east-1', replay: scenario.recording });
+async function investigateOnce(scenario: Scenario): Promise<number> {
+  const aws = createAwsClients({ region: scenario.alarm.region ?? 'us-east-1', replay: scenario.recording });
   const started = performance.now();
   await runInvestigation(
     new DirectInvocationOrchestrator(aws, null),
-    { investigationId: scenario.parsed.investigationId, alarm: scenario.parsed.alarm },
+    { investigationId: scenario.investigationId, alarm: scenario.alarm },
     silent,
   );
   return performance.now() - started;

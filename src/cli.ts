@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { errorMessage, PromptRcaError } from './errors.js';
 import { registerInvestigateCommand } from './orchestrators/investigate-command.js';
+import { registerLlmSimCommand } from './orchestrators/llm-sim/llm-sim-command.js';
 
 // The SDK prints a nine-line Node-support notice on every run under Node 20; the Dockerfile
 // builds on Node 22, and long-running commands log the notice once as a JSON line instead.
@@ -14,6 +15,7 @@ const program = new Command()
   .exitOverride();
 
 registerInvestigateCommand(program);
+registerLlmSimCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -8,15 +8,23 @@ import { DirectInvocationOrchestrator } from '../src/orchestrators/direct-invoca
 import { LlmClient } from '../src/orchestrators/llm/llm-client.js';
 import { runInvestigation } from '../src/orchestrators/run-investigation.js';
 import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
-import { startScriptedChatServer, type ChatReply, type ScriptedChatServer } from './support/chat-server.js';
+import { startOpenAiStub, type OpenAiStubServer } from './support/openai-stub-server.js';
 import { REPO_ROOT } from './support/run-cli.js';
 
 const silent = winston.createLogger({ silent: true });
-let server: ScriptedChatServer | undefined;
+let server: OpenAiStubServer | undefined;
 afterEach(async () => server?.close());
 
-async function investigateWithModel(example: string, reply: (index: number) => ChatReply) {
-  server = await startScriptedChatServer(reply);
+interface ModelReply {
+  content: string;
+  usage: { prompt_tokens: number; completion_tokens: number };
+}
+
+async function investigateWithModel(example: string, reply: () => ModelReply) {
+  server = await startOpenAiStub(() => {
+    const { content, usage } = reply();
+    return { message: { content }, usage };
+  });
   const scenario = JSON.parse(readFileSync(join(REPO_ROOT, 'examples', example), 'utf8'));
   const parsed = parseAlarmMessage(scenario.alarm);
   if (parsed.action !== 'investigate') throw new Error('example is not an ALARM transition');

@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import type { OrchestratorType } from '../report/report.js';
+import { AgentToolsOrchestrator } from './agent-tools/agent-tools-orchestrator.js';
 import type { AwsClients } from './aws/clients.js';
 import { DirectInvocationOrchestrator } from './direct-invocation.js';
 import type { LlmClient } from './llm/llm-client.js';
@@ -15,5 +16,5 @@ export function createOrchestrator(type: OrchestratorType, aws: AwsClients, llm:
         'or choose --orchestrator direct',
     );
   }
-  throw new OrchestratorUnavailableError('agent_tools is not built yet: choose --orchestrator direct');
+  return new AgentToolsOrchestrator(aws, llm);
 }

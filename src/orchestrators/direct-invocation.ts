@@ -51,7 +51,7 @@ export class DirectInvocationOrchestrator implements Orchestrator {
     const lambdaEvidence = gathered.map((g) => g.evidence);
     const facts = [alarmFact(alarm), ...lambdaEvidence.flatMap(lambdaEvidenceFacts)];
 
-    const llm = this.llm?.session() ?? null;
+    const llm = this.llm?.session(log) ?? null;
     const types = [...new Set(resources.map((r) => r.type))];
     const outcomes = await Promise.allSettled(
       types.map((type) =>

@@ -1,4 +1,5 @@
 import type { Logger } from 'winston';
+import { PromptRcaError } from '../errors.js';
 import type { NormalizedAlarm } from '../producer/alarm.js';
 import type { Fact, Hypothesis, OrchestratorType, Resource, RootCause, Usage } from '../report/report.js';
 
@@ -23,4 +24,15 @@ export interface Findings {
 export interface Orchestrator {
   readonly type: OrchestratorType;
   investigate(request: InvestigationRequest, log: Logger): Promise<Findings>;
+}
+
+/** An investigation that fails after spending tokens says how many, so its failed report counts them. */
+export class InvestigationFailedError extends PromptRcaError {
+  constructor(
+    message: string,
+    readonly usage: Usage,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }

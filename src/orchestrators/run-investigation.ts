@@ -1,7 +1,7 @@
 import type { Logger } from 'winston';
 import { errorMessage } from '../errors.js';
 import { summarize, ZERO_USAGE, type Report } from '../report/report.js';
-import type { Findings, InvestigationRequest, Orchestrator } from './orchestrator.js';
+import { InvestigationFailedError, type Findings, type InvestigationRequest, type Orchestrator } from './orchestrator.js';
 
 const NOTHING_FOUND: Findings = {
   resources: [],
@@ -34,6 +34,7 @@ export async function runInvestigation(
     findings = await orchestrator.investigate(request, log);
   } catch (caught) {
     error = errorMessage(caught);
+    if (caught instanceof InvestigationFailedError) findings = { ...NOTHING_FOUND, usage: caught.usage };
     log.error(`Investigation failed: ${error}`, { error });
   }
   const base = {

@@ -66,6 +66,8 @@ export const UsageSchema = z.object({
   prompt_tokens: z.number().int().min(0),
   completion_tokens: z.number().int().min(0),
   total_tokens: z.number().int().min(0),
+  /** Prompt tokens the server answered from its prompt cache; present only when the server reports it. */
+  cached_tokens: z.number().int().min(0).optional(),
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
@@ -109,6 +111,9 @@ export function addUsage(a: Usage, b: Usage): Usage {
     prompt_tokens: a.prompt_tokens + b.prompt_tokens,
     completion_tokens: a.completion_tokens + b.completion_tokens,
     total_tokens: a.total_tokens + b.total_tokens,
+    ...(a.cached_tokens === undefined && b.cached_tokens === undefined
+      ? {}
+      : { cached_tokens: (a.cached_tokens ?? 0) + (b.cached_tokens ?? 0) }),
   };
 }
 

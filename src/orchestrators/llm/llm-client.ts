@@ -1,7 +1,12 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import type { Logger } from 'winston';
+import { errorMessage } from '../../errors.js';
+import { logger } from '../../log.js';
 import { addUsage, ZERO_USAGE, type Usage } from '../../report/report.js';
 import type { LlmSettings } from './llm-settings.js';
+import { DEFAULT_MAX_RETRY_WAIT_MS, retryDelayMs } from './retry-policy.js';
 
 export type ChatRequest = Omit<ChatCompletionCreateParamsNonStreaming, 'model'>;
 
@@ -17,36 +22,61 @@ export class LlmClient {
       apiKey: settings.apiKey,
       baseURL: settings.baseURL,
       timeout: settings.timeoutMs,
-      maxRetries: settings.maxRetries,
+      // Retries are ours (LlmSession.chat): logged, abortable, and with a cap on Retry-After.
+      maxRetries: 0,
     });
   }
 
-  session(): LlmSession {
-    return new LlmSession(this.openai, this.settings.model);
+  /** `log` carries the investigation's fields into retry warnings. */
+  session(log: Logger = logger): LlmSession {
+    return new LlmSession(this.openai, this.settings, log);
   }
 }
 
+/**
+ * The calls of one investigation. `usage.llm_calls` counts completed chat completions: an attempt
+ * answered by 429 or 5xx and then retried bills no tokens and is not a call; a completion whose
+ * content later fails validation is one, since its tokens were spent.
+ */
 export class LlmSession {
   usage: Usage = ZERO_USAGE;
+  readonly model: string;
 
   constructor(
     private readonly openai: OpenAI,
-    readonly model: string,
-  ) {}
+    private readonly settings: LlmSettings,
+    private readonly log: Logger,
+  ) {
+    this.model = settings.model;
+  }
 
   async chat(request: ChatRequest, signal?: AbortSignal): Promise<ChatCompletion> {
-    const completion = await this.openai.chat.completions.create({ ...request, model: this.model }, { signal });
-    this.usage = addUsage(this.usage, usageOf(completion));
-    return completion;
+    const maxWaitMs = this.settings.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const completion = await this.openai.chat.completions.create({ ...request, model: this.model }, { signal });
+        this.usage = addUsage(this.usage, usageOf(completion));
+        return completion;
+      } catch (error) {
+        const delayMs = signal?.aborted ? null : retryDelayMs(error, attempt, this.settings.maxRetries, maxWaitMs);
+        if (delayMs === null) throw error;
+        this.log.warn(
+          `LLM call failed, retry ${attempt + 1} of ${this.settings.maxRetries} in ${Math.round(delayMs)} ms: ${errorMessage(error)}`,
+        );
+        await sleep(delayMs, undefined, { signal });
+      }
+    }
   }
 }
 
 function usageOf(completion: ChatCompletion): Usage {
   const usage = completion.usage;
+  const cached = usage?.prompt_tokens_details?.cached_tokens;
   return {
     llm_calls: 1,
     prompt_tokens: usage?.prompt_tokens ?? 0,
     completion_tokens: usage?.completion_tokens ?? 0,
     total_tokens: usage?.total_tokens ?? 0,
+    ...(typeof cached === 'number' ? { cached_tokens: cached } : {}),
   };
 }

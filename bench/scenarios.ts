@@ -1,0 +1,39 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseRecording, type Recording } from '../src/orchestrators/aws/recording.js';
+import { readAlarmFile, readJsonFile } from '../src/producer/alarm-input.js';
+import type { NormalizedAlarm } from '../src/producer/alarm.js';
+import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
+
+export interface Scenario {
+  file: string;
+  alarm: NormalizedAlarm;
+  investigationId: string;
+  recording: Recording;
+  expectedRootCause: string | null;
+}
+
+/** examples/, wherever this file is run from (bench/ in the sources, dist/bench/ once built). */
+export const EXAMPLES_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../examples/' : '../examples/', import.meta.url));
+
+export function loadScenario(path: string): Scenario {
+  const file = readAlarmFile(path);
+  const parsed = parseAlarmMessage(file.message);
+  if (parsed.action !== 'investigate') throw new Error(`${path}: the alarm is not investigated: ${parsed.reason}`);
+  const { expected_root_cause: expected } = readJsonFile(path, 'scenario') as { expected_root_cause?: string };
+  return {
+    file: path,
+    alarm: parsed.alarm,
+    investigationId: parsed.investigationId,
+    recording: parseRecording(file.scenario ?? { calls: [] }, path),
+    expectedRootCause: expected ?? null,
+  };
+}
+
+export function bundledScenarios(): Scenario[] {
+  return readdirSync(EXAMPLES_DIR)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => loadScenario(join(EXAMPLES_DIR, name)));
+}

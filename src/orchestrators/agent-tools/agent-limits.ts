@@ -1,0 +1,58 @@
+import { PromptRcaError } from '../../errors.js';
+import type { LlmSession } from '../llm/llm-client.js';
+
+/** What bounds one agents-as-tools investigation, so that no model behaviour can make it run on. */
+export interface AgentLimits {
+  /** Model turns per conversation (the lead's, and each specialist's). */
+  maxTurns: number;
+  /** Tool calls the models may make in the whole investigation, specialists included. */
+  maxToolCalls: number;
+  /** Total tokens of the whole investigation. */
+  tokenBudget: number;
+  /** Per AWS call of a fact tool; each LLM call is bounded by the client's own timeout. */
+  factTimeoutMs: number;
+}
+
+export const DEFAULT_AGENT_LIMITS: AgentLimits = {
+  maxTurns: 6,
+  maxToolCalls: 30,
+  tokenBudget: 40_000,
+  factTimeoutMs: 10_000,
+};
+
+export type AgentLimitName = 'tool_calls' | 'tokens';
+
+/** The investigation reached one of its limits: it ends `failed`, saying which. */
+export class AgentLimitError extends PromptRcaError {
+  constructor(
+    readonly limit: AgentLimitName,
+    message: string,
+  ) {
+    super(`agent_tools stopped: ${message}`);
+  }
+}
+
+/** The investigation-wide counters; conversations charge them as they go. */
+export class AgentBudget {
+  private toolCalls = 0;
+
+  constructor(
+    readonly limits: AgentLimits,
+    private readonly session: LlmSession,
+  ) {}
+
+  chargeToolCall(name: string): void {
+    this.toolCalls += 1;
+    if (this.toolCalls > this.limits.maxToolCalls) {
+      throw new AgentLimitError('tool_calls', `tool-call limit of ${this.limits.maxToolCalls} reached (next call: ${name})`);
+    }
+  }
+
+  /** After each completion: the call that crosses the budget is the last one. */
+  checkTokens(): void {
+    const { total_tokens: used, llm_calls: calls } = this.session.usage;
+    if (used > this.limits.tokenBudget) {
+      throw new AgentLimitError('tokens', `token budget of ${this.limits.tokenBudget} exhausted (${used} tokens in ${calls} LLM calls)`);
+    }
+  }
+}

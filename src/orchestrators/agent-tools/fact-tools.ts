@@ -1,0 +1,52 @@
+import type { AwsClients } from '../aws/clients.js';
+import { fetchLambdaConfig } from '../facts/lambda-config.js';
+import { fetchLambdaLogs } from '../facts/lambda-logs.js';
+import { fetchLambdaMetrics } from '../facts/lambda-metrics.js';
+import type { TimeWindow } from '../investigation-window.js';
+import { scanLogs } from '../signals/scan-logs.js';
+import { defineTool, resourceParameters, type AgentTool } from './agent-tool.js';
+import type { EvidenceNotebook } from './evidence-notebook.js';
+import { configResult, logsResult, metricsResult } from './tool-results.js';
+
+const FUNCTION_NAME = resourceParameters('function_name');
+
+/**
+ * The raw AWS tools, read-only, over the same fact tools direct uses. The time window is the
+ * alarm's, set by code: a model picks the function, never what or when is read.
+ */
+export function lambdaFactTools(aws: AwsClients, window: TimeWindow, notebook: EvidenceNotebook, timeoutMs: number): AgentTool[] {
+  return [
+    defineTool({
+      name: 'get_lambda_config',
+      description: 'Lambda configuration: runtime, timeout, memory, concurrency, env var names',
+      parameters: FUNCTION_NAME,
+      async run({ function_name: name }) {
+        const config = await fetchLambdaConfig(aws, name, { timeoutMs });
+        notebook.record(name, { config });
+        return configResult(config);
+      },
+    }),
+    defineTool({
+      name: 'get_lambda_logs',
+      description: 'Signals found in the function logs around the alarm, with sample lines',
+      parameters: FUNCTION_NAME,
+      async run({ function_name: name }) {
+        const logGroup = notebook.get(name)?.config?.logGroup ?? `/aws/lambda/${name}`;
+        const { lines, truncated } = await fetchLambdaLogs(aws, { logGroup, ...window, timeoutMs });
+        const logs = { ...scanLogs(lines), truncated };
+        notebook.record(name, { logs });
+        return logsResult(logs);
+      },
+    }),
+    defineTool({
+      name: 'get_lambda_metrics',
+      description: 'Errors, throttles, invocations and max duration around the alarm',
+      parameters: FUNCTION_NAME,
+      async run({ function_name: name }) {
+        const metrics = await fetchLambdaMetrics(aws, { functionName: name, ...window, timeoutMs });
+        notebook.record(name, { metrics });
+        return metricsResult(metrics);
+      },
+    }),
+  ];
+}

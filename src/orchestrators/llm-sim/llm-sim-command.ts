@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import { InputError } from '../../errors.js';
+
+interface LlmSimCommandOptions {
+  port: string;
+  host: string;
+  latencyMs: string;
+  latencyPerTokenMs: string;
+}
+
+function wholeNumber(option: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number > max) {
+    throw new InputError(`${option} ${JSON.stringify(value)} is not valid: allowed a whole number from 0 to ${max}`);
+  }
+  return number;
+}
+
+function milliseconds(option: string, value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number < 0) {
+    throw new InputError(`${option} ${JSON.stringify(value)} is not valid: allowed a number of milliseconds, 0 or more`);
+  }
+  return number;
+}
+
+async function runLlmSim(options: LlmSimCommandOptions): Promise<void> {
+  const settings = {
+    port: wholeNumber('--port', options.port, 65_535),
+    host: options.host,
+    latencyMs: milliseconds('--latency-ms', options.latencyMs),
+    latencyPerTokenMs: milliseconds('--latency-per-token-ms', options.latencyPerTokenMs),
+  };
+  // Loaded here so that other commands do not pay for the tokenizer's vocabulary at start.
+  const { startLlmSim } = await import('./llm-sim-server.js');
+  const sim = await startLlmSim(settings).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE' && error.code !== 'EADDRNOTAVAIL') throw error;
+    throw new InputError(`cannot listen on ${settings.host}:${settings.port} (${error.code}): choose another --host or --port (0 picks a free port)`);
+  });
+  process.stdout.write(
+    `llm-sim: a SIMULATOR of an OpenAI-compatible chat-completions endpoint, not a model, listening on ${sim.url} ` +
+      `(latency ${settings.latencyMs} ms per call + ${settings.latencyPerTokenMs} ms per output token); ` +
+      `use OPENAI_BASE_URL=${sim.url}\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => void sim.close().then(resolve);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+export function registerLlmSimCommand(program: Command): void {
+  program
+    .command('llm-sim')
+    .description(
+      'run a local OpenAI-compatible chat-completions SIMULATOR (not a model) for offline demos, tests and load tests',
+    )
+    .option('--port <n>', 'port to listen on (0 picks a free one)', '8787')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--latency-ms <ms>', 'delay added to every chat completion', '0')
+    .option('--latency-per-token-ms <ms>', 'delay added per completion token', '0')
+    .addHelpText(
+      'after',
+      '\nServes GET /v1/models and POST /v1/chat/completions. Replies follow a deterministic policy:\n' +
+        'it calls each offered tool for the resources the conversation names (a lead holding\n' +
+        'investigate_* tools delegates to them), then answers in the JSON shape the system prompt asks\n' +
+        'for, echoing hypotheses stated in the data or classifying quoted facts by keyword. `usage` is\n' +
+        'counted with the gpt-4o tokenizer over the request (messages and tool schemas) and the reply.\n' +
+        'Example: promptrca llm-sim --port 8787 --latency-ms 500 &\n' +
+        '         OPENAI_BASE_URL=http://127.0.0.1:8787/v1 promptrca investigate --alarm examples/lambda-timeout.json',
+    )
+    .action(runLlmSim);
+}

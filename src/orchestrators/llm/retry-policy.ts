@@ -1,0 +1,61 @@
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { PromptRcaError } from '../../errors.js';
+
+const INITIAL_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 8_000;
+export const DEFAULT_MAX_RETRY_WAIT_MS = 30_000;
+
+/** The server asked us to come back later than an investigation can wait. */
+export class RetryAfterTooLongError extends PromptRcaError {
+  constructor(
+    readonly waitMs: number,
+    readonly maxWaitMs: number,
+    cause: unknown,
+  ) {
+    super(
+      `${cause instanceof Error ? cause.message : String(cause)} ` +
+        `(the server asked to retry after ${Math.ceil(waitMs / 1000)} s, more than the ${maxWaitMs / 1000} s allowed)`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * Rate limits, lock and request timeouts, server errors and dropped connections pass; a call that
+ * ran into its own timeout does not, so one call never takes longer than its timeout plus the waits.
+ */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof APIUserAbortError || error instanceof APIConnectionTimeoutError) return false;
+  if (error instanceof APIConnectionError) return true;
+  if (!(error instanceof APIError) || error.status === undefined) return false;
+  return error.status === 408 || error.status === 409 || error.status === 429 || error.status >= 500;
+}
+
+/** `retry-after-ms` (OpenAI's), else `retry-after` in seconds or as an HTTP date; null when absent. */
+export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | null {
+  const millis = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
+  if (Number.isFinite(millis) && millis >= 0) return millis;
+  const value = headers?.get('retry-after');
+  if (!value) return null;
+  const seconds = Number.parseFloat(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+/** Exponential from 0.5 s to 8 s with up to 25% jitter, so replicas rate-limited together spread out. */
+export function backoffMs(attempt: number, random = Math.random): number {
+  return Math.min(INITIAL_BACKOFF_MS * 2 ** attempt, MAX_BACKOFF_MS) * (1 - random() * 0.25);
+}
+
+/**
+ * How long to wait before the next attempt after `error` on attempt `attempt` (0-based), or null
+ * to give up and rethrow. Throws RetryAfterTooLongError when the server's Retry-After exceeds the cap.
+ */
+export function retryDelayMs(error: unknown, attempt: number, maxRetries: number, maxWaitMs: number): number | null {
+  if (attempt >= maxRetries || !isRetryable(error)) return null;
+  const asked = error instanceof APIError ? retryAfterMs(error.headers) : null;
+  if (asked === null) return backoffMs(attempt);
+  if (asked > maxWaitMs) throw new RetryAfterTooLongError(asked, maxWaitMs, error);
+  return asked;
+}
