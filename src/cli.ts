@@ -3,9 +3,13 @@ import { Command, CommanderError } from 'commander';
 import { errorMessage, PromptRcaError } from './errors.js';
 import { registerInvestigateCommand } from './orchestrators/investigate-command.js';
 import { registerLlmSimCommand } from './orchestrators/llm-sim/llm-sim-command.js';
+import { registerEnqueueCommand } from './producer/enqueue-command.js';
+import { registerResultsCommand } from './report/results-command.js';
+import { registerQueueCommand } from './worker/queue-command.js';
+import { registerWorkerCommand } from './worker/worker-command.js';
 
-// The SDK prints a nine-line Node-support notice on every run under Node 20; the Dockerfile
-// builds on Node 22, and long-running commands log the notice once as a JSON line instead.
+// The SDK prints a nine-line Node-support notice on every run under Node 20; long-running commands
+// log it once as a JSON line instead (warnIfNodePastEndOfLife).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const program = new Command()
@@ -16,6 +20,10 @@ const program = new Command()
 
 registerInvestigateCommand(program);
 registerLlmSimCommand(program);
+registerEnqueueCommand(program);
+registerWorkerCommand(program);
+registerResultsCommand(program);
+registerQueueCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -27,3 +27,14 @@ export function moveLogsToStderr(defaultLevel = 'warn'): void {
   logger.add(new winston.transports.Console({ stderrLevels: LEVELS }));
   logger.level = process.env.LOG_LEVEL ?? defaultLevel;
 }
+
+/**
+ * The AWS SDK's own notice is silenced in cli.ts (nine lines on every run); long-running commands
+ * say it once, as a log line an operator can act on.
+ */
+export function warnIfNodePastEndOfLife(log: winston.Logger): void {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 22) {
+    log.warn(`Node ${process.version} is past end of life: AWS SDK releases after January 2027 need Node 22 or later (the Dockerfile uses Node 22)`);
+  }
+}

@@ -1,0 +1,22 @@
+# PromptRCA worker image: `docker build -t promptrca .`; every setting comes from the environment
+# (see README "Configuration"). The default command is a worker; any other command works too,
+# e.g. `docker run --rm promptrca queue status`.
+FROM node:22-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY src ./src
+RUN npx tsc -p tsconfig.json
+
+FROM node:22-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# Bundled scenarios, so that PROMPTRCA_AWS_REPLAY=examples/<name>.json runs offline demos.
+COPY examples ./examples
+USER node
+ENTRYPOINT ["node", "dist/src/cli.js"]
+CMD ["worker"]

@@ -1,0 +1,111 @@
+import type { Command } from 'commander';
+import { errorMessage, InputError } from '../errors.js';
+import { moveLogsToStderr } from '../log.js';
+import { readAlarmBatch } from './alarm-batch.js';
+import { enqueueAlarm, enqueueInvestigation, type EnqueueResult } from './enqueue.js';
+import { enqueueSettingsFromEnv, type EnqueueSettings } from './enqueue-settings.js';
+import { manualInvestigationId } from './investigation-id.js';
+import { manualAlarm } from './manual-alarm.js';
+import { parseAlarmMessage } from './parse-alarm.js';
+import { connectQueues } from './queues.js';
+
+interface EnqueueCommandOptions {
+  alarm?: string;
+  functionName?: string;
+  region?: string;
+  investigationId?: string;
+}
+
+const SOURCE = 'cli';
+
+function formatSeconds(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
+export function formatEnqueueResult(result: EnqueueResult, settings: EnqueueSettings): string {
+  const head = `${result.outcome.padEnd(9)} ${result.investigationId}  ${result.alarmName}`;
+  if (result.outcome === 'duplicate') {
+    return `${head}  (already enqueued within the last ${formatSeconds(settings.dedupeTtlSeconds)}: not investigated again)`;
+  }
+  if (result.outcome === 'skipped') return `${head}  (${result.reason})`;
+  return head;
+}
+
+/** Every alarm of the file is checked before any is enqueued, so a bad line enqueues nothing. */
+function readAlarms(path: string): unknown[] {
+  const items = readAlarmBatch(path);
+  const problems: string[] = [];
+  for (const item of items) {
+    try {
+      parseAlarmMessage(item.message);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(`${item.where}: ${errorMessage(error)}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new InputError(`nothing enqueued: ${problems.length} of ${items.length} alarms are not valid:\n  ${problems.join('\n  ')}`);
+  }
+  return items.map((item) => item.message);
+}
+
+export async function enqueue(options: EnqueueCommandOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  moveLogsToStderr();
+  if (options.alarm && options.functionName) throw new InputError('give either --alarm FILE or --function-name NAME, not both');
+  if (!options.alarm && !options.functionName) throw new InputError('nothing to enqueue: give --alarm FILE or --function-name NAME');
+  if (options.investigationId && !options.functionName) {
+    throw new InputError('--investigation-id goes with --function-name; alarms get the ID derived from their transition');
+  }
+  const settings = enqueueSettingsFromEnv(env);
+  const messages = options.alarm ? readAlarms(options.alarm) : [];
+  const manual = options.functionName
+    ? manualAlarm(options.functionName, options.region ?? env.AWS_REGION ?? 'us-east-1')
+    : null;
+
+  const queues = await connectQueues(env);
+  try {
+    const results: EnqueueResult[] = [];
+    const report = (result: EnqueueResult) => {
+      results.push(result);
+      process.stdout.write(`${formatEnqueueResult(result, settings)}\n`);
+    };
+    if (manual) {
+      const investigationId = options.investigationId ?? manualInvestigationId();
+      report(await enqueueInvestigation(queues.investigations, { investigationId, alarm: manual }, { source: SOURCE, settings }));
+    }
+    for (const message of messages) {
+      report(await enqueueAlarm(queues.investigations, message, { source: SOURCE, settings }));
+    }
+    if (results.length > 1) {
+      const count = (outcome: EnqueueResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
+      process.stdout.write(
+        `${results.length} alarms: ${count('new')} new, ${count('duplicate')} duplicate, ${count('skipped')} skipped\n`,
+      );
+    }
+    return 0;
+  } finally {
+    await queues.close();
+  }
+}
+
+export function registerEnqueueCommand(program: Command): void {
+  program
+    .command('enqueue')
+    .description('put alarms on the investigations queue for the workers (duplicates within the dedupe window are not re-investigated)')
+    .option('--alarm <file>', 'one alarm message as it arrives (or a scenario), or many as JSON lines')
+    .option('--function-name <name>', 'enqueue a manual investigation of a Lambda function')
+    .option('--region <region>', "the function's AWS region (default: AWS_REGION, then us-east-1)")
+    .option('--investigation-id <id>', 'with --function-name: use this ID instead of a fresh one')
+    .addHelpText(
+      'after',
+      '\nPrints one line per alarm: new, duplicate (enqueued before, within PROMPTRCA_DEDUPE_TTL_SECONDS,\n' +
+        'default 24 h) or skipped (OK / INSUFFICIENT_DATA transitions). Redis is REDIS_URL, keys under\n' +
+        'PROMPTRCA_QUEUE_PREFIX. Exit codes: 0 done, 1 Redis unavailable, 2 bad input or configuration.\n' +
+        'Example: promptrca enqueue --alarm alarms.jsonl',
+    )
+    .action(async (options: EnqueueCommandOptions) => {
+      process.exitCode = await enqueue(options);
+    });
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+import { NormalizedAlarmSchema, type NormalizedAlarm } from './alarm.js';
+
+/**
+ * DESIGN.md's job data on `promptrca-investigations`. Loose, so that fields a worker adds (the
+ * stored assignment) survive a parse and a re-save.
+ */
+export const InvestigationJobDataSchema = z.looseObject({
+  investigation_id: z.string().min(1),
+  alarm: NormalizedAlarmSchema,
+  received_at: z.string().min(1),
+  source: z.string().min(1),
+});
+export type InvestigationJobData = z.infer<typeof InvestigationJobDataSchema>;
+
+export interface InvestigationTarget {
+  investigationId: string;
+  alarm: NormalizedAlarm;
+}
+
+/** A job on the investigations queue that no producer of ours would have written. */
+export class MalformedJobError extends InputError {}
+
+export function parseInvestigationJob(jobId: string, data: unknown): InvestigationJobData {
+  const parsed = InvestigationJobDataSchema.safeParse(data);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(data)'}: ${issue.message}`);
+    throw new MalformedJobError(
+      `job ${jobId} is not an investigation: ${problems.join('; ')}; expected { investigation_id, alarm, received_at, source }`,
+    );
+  }
+  if (parsed.data.investigation_id !== jobId) {
+    throw new MalformedJobError(
+      `job ${jobId} carries investigation_id ${JSON.stringify(parsed.data.investigation_id)}: the job id must be the investigation ID`,
+    );
+  }
+  return parsed.data;
+}

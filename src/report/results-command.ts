@@ -1,0 +1,84 @@
+import { QueueEvents, type Job } from 'bullmq';
+import type { Command } from 'commander';
+import { errorMessage } from '../errors.js';
+import { logger, moveLogsToStderr } from '../log.js';
+import { parseInteger } from '../producer/env-integer.js';
+import { connectQueues, RESULTS_QUEUE, type PromptRcaQueues } from '../producer/queues.js';
+import { connectRedis } from '../producer/redis-connection.js';
+import { formatReportLine } from './report-line.js';
+import { ReportSchema, type Report } from './report.js';
+
+interface ResultsOptions {
+  follow?: boolean;
+  json?: boolean;
+  last: string;
+}
+
+const STORED_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'] as const;
+
+/** Reports already on the results queue, oldest first, at most `last` of them. */
+async function storedReports(queues: PromptRcaQueues, last: number): Promise<Job<Report>[]> {
+  const jobs = (await queues.results.getJobs([...STORED_STATES])) as Job<Report>[];
+  return last === 0 ? [] : jobs.sort((a, b) => a.timestamp - b.timestamp).slice(-last);
+}
+
+/** The newest event id of the results queue, so that following starts exactly where listing did. */
+async function lastEventId(queues: PromptRcaQueues): Promise<string> {
+  const [newest] = (await queues.redis.xrevrange(queues.results.toKey('events'), '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
+  return newest?.[0] ?? '0-0';
+}
+
+export async function showResults(options: ResultsOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  moveLogsToStderr();
+  const last = parseInteger('--last', options.last, { min: 0, max: 1_000_000 });
+  const queues = await connectQueues(env);
+  const seen = new Set<string>();
+  const print = (job: Job<Report> | undefined) => {
+    if (!job?.id || seen.has(job.id)) return;
+    seen.add(job.id);
+    const report = ReportSchema.safeParse(job.data);
+    if (!report.success) {
+      logger.warn(`results job ${job.id} is not a report: ${report.error.issues[0]?.message ?? 'invalid'}`);
+      return;
+    }
+    process.stdout.write(`${options.json ? JSON.stringify(report.data) : formatReportLine(report.data)}\n`);
+  };
+  try {
+    const from = await lastEventId(queues);
+    for (const job of await storedReports(queues, last)) print(job);
+    if (!options.follow) return 0;
+
+    const blocking = await connectRedis(queues.redisUrl, 'worker');
+    const events = new QueueEvents(RESULTS_QUEUE, { connection: blocking, prefix: queues.prefix, lastEventId: from });
+    events.on('added', ({ jobId }) => {
+      queues.results.getJob(jobId).then(
+        (job) => print(job as Job<Report> | undefined),
+        (error: unknown) => logger.error(`could not read report ${jobId}: ${errorMessage(error)}`),
+      );
+    });
+    events.on('error', (error) => logger.error(`following ${RESULTS_QUEUE}: ${errorMessage(error)}`));
+    await events.waitUntilReady();
+    process.stderr.write(`following ${RESULTS_QUEUE}; Ctrl-C to stop\n`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await events.close();
+    blocking.disconnect();
+    return 0;
+  } finally {
+    await queues.close();
+  }
+}
+
+export function registerResultsCommand(program: Command): void {
+  program
+    .command('results')
+    .description(`print the reports on ${RESULTS_QUEUE}, one line each, tagged with their orchestrator`)
+    .option('--follow', 'keep printing reports as they arrive (until Ctrl-C)')
+    .option('--json', 'print each report as one line of JSON')
+    .option('--last <n>', 'how many stored reports to print first', '20')
+    .action(async (options: ResultsOptions) => {
+      process.exitCode = await showResults(options);
+    });
+}

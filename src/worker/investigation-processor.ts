@@ -1,0 +1,146 @@
+import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
+import type { Logger } from 'winston';
+import { errorMessage, PromptRcaError } from '../errors.js';
+import type { Orchestrator } from '../orchestrators/orchestrator.js';
+import { runInvestigation } from '../orchestrators/run-investigation.js';
+import { NormalizedAlarmSchema, type NormalizedAlarm } from '../producer/alarm.js';
+import { MalformedJobError, parseInvestigationJob } from '../producer/investigation-job.js';
+import { failedReport } from '../report/failed-report.js';
+import type { OrchestratorType, Report, Summary } from '../report/report.js';
+import type { ResultsPublisher } from '../report/results-publisher.js';
+import { assignOrchestrator } from '../rollout/assignment.js';
+import type { RolloutFlags } from '../rollout/flags.js';
+import { assignmentForJob, storedAssignmentOf } from './stored-assignment.js';
+import { isTransientError } from './transient-error.js';
+
+/** Thrown to make BullMQ retry the job with backoff; no report is published for this attempt. */
+export class TransientInvestigationError extends PromptRcaError {}
+
+export interface InvestigationProcessorDeps {
+  /** Read at every first dequeue; a job that already holds an assignment never consults them. */
+  currentFlags: () => RolloutFlags | Promise<RolloutFlags>;
+  /** Throws (e.g. OrchestratorUnavailableError) when the type cannot run in this worker. */
+  orchestratorFor: (type: OrchestratorType, alarm: NormalizedAlarm) => Orchestrator;
+  publisher: ResultsPublisher;
+  log: Logger;
+}
+
+export type ProcessOutcome = Summary | { already_published: true };
+
+/** Runs the orchestrator and keeps what it threw, which the report only holds as text. */
+async function investigateCapturingError(
+  orchestrator: Orchestrator,
+  request: Parameters<Orchestrator['investigate']>[0],
+  log: Logger,
+): Promise<{ report: Report; error: unknown }> {
+  let error: unknown = null;
+  const capturing: Orchestrator = {
+    type: orchestrator.type,
+    investigate: (req, investigationLog) =>
+      orchestrator.investigate(req, investigationLog).catch((thrown: unknown) => {
+        error = thrown;
+        throw thrown;
+      }),
+  };
+  const report = await runInvestigation(capturing, request, log);
+  return { report, error };
+}
+
+function logFailure(log: Logger, report: Report): void {
+  log.error(`Investigation failed: ${report.error}`, { error: report.error });
+  log.info('investigation summary', report.summary);
+}
+
+function storedTypeIfReadable(job: Job): OrchestratorType | null {
+  try {
+    return storedAssignmentOf(job.id ?? '', job.data)?.orchestrator_type ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Publishes a `failed` report for a job that could not be investigated at all (malformed, or
+ * abandoned after killing its workers too often), using whatever of the job is still readable.
+ */
+export async function publishJobFailure(deps: InvestigationProcessorDeps, job: Job, error: string): Promise<Report> {
+  const investigationId = job.id ?? 'unknown';
+  const orchestratorType =
+    storedTypeIfReadable(job) ?? assignOrchestrator(investigationId, await deps.currentFlags()).orchestrator_type;
+  const alarm = NormalizedAlarmSchema.safeParse((job.data as { alarm?: unknown } | null)?.alarm);
+  const report = failedReport({ investigationId, orchestratorType, alarm: alarm.success ? alarm.data : null, error });
+  logFailure(deps.log.child({ investigation_id: investigationId, orchestrator_type: orchestratorType }), report);
+  await deps.publisher.publish(report);
+  return report;
+}
+
+/**
+ * The BullMQ processor: validate → assign (or reuse the stored assignment) → investigate →
+ * publish exactly one report. Transient failures are retried while attempts remain; any other
+ * end publishes a report, `failed` ones included, and fails the job without further retries.
+ */
+export function investigationProcessor(deps: InvestigationProcessorDeps) {
+  return async (job: Job, token?: string, signal?: AbortSignal): Promise<ProcessOutcome> => {
+    const attempt = job.attemptsMade + 1;
+    const attempts = job.opts.attempts ?? 1;
+    let data;
+    let decision;
+    try {
+      data = parseInvestigationJob(job.id ?? '', job.data);
+      decision = await assignmentForJob(job, data.investigation_id, deps.currentFlags);
+    } catch (error) {
+      if (!(error instanceof MalformedJobError)) throw error;
+      // Bad data put there by some other program: retrying cannot fix it, and the worker goes on.
+      const reason = `${error.name}: ${error.message}`;
+      await publishJobFailure(deps, job, reason);
+      throw new UnrecoverableError(reason);
+    }
+    const investigationId = data.investigation_id;
+    const { assignment } = decision;
+    const log = deps.log.child({ investigation_id: investigationId, orchestrator_type: assignment.orchestrator_type, attempt });
+    log.info(`Orchestrator Type: ${assignment.orchestrator_type}`, {
+      bucket: assignment.bucket,
+      percentage: assignment.percentage,
+      assignment_source: assignment.source,
+      assignment_reused: !decision.fresh,
+      source: data.source,
+    });
+
+    if (await deps.publisher.isPublished(investigationId)) {
+      log.warn('report already published (an earlier attempt ended before completing the job): not investigating again');
+      return { already_published: true };
+    }
+
+    let outcome: { report: Report; error: unknown };
+    try {
+      const orchestrator = deps.orchestratorFor(assignment.orchestrator_type, data.alarm);
+      outcome = await investigateCapturingError(orchestrator, { investigationId, alarm: data.alarm, signal }, log);
+    } catch (error) {
+      // Only building the orchestrator throws here (runInvestigation never does): agent_tools without
+      // a model, say. The report says why; isTransientError decides below that it is not worth a retry.
+      const report = failedReport({
+        investigationId,
+        orchestratorType: assignment.orchestrator_type,
+        alarm: data.alarm,
+        error: errorMessage(error),
+      });
+      logFailure(log, report);
+      outcome = { report, error };
+    }
+
+    if (signal?.aborted) {
+      // Shutdown ran out of grace: hand the job back untouched (its assignment stays stored).
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
+    if (outcome.error !== null && isTransientError(outcome.error) && attempt < attempts) {
+      throw new TransientInvestigationError(
+        `attempt ${attempt} of ${attempts} failed with a transient error, retrying: ${errorMessage(outcome.error)}`,
+        { cause: outcome.error },
+      );
+    }
+    await deps.publisher.publish(outcome.report);
+    if (outcome.report.status === 'failed') throw new UnrecoverableError(outcome.report.error ?? 'investigation failed');
+    return outcome.report.summary;
+  };
+}

@@ -1,0 +1,127 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import type { Report } from '../../src/report/report.js';
+import { connectQueues, type PromptRcaQueues } from '../../src/producer/queues.js';
+
+export const CLI = 'dist/src/cli.js';
+export const SCENARIO = 'examples/lambda-timeout.json';
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A key prefix of its own per test file, so files run in parallel without sharing queues. */
+export function uniquePrefix(name: string): string {
+  return `test-${name}-${randomBytes(4).toString('hex')}`;
+}
+
+export async function openQueues(prefix: string): Promise<PromptRcaQueues> {
+  return connectQueues({ REDIS_URL, PROMPTRCA_QUEUE_PREFIX: prefix });
+}
+
+export async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  redis.disconnect();
+}
+
+/**
+ * The bundled lambda-timeout alarm, `count` times, each a distinct transition (its own
+ * state-change time), so each has its own investigation ID.
+ */
+export function distinctAlarms(count: number, start = Date.UTC(2024, 2, 12, 10, 20)): unknown[] {
+  const scenario = JSON.parse(readFileSync(SCENARIO, 'utf8')) as { alarm: { time: string; detail: { state: { timestamp: string } } } };
+  return Array.from({ length: count }, (_, index) => {
+    const alarm = structuredClone(scenario.alarm);
+    const time = new Date(start + index * 60_000).toISOString();
+    alarm.time = time;
+    alarm.detail.state.timestamp = time;
+    return alarm;
+  });
+}
+
+export interface SpawnedProcess {
+  child: ChildProcess;
+  /** Everything written so far, stdout and stderr apart. */
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code (or 128 + signal number when killed). */
+  exited: Promise<number>;
+}
+
+const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv): SpawnedProcess {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env.PATH, REDIS_URL, NODE_NO_WARNINGS: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<number>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? 128 + (SIGNAL_NUMBERS[signal ?? ''] ?? 0))),
+  );
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+export async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  const spawned = spawnCli(args, env);
+  const code = await spawned.exited;
+  return { code, stdout: spawned.stdout(), stderr: spawned.stderr() };
+}
+
+/** JSON log lines a worker wrote to stdout. */
+export function logLines(output: string): Array<Record<string, unknown>> {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** A `promptrca worker` process; resolves once it logged that it takes jobs. */
+export async function startWorker(env: NodeJS.ProcessEnv, args: string[] = []): Promise<SpawnedProcess> {
+  const worker = spawnCli(['worker', ...args], { AWS_REGION: 'us-east-1', PROMPTRCA_AWS_REPLAY: SCENARIO, ...env });
+  await waitFor(
+    () => worker.stdout().includes('"message":"worker started"'),
+    30_000,
+    () => `worker did not start:\n${worker.stdout()}\n${worker.stderr()}`,
+    worker.exited,
+  );
+  return worker;
+}
+
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  describe: () => string = () => 'condition',
+  abandonWhen?: Promise<unknown>,
+): Promise<void> {
+  let abandoned = false;
+  void abandonWhen?.then(() => (abandoned = true));
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (abandoned || Date.now() > deadline) throw new Error(`timed out waiting: ${describe()}`);
+    await sleep(50);
+  }
+}
+
+export async function reportsOn(queues: PromptRcaQueues): Promise<Report[]> {
+  const jobs = await queues.results.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed']);
+  return jobs.map((job) => job.data as Report);
+}
+
+export async function waitForReports(queues: PromptRcaQueues, count: number, timeoutMs: number): Promise<Report[]> {
+  await waitFor(
+    async () => (await queues.results.getJobCountByTypes('waiting', 'active', 'completed', 'failed', 'delayed')) >= count,
+    timeoutMs,
+    () => `${count} reports`,
+  );
+  return reportsOn(queues);
+}

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import winston from 'winston';
+import { Transform } from 'node:stream';
+import type { Redis } from 'ioredis';
+import { createAwsClients } from '../src/orchestrators/aws/clients.js';
+import { loadRecording } from '../src/orchestrators/aws/recording.js';
+import { createOrchestrator } from '../src/orchestrators/create-orchestrator.js';
+import { enqueueAlarm } from '../src/producer/enqueue.js';
+import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
+import { INVESTIGATE_JOB, type PromptRcaQueues } from '../src/producer/queues.js';
+import { connectRedis } from '../src/producer/redis-connection.js';
+import { failedReport } from '../src/report/failed-report.js';
+import { ResultsPublisher } from '../src/report/results-publisher.js';
+import type { RolloutFlags } from '../src/rollout/flags.js';
+import { startInvestigationWorker, type InvestigationWorker } from '../src/worker/investigation-worker.js';
+import { deleteKeys, distinctAlarms, openQueues, REDIS_URL, SCENARIO, uniquePrefix, waitFor } from './support/pipeline.js';
+
+const prefix = uniquePrefix('worker-jobs');
+const settings = { dedupeTtlSeconds: 3600, attempts: 3, backoffSeconds: 0 };
+/** Every new investigation would go to agent_tools, which this worker cannot run (no model). */
+const AGENT_TOOLS_ONLY: RolloutFlags = { useDirect: false, percentage: 100, force: null };
+
+let queues: PromptRcaQueues;
+let workerRedis: Redis;
+let running: InvestigationWorker;
+const logs: Array<Record<string, unknown>> = [];
+
+beforeAll(async () => {
+  queues = await openQueues(prefix);
+  workerRedis = await connectRedis(REDIS_URL, 'worker');
+  const aws = createAwsClients({ region: 'us-east-1', replay: await loadRecording(SCENARIO) });
+  const capture = new Transform({
+    objectMode: true,
+    transform(info: Record<string, unknown>, _encoding, done) {
+      logs.push(info);
+      done();
+    },
+  });
+  running = startInvestigationWorker({
+    connection: workerRedis,
+    prefix,
+    settings: { concurrency: 2, shutdownGraceSeconds: 5, lockDurationMs: 5_000 },
+    deps: {
+      currentFlags: () => AGENT_TOOLS_ONLY,
+      orchestratorFor: (type) => createOrchestrator(type, aws, null),
+      publisher: new ResultsPublisher(queues.results),
+      log: winston.createLogger({ transports: [new winston.transports.Stream({ stream: capture })] }),
+    },
+  });
+  void running.worker.run();
+});
+
+afterAll(async () => {
+  await running.worker.close();
+  workerRedis.disconnect();
+  await queues.close();
+  await deleteKeys(prefix);
+});
+
+const DIRECT_AT_10 = { orchestrator_type: 'direct_invocation', bucket: 7, percentage: 10, source: 'env', assigned_at: '2025-01-02T00:00:00.000Z' };
+
+/** A job as a retry finds it: an earlier attempt stored its assignment (here direct_invocation). */
+async function addWithStoredAssignment(message: unknown): Promise<string> {
+  const { investigationId, alarm } = parseAlarmMessage(message);
+  const data = { investigation_id: investigationId, alarm, received_at: new Date().toISOString(), source: 'test', assignment: DIRECT_AT_10 };
+  await queues.investigations.add(INVESTIGATE_JOB, data, { jobId: investigationId, attempts: 3 });
+  return investigationId;
+}
+
+async function finished(id: string): Promise<void> {
+  await waitFor(async () => ['completed', 'failed'].includes(await queues.investigations.getJobState(id)), 15_000, () => `job ${id} to finish`);
+}
+
+describe('the investigation worker', () => {
+  it('fails a malformed job at once with a named error and a failed report, then carries on', async () => {
+    await queues.investigations.add(INVESTIGATE_JOB, { investigation_id: 'inv-bad', alarm: 'not an alarm' } as never, {
+      jobId: 'inv-bad',
+      attempts: 3,
+    });
+    const investigationId = await addWithStoredAssignment(distinctAlarms(1, Date.UTC(2025, 0, 1))[0]);
+
+    await finished('inv-bad');
+    const bad = await queues.investigations.getJob('inv-bad');
+    expect(await bad!.getState()).toBe('failed');
+    expect(bad!.attemptsMade).toBe(1);
+    expect(bad!.failedReason).toMatch(/^MalformedJobError: job inv-bad is not an investigation: alarm: /);
+
+    const report = (await queues.results.getJob('inv-bad'))!.data;
+    expect(report).toMatchObject({ investigation_id: 'inv-bad', status: 'failed', alarm: null });
+    expect(report.error).toMatch(/^MalformedJobError: /);
+
+    await finished(investigationId);
+    expect(await queues.investigations.getJobState(investigationId)).toBe('completed');
+  });
+
+  it('keeps the assignment stored on the job whatever the flags say now', async () => {
+    const investigationId = await addWithStoredAssignment(distinctAlarms(1, Date.UTC(2025, 0, 2))[0]);
+
+    await finished(investigationId);
+    const report = (await queues.results.getJob(investigationId))!;
+    expect(report.name).toBe('direct_invocation');
+    expect(report.data).toMatchObject({ orchestrator_type: 'direct_invocation', status: 'completed' });
+    expect((await queues.investigations.getJob(investigationId))!.data).toMatchObject({ assignment: DIRECT_AT_10 });
+    expect(logs).toContainEqual(
+      expect.objectContaining({ message: 'Orchestrator Type: direct_invocation', investigation_id: investigationId, assignment_reused: true }),
+    );
+  });
+
+  it('assigns at first dequeue from the flags, stores it, and reports a model-less agent_tools run as failed', async () => {
+    const [message] = distinctAlarms(1, Date.UTC(2025, 0, 3));
+    const { investigationId } = await enqueueAlarm(queues.investigations, message, { source: 'test', settings });
+    await finished(investigationId);
+    const job = await queues.investigations.getJob(investigationId);
+    expect(job!.data).toMatchObject({ assignment: { orchestrator_type: 'agent_tools', source: 'env', percentage: 0 } });
+    // Not a transient failure: one attempt, one failed report naming why.
+    expect(job!.attemptsMade).toBe(1);
+    const report = (await queues.results.getJob(investigationId))!;
+    expect(report.name).toBe('agent_tools');
+    expect(report.data).toMatchObject({ status: 'failed', error: expect.stringContaining('agent_tools cannot route without a model') });
+  });
+
+  it('does not investigate again, nor publish a second report, when a report already exists', async () => {
+    const [message] = distinctAlarms(1, Date.UTC(2025, 0, 4));
+    const alarmId = parseAlarmMessage(message).investigationId;
+    // As if a worker had published, then died before completing the job.
+    const earlier = failedReport({ investigationId: alarmId, orchestratorType: 'direct_invocation', alarm: null, error: 'the earlier report' });
+    await new ResultsPublisher(queues.results).publish(earlier);
+    await enqueueAlarm(queues.investigations, message, { source: 'test', settings });
+
+    await finished(alarmId);
+    expect(await queues.investigations.getJobState(alarmId)).toBe('completed');
+    expect((await queues.investigations.getJob(alarmId))!.returnvalue).toEqual({ already_published: true });
+    expect((await queues.results.getJob(alarmId))!.data.error).toBe('the earlier report');
+  });
+});
