@@ -4,6 +4,7 @@ import { errorMessage, PromptRcaError } from './errors.js';
 import { registerInvestigateCommand } from './orchestrators/investigate-command.js';
 import { registerLlmSimCommand } from './orchestrators/llm-sim/llm-sim-command.js';
 import { registerEnqueueCommand } from './producer/enqueue-command.js';
+import { registerSqsBridgeCommand } from './producer/sqs-bridge-command.js';
 import { registerResultsCommand } from './report/results-command.js';
 import { registerQueueCommand } from './worker/queue-command.js';
 import { registerWorkerCommand } from './worker/worker-command.js';
@@ -21,6 +22,7 @@ const program = new Command()
 registerInvestigateCommand(program);
 registerLlmSimCommand(program);
 registerEnqueueCommand(program);
+registerSqsBridgeCommand(program);
 registerWorkerCommand(program);
 registerResultsCommand(program);
 registerQueueCommand(program);

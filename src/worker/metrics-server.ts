@@ -1,0 +1,82 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import { errorMessage, InputError } from '../errors.js';
+
+/** What `/healthz` answers: 200 when `healthy`, 503 otherwise; the rest is shown as it is. */
+export interface Health {
+  healthy: boolean;
+  [detail: string]: unknown;
+}
+
+export interface MetricsServerOptions {
+  registry: Registry;
+  health: () => Health | Promise<Health>;
+  /** 0 picks a free port. */
+  port: number;
+  host: string;
+}
+
+export interface MetricsServer {
+  readonly port: number;
+  /** http://host:port, for the start log line. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** The metrics port cannot be bound (in use, or not allowed). */
+export class MetricsPortError extends InputError {}
+
+function send(response: ServerResponse, status: number, contentType: string, body: string): void {
+  response.writeHead(status, { 'content-type': contentType });
+  response.end(body);
+}
+
+async function answer(request: IncomingMessage, response: ServerResponse, options: MetricsServerOptions): Promise<void> {
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    send(response, 405, 'text/plain', 'only GET /metrics and GET /healthz\n');
+    return;
+  }
+  const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+  if (path === '/metrics') {
+    send(response, 200, options.registry.contentType, await options.registry.metrics());
+  } else if (path === '/healthz') {
+    const health = await options.health();
+    send(response, health.healthy ? 200 : 503, 'application/json', `${JSON.stringify(health)}\n`);
+  } else {
+    send(response, 404, 'text/plain', 'only GET /metrics and GET /healthz\n');
+  }
+}
+
+/** `/metrics` from a prom-client registry and `/healthz` from a callback, for Prometheus and probes. */
+export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
+  const server = createServer((request, response) => {
+    answer(request, response, options).catch((error: unknown) => {
+      if (!response.headersSent) send(response, 500, 'text/plain', `${errorMessage(error)}\n`);
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        new MetricsPortError(
+          `cannot serve metrics on ${options.host}:${options.port} (${error.code ?? errorMessage(error)}): ` +
+            'choose another port with --metrics-port or PROMPTRCA_METRICS_PORT (0 picks a free one)',
+        ),
+      );
+    });
+    server.listen(options.port, options.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    port,
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Prometheus keeps its scrape connection open; without this, close() would wait for it.
+        server.closeAllConnections();
+      }),
+  };
+}
