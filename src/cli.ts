@@ -5,6 +5,7 @@ import { registerInvestigateCommand } from './orchestrators/investigate-command.
 import { registerLlmSimCommand } from './orchestrators/llm-sim/llm-sim-command.js';
 import { registerEnqueueCommand } from './producer/enqueue-command.js';
 import { registerSqsBridgeCommand } from './producer/sqs-bridge-command.js';
+import { registerCompareCommand } from './report/compare-command.js';
 import { registerResultsCommand } from './report/results-command.js';
 import { registerQueueCommand } from './worker/queue-command.js';
 import { registerWorkerCommand } from './worker/worker-command.js';
@@ -25,6 +26,7 @@ registerEnqueueCommand(program);
 registerSqsBridgeCommand(program);
 registerWorkerCommand(program);
 registerResultsCommand(program);
+registerCompareCommand(program);
 registerQueueCommand(program);
 
 try {

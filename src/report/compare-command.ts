@@ -1,0 +1,118 @@
+import type { Command } from 'commander';
+import { constants } from 'node:fs';
+import { access, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { errorMessage, InputError } from '../errors.js';
+import { moveLogsToStderr } from '../log.js';
+import { connectQueues, RESULTS_QUEUE } from '../producer/queues.js';
+import { parsePercentage, rolloutFlagsFromEnv } from '../rollout/flags.js';
+import { renderComparePage } from './compare-html.js';
+import { compareResult } from './compare-result.js';
+import { formatComparison } from './format-comparison.js';
+import { collectQueuedReports } from './queued-reports.js';
+import { ReportCollection } from './report-collection.js';
+import { collectReportFile } from './report-files.js';
+import { parseSince } from './since-option.js';
+import { PROMOTION_GATES, ROLLOUT_PHASES } from './verdict.js';
+
+interface CompareOptions {
+  since?: string;
+  json?: boolean;
+  html?: string;
+  currentPercentage?: string;
+  progress?: boolean;
+}
+
+/** The share of investigations routed to direct_invocation now, as the rollout flags say. */
+export function rolloutPercentageFromEnv(env: NodeJS.ProcessEnv): number {
+  const flags = rolloutFlagsFromEnv(env);
+  return flags.useDirect ? flags.percentage : 0;
+}
+
+/** Fails before a long read rather than after it when the page cannot be written. */
+async function checkWritable(path: string): Promise<void> {
+  try {
+    await access(dirname(resolve(path)), constants.W_OK);
+  } catch (error) {
+    throw new InputError(`--html ${path}: cannot write there (${errorMessage(error)})`);
+  }
+}
+
+export async function runCompare(
+  files: string[],
+  options: CompareOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  now: Date = new Date(),
+): Promise<number> {
+  moveLogsToStderr();
+  const since = options.since === undefined ? null : { value: options.since, from: new Date(now.getTime() - parseSince(options.since)) };
+  const currentPercentage =
+    options.currentPercentage === undefined
+      ? rolloutPercentageFromEnv(env)
+      : parsePercentage('--current-percentage', options.currentPercentage);
+  if (options.html !== undefined) await checkWritable(options.html);
+
+  let total: number | null = null;
+  const grouped = (count: number) => count.toLocaleString('en-US');
+  const progress = (read: number) =>
+    process.stderr.write(`compare: read ${grouped(read)}${total === null ? '' : ` of ${grouped(total)}`} entries\n`);
+  const showProgress = options.progress === true || process.stderr.isTTY === true;
+  const collection = new ReportCollection({ since: since?.from ?? null, onProgress: showProgress ? progress : undefined });
+
+  let source: string;
+  if (files.length > 0) {
+    for (const file of files) await collectReportFile(file, collection);
+    source = files.length === 1 ? (files[0] ?? '') : `${files.length} files`;
+  } else {
+    const queues = await connectQueues(env);
+    try {
+      await collectQueuedReports(queues.results, collection, (count) => (total = count));
+    } finally {
+      await queues.close();
+    }
+    source = `${RESULTS_QUEUE} (prefix ${queues.prefix})`;
+  }
+
+  const collected = collection.result();
+  const result = compareResult(collected, { source, since, currentPercentage, now });
+  process.stdout.write(`${options.json ? JSON.stringify(result, null, 2) : formatComparison(result)}\n`);
+  if (options.html !== undefined) {
+    await writeFile(options.html, renderComparePage(result, collected.reports));
+    process.stderr.write(`compare: wrote ${options.html}\n`);
+  }
+  return 0;
+}
+
+export function registerCompareCommand(program: Command): void {
+  program
+    .command('compare')
+    .description(
+      `compare direct_invocation with agent_tools side by side (from ${RESULTS_QUEUE}, or from report FILES) ` +
+        'and judge the rollout against its promotion gates',
+    )
+    .argument('[files...]', 'report files instead of the results queue: one report, a JSON array of reports, or JSON lines')
+    .option('--since <duration>', 'only reports that started within this time: 30m, 1h, 2d')
+    .option('--json', 'print the whole comparison and verdict as JSON')
+    .option('--html <file>', 'also write a self-contained page with charts (duration, tokens, confidence)')
+    .option(
+      '--current-percentage <n>',
+      'the rollout percentage to judge from (default: PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE when PROMPTRCA_USE_DIRECT_ORCHESTRATION=true, else 0)',
+    )
+    .option('--progress', 'print progress on stderr while reading (on by default when stderr is a terminal)')
+    .addHelpText(
+      'after',
+      `
+Verdict (direct_invocation against agent_tools; phases ${ROLLOUT_PHASES.join(' → ')}%):
+  roll back     a failure gate breaks: any critical error (a failed direct_invocation investigation
+                that agent_tools completed, or, unpaired, whose error is not throttling/timeout/5xx/
+                connection trouble); error rate ≥ ${PROMOTION_GATES.maxErrorRate * 100}%; mean confidence below ${PROMOTION_GATES.minConfidence.toFixed(2)} or below agent_tools
+  hold          fewer than ${PROMOTION_GATES.minReports} reports of either orchestrator (says how many more), or a performance gate
+                not met: p50 duration ≥ ${PROMOTION_GATES.minLatencyReduction * 100}% lower, mean tokens ≥ ${PROMOTION_GATES.minTokenReduction * 100}% fewer, mean facts ≥ ${PROMOTION_GATES.minFacts}
+  promote to N% every gate passes: the next phase (at 100%: fully rolled out)
+Shadow reports count; pairs of both orchestrators on one investigation are reported.
+Exit codes: 0 whatever the verdict, 1 Redis unavailable, 2 bad input (option, unreadable file).`,
+    )
+    .action(async (files: string[], options: CompareOptions) => {
+      process.exitCode = await runCompare(files, options);
+    });
+}

@@ -1,0 +1,87 @@
+import type { z } from 'zod';
+import { ReportSchema, type Report } from './report.js';
+
+/** An entry read from a file or the results queue that does not count, and why. */
+export interface SkippedEntry {
+  /** `file.jsonl line 4`, `file.json element 2`, `results job <id>`. */
+  location: string;
+  reason: string;
+}
+
+export interface CollectedReports {
+  reports: Report[];
+  skipped: SkippedEntry[];
+  /** Valid reports that started before the `--since` window. */
+  outside_window: number;
+  /** Entries looked at, whatever became of them. */
+  read: number;
+}
+
+export interface CollectionOptions {
+  /** Only reports whose started_at is at or after this count; null for all. */
+  since: Date | null;
+  /** Called every `progressEvery` entries with the number read so far. */
+  onProgress?: (read: number) => void;
+  progressEvery?: number;
+}
+
+function firstProblem(error: z.ZodError): string {
+  const [issue] = error.issues;
+  const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problems)` : '';
+  return `not a report: ${where}${issue?.message ?? 'invalid'}${more}`;
+}
+
+/**
+ * Gathers the reports to compare from wherever they are read: validates each entry against the
+ * report schema, keeps those inside the `--since` window, and counts a report once however often it
+ * is read (overlapping files, a report also in the queue). Nothing is dropped without a reason.
+ */
+export class ReportCollection {
+  private readonly reports: Report[] = [];
+  private readonly skipped: SkippedEntry[] = [];
+  private readonly firstSeen = new Map<string, string>();
+  private outsideWindow = 0;
+  private read = 0;
+
+  constructor(private readonly options: CollectionOptions) {}
+
+  add(value: unknown, location: string): void {
+    this.count();
+    const parsed = ReportSchema.safeParse(value);
+    if (!parsed.success) return this.skip(location, firstProblem(parsed.error));
+    const report = parsed.data;
+    if (this.options.since) {
+      const started = Date.parse(report.started_at);
+      if (Number.isNaN(started)) return this.skip(location, `started_at ${JSON.stringify(report.started_at)} is not an ISO-8601 time`);
+      if (started < this.options.since.getTime()) {
+        this.outsideWindow += 1;
+        return;
+      }
+    }
+    const key = `${report.orchestrator_type} ${report.investigation_id}`;
+    const earlier = this.firstSeen.get(key);
+    if (earlier !== undefined) return this.skip(location, `the ${key} report again (first read at ${earlier})`);
+    this.firstSeen.set(key, location);
+    this.reports.push(report);
+  }
+
+  /** An entry that could not even be read as a value (a line that is not JSON). */
+  addUnreadable(location: string, reason: string): void {
+    this.count();
+    this.skip(location, reason);
+  }
+
+  private count(): void {
+    this.read += 1;
+    if (this.options.onProgress && this.read % (this.options.progressEvery ?? 1_000) === 0) this.options.onProgress(this.read);
+  }
+
+  private skip(location: string, reason: string): void {
+    this.skipped.push({ location, reason });
+  }
+
+  result(): CollectedReports {
+    return { reports: this.reports, skipped: this.skipped, outside_window: this.outsideWindow, read: this.read };
+  }
+}
