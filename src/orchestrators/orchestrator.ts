@@ -1,7 +1,8 @@
 import type { Logger } from 'winston';
 import { PromptRcaError } from '../errors.js';
 import type { NormalizedAlarm } from '../producer/alarm.js';
-import type { Fact, Hypothesis, OrchestratorType, Resource, RootCause, Usage } from '../report/report.js';
+import type { ReportBody } from '../report/build-report.js';
+import type { OrchestratorType, Usage } from '../report/report.js';
 
 export interface InvestigationRequest {
   investigationId: string;
@@ -11,15 +12,7 @@ export interface InvestigationRequest {
 }
 
 /** What an orchestrator found; the report adds identity, timing and status around it. */
-export interface Findings {
-  resources: Resource[];
-  facts: Fact[];
-  hypotheses: Hypothesis[];
-  root_cause: RootCause | null;
-  advice: string[];
-  usage: Usage;
-  warnings: string[];
-}
+export type Findings = ReportBody;
 
 export interface Orchestrator {
   readonly type: OrchestratorType;

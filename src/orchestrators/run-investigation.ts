@@ -1,17 +1,8 @@
 import type { Logger } from 'winston';
 import { errorMessage } from '../errors.js';
-import { summarize, ZERO_USAGE, type Report } from '../report/report.js';
+import { buildReport, EMPTY_REPORT_BODY } from '../report/build-report.js';
+import type { Report } from '../report/report.js';
 import { InvestigationFailedError, type Findings, type InvestigationRequest, type Orchestrator } from './orchestrator.js';
-
-const NOTHING_FOUND: Findings = {
-  resources: [],
-  facts: [],
-  hypotheses: [],
-  root_cause: null,
-  advice: [],
-  usage: ZERO_USAGE,
-  warnings: [],
-};
 
 /**
  * Runs one orchestrator and always returns a report: an orchestrator that throws gives a `failed`
@@ -28,32 +19,26 @@ export async function runInvestigation(
   });
   const startedAt = new Date();
   const startedMs = performance.now();
-  let findings = NOTHING_FOUND;
+  let findings: Findings = EMPTY_REPORT_BODY;
   let error: string | null = null;
   try {
     findings = await orchestrator.investigate(request, log);
   } catch (caught) {
     error = errorMessage(caught);
-    if (caught instanceof InvestigationFailedError) findings = { ...NOTHING_FOUND, usage: caught.usage };
+    if (caught instanceof InvestigationFailedError) findings = { ...EMPTY_REPORT_BODY, usage: caught.usage };
     log.error(`Investigation failed: ${error}`, { error });
   }
-  const base = {
-    investigation_id: request.investigationId,
-    orchestrator_type: orchestrator.type,
-    status: error === null ? ('completed' as const) : ('failed' as const),
-    error,
-    started_at: startedAt.toISOString(),
-    duration_seconds: Math.round(performance.now() - startedMs) / 1000,
-    alarm: request.alarm,
-    resources: findings.resources,
-    facts: findings.facts,
-    hypotheses: findings.hypotheses,
-    root_cause: findings.root_cause,
-    advice: findings.advice,
-    usage: findings.usage,
-    warnings: findings.warnings,
-  };
-  const report: Report = { ...base, summary: summarize(base) };
+  const report = buildReport(
+    {
+      investigationId: request.investigationId,
+      orchestratorType: orchestrator.type,
+      alarm: request.alarm,
+      startedAt,
+      durationSeconds: Math.round(performance.now() - startedMs) / 1000,
+      error,
+    },
+    findings,
+  );
   log.info(`Root Cause Confidence: ${report.summary.root_cause_confidence.toFixed(2)}`, {
     root_cause_type: report.root_cause?.type ?? null,
   });
