@@ -106,7 +106,8 @@ async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
 
 async function main(): Promise<void> {
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
-  const env = { ...process.env, PROMPTRCA_QUEUE_PREFIX: prefix, NODE_NO_WARNINGS: '1' };
+  // Port 0: the worker's /metrics must not collide with anything already on 9464.
+  const env = { ...process.env, PROMPTRCA_QUEUE_PREFIX: prefix, PROMPTRCA_METRICS_PORT: '0', NODE_NO_WARNINGS: '1' };
   const queues = await connectQueues(env);
   try {
     await measure(prefix, env, queues);

@@ -7,6 +7,7 @@ import { registerEnqueueCommand } from './producer/enqueue-command.js';
 import { registerSqsBridgeCommand } from './producer/sqs-bridge-command.js';
 import { registerCompareCommand } from './report/compare-command.js';
 import { registerResultsCommand } from './report/results-command.js';
+import { registerRolloutCommand } from './rollout/rollout-command.js';
 import { registerQueueCommand } from './worker/queue-command.js';
 import { registerWorkerCommand } from './worker/worker-command.js';
 
@@ -28,6 +29,7 @@ registerWorkerCommand(program);
 registerResultsCommand(program);
 registerCompareCommand(program);
 registerQueueCommand(program);
+registerRolloutCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -44,7 +44,12 @@ describe('compare FILES', () => {
       craftReport('direct_invocation', { id: 'bad', status: 'failed', error: "Cannot find module 'aws-sdk'" }),
       craftReport('agent_tools', { id: 'bad', shadow: true }),
     ];
-    const env = { PROMPTRCA_USE_DIRECT_ORCHESTRATION: 'true', PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE: '50' };
+    // A prefix of its own: no live rollout is stored there, so the environment's flags decide.
+    const env = {
+      PROMPTRCA_USE_DIRECT_ORCHESTRATION: 'true',
+      PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE: '50',
+      PROMPTRCA_QUEUE_PREFIX: uniquePrefix('compare-env'),
+    };
     const run = await runCli(['compare', '--json', file('rollback.json', JSON.stringify(reports))], env);
     expect(run.code).toBe(0);
     const { verdict, comparison, source } = parsed(run.stdout);

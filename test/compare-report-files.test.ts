@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { rolloutPercentageFromEnv } from '../src/report/compare-command.js';
 import { ReportCollection } from '../src/report/report-collection.js';
 import { collectReportFile, ReportFileError } from '../src/report/report-files.js';
 import { parseSince } from '../src/report/since-option.js';
@@ -82,12 +81,5 @@ describe('compare options', () => {
     expect(parseSince('1h')).toBe(3_600_000);
     expect(parseSince('2d')).toBe(172_800_000);
     for (const bad of ['90s', '1.5h', '0h', 'h', '1 week', '-1d']) expect(() => parseSince(bad), bad).toThrow(/30m, 1h or 2d/);
-  });
-
-  it('judges from the percentage the rollout flags route to direct_invocation (0 while disabled)', () => {
-    expect(rolloutPercentageFromEnv({ PROMPTRCA_USE_DIRECT_ORCHESTRATION: 'true', PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE: '25' })).toBe(25);
-    expect(rolloutPercentageFromEnv({ PROMPTRCA_USE_DIRECT_ORCHESTRATION: 'false', PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE: '25' })).toBe(0);
-    expect(rolloutPercentageFromEnv({})).toBe(0);
-    expect(() => rolloutPercentageFromEnv({ PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE: '150' })).toThrow(/a whole number from 0 to 100/);
   });
 });

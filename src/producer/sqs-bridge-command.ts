@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { logger, warnIfNodePastEndOfLife } from '../log.js';
 import { startMetricsServer } from '../worker/metrics-server.js';
+import { DEFAULT_METRICS_PORT, metricsAddressFrom } from '../worker/metrics-settings.js';
 import { firstShutdownSignal } from '../worker/shutdown.js';
 import { enqueueSettingsFromEnv } from './enqueue-settings.js';
-import { integerFromEnv, parseInteger } from './env-integer.js';
 import { connectQueues, INVESTIGATIONS_QUEUE } from './queues.js';
 import { redactRedisUrl } from './redis-connection.js';
 import { SqsBridge } from './sqs-bridge.js';
@@ -17,21 +17,12 @@ interface SqsBridgeCommandOptions {
   metricsPort?: string;
 }
 
-export const DEFAULT_METRICS_PORT = 9464;
-const PORT_RANGE = { min: 0, max: 65_535 };
-
-function metricsPortOf(option: string | undefined, env: NodeJS.ProcessEnv): number {
-  return option === undefined
-    ? integerFromEnv(env, 'PROMPTRCA_METRICS_PORT', DEFAULT_METRICS_PORT, PORT_RANGE)
-    : parseInteger('--metrics-port', option, PORT_RANGE);
-}
-
 /** Runs until SIGTERM/SIGINT; a bad URL, a missing queue or refused credentials stop it at start (exit 2). */
 export async function runSqsBridge(options: SqsBridgeCommandOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const queueUrl = checkQueueUrl(options.queueUrl, '--queue-url');
   const dlqUrl = options.dlqUrl === undefined ? null : checkQueueUrl(options.dlqUrl, '--dlq-url');
   if (dlqUrl === queueUrl) throw new SqsQueueError('--dlq-url is the --queue-url itself: give a separate dead-letter queue');
-  const metricsPort = metricsPortOf(options.metricsPort, env);
+  const metricsAddress = metricsAddressFrom(options.metricsPort, env);
   const settings = enqueueSettingsFromEnv(env);
 
   const sqs = await sqsClientFor(queueUrl, env);
@@ -55,8 +46,7 @@ export async function runSqsBridge(options: SqsBridgeCommandOptions, env: NodeJS
     const metrics = await startMetricsServer({
       registry,
       health: () => bridge.health(),
-      port: metricsPort,
-      host: env.PROMPTRCA_METRICS_HOST?.trim() || '0.0.0.0',
+      ...metricsAddress,
     }).catch(async (error: unknown) => {
       await queues.close();
       throw error;

@@ -5,7 +5,10 @@ import { dirname, resolve } from 'node:path';
 import { errorMessage, InputError } from '../errors.js';
 import { moveLogsToStderr } from '../log.js';
 import { connectQueues, RESULTS_QUEUE } from '../producer/queues.js';
-import { parsePercentage, rolloutFlagsFromEnv } from '../rollout/flags.js';
+import { connectRedis, queuePrefixFromEnv, redisUrlFromEnv } from '../producer/redis-connection.js';
+import { effectiveRollout } from '../rollout/effective-rollout.js';
+import { parsePercentage } from '../rollout/flags.js';
+import { readStoredRollout } from '../rollout/rollout-state.js';
 import { renderComparePage } from './compare-html.js';
 import { compareResult } from './compare-result.js';
 import { formatComparison } from './format-comparison.js';
@@ -23,10 +26,19 @@ interface CompareOptions {
   progress?: boolean;
 }
 
-/** The share of investigations routed to direct_invocation now, as the rollout flags say. */
-export function rolloutPercentageFromEnv(env: NodeJS.ProcessEnv): number {
-  const flags = rolloutFlagsFromEnv(env);
-  return flags.useDirect ? flags.percentage : 0;
+/**
+ * The share of investigations routed to direct_invocation now: the live rollout in Redis over the
+ * environment's flags. Redis unavailable is an error (exit 1), never a guess from the environment.
+ */
+export async function currentRolloutPercentage(env: NodeJS.ProcessEnv): Promise<number> {
+  // An invalid environment is bad input (exit 2) whether or not Redis answers.
+  effectiveRollout(env, null);
+  const redis = await connectRedis(redisUrlFromEnv(env), 'command');
+  try {
+    return effectiveRollout(env, await readStoredRollout(redis, queuePrefixFromEnv(env))).direct_percentage;
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** Fails before a long read rather than after it when the page cannot be written. */
@@ -48,7 +60,7 @@ export async function runCompare(
   const since = options.since === undefined ? null : { value: options.since, from: new Date(now.getTime() - parseSince(options.since)) };
   const currentPercentage =
     options.currentPercentage === undefined
-      ? rolloutPercentageFromEnv(env)
+      ? await currentRolloutPercentage(env)
       : parsePercentage('--current-percentage', options.currentPercentage);
   if (options.html !== undefined) await checkWritable(options.html);
 
@@ -96,7 +108,7 @@ export function registerCompareCommand(program: Command): void {
     .option('--html <file>', 'also write a self-contained page with charts (duration, tokens, confidence)')
     .option(
       '--current-percentage <n>',
-      'the rollout percentage to judge from (default: PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE when PROMPTRCA_USE_DIRECT_ORCHESTRATION=true, else 0)',
+      'the rollout percentage to judge from (default: the live rollout, as `promptrca rollout status` shows it: 0 while direct orchestration is disabled)',
     )
     .option('--progress', 'print progress on stderr while reading (on by default when stderr is a terminal)')
     .addHelpText(
@@ -110,6 +122,7 @@ Verdict (direct_invocation against agent_tools; phases ${ROLLOUT_PHASES.join(' �
                 not met: p50 duration ≥ ${PROMOTION_GATES.minLatencyReduction * 100}% lower, mean tokens ≥ ${PROMOTION_GATES.minTokenReduction * 100}% fewer, mean facts ≥ ${PROMOTION_GATES.minFacts}
   promote to N% every gate passes: the next phase (at 100%: fully rolled out)
 Shadow reports count; pairs of both orchestrators on one investigation are reported.
+Without --current-percentage the live rollout is read from Redis, report FILES or not.
 Exit codes: 0 whatever the verdict, 1 Redis unavailable, 2 bad input (option, unreadable file).`,
     )
     .action(async (files: string[], options: CompareOptions) => {

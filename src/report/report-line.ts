@@ -1,8 +1,9 @@
 import type { Report } from './report.js';
 
-/** One line per report, tagged with its orchestrator, for `promptrca results`. */
+/** One line per report, tagged with its orchestrator (and `shadow` for a shadow run's), for `promptrca results`. */
 export function formatReportLine(report: Report): string {
-  const head = `${report.started_at} [${report.orchestrator_type}] ${report.investigation_id} ${report.status}`;
+  const tag = report.shadow === true ? `${report.orchestrator_type} shadow` : report.orchestrator_type;
+  const head = `${report.started_at} [${tag}] ${report.investigation_id} ${report.status}`;
   const cost = `(${report.duration_seconds.toFixed(2)} s, ${report.usage.total_tokens} tokens)`;
   const alarm = report.alarm ? ` ${report.alarm.name}` : '';
   if (report.status === 'failed') return `${head} ${cost}${alarm}: ${report.error ?? 'no error given'}`;

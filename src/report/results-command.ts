@@ -74,7 +74,7 @@ export async function showResults(options: ResultsOptions, env: NodeJS.ProcessEn
 export function registerResultsCommand(program: Command): void {
   program
     .command('results')
-    .description(`print the reports on ${RESULTS_QUEUE}, one line each, tagged with their orchestrator`)
+    .description(`print the reports on ${RESULTS_QUEUE}, one line each, tagged with their orchestrator (and shadow for shadow runs)`)
     .option('--follow', 'keep printing reports as they arrive (until Ctrl-C)')
     .option('--json', 'print each report as one line of JSON')
     .option('--last <n>', 'how many stored reports to print first', '20')

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import type { OrchestratorType } from '../report/report.js';
 import type { RolloutFlags } from './flags.js';
 
-export type AssignmentSource = 'force' | 'env';
+/** What decided the assignment: FORCE, the environment's flags, or the live rollout state in Redis. */
+export const ASSIGNMENT_SOURCES = ['force', 'env', 'redis'] as const;
+export type AssignmentSource = (typeof ASSIGNMENT_SOURCES)[number];
 
 export interface Assignment {
   orchestrator_type: OrchestratorType;
@@ -30,6 +32,6 @@ export function assignOrchestrator(investigationId: string, flags: RolloutFlags)
     orchestrator_type: bucket < percentage ? 'direct_invocation' : 'agent_tools',
     bucket,
     percentage,
-    source: 'env',
+    source: flags.origin ?? 'env',
   };
 }

@@ -8,6 +8,11 @@ export interface RolloutFlags {
   /** Whole number 0–100: the share of buckets routed to direct_invocation. */
   percentage: number;
   force: ForcedOrchestrator | null;
+  /**
+   * Where useDirect and percentage came from: the environment (or its defaults), or the live rollout
+   * state stored in Redis (src/rollout/effective-rollout.ts). Absent means the environment.
+   */
+  origin?: 'env' | 'redis';
 }
 
 export const DEFAULT_FLAGS: RolloutFlags = { useDirect: false, percentage: 100, force: null };
@@ -28,6 +33,11 @@ export function parsePercentage(variable: string, value: string): number {
 export function parseForce(variable: string, value: string): ForcedOrchestrator {
   if ((FORCE_VALUES as readonly string[]).includes(value)) return value as ForcedOrchestrator;
   throw new ConfigError(variable, value, `${FORCE_VALUES.join(' or ')} (or unset)`);
+}
+
+/** Whether no new investigation can be assigned agent_tools: FORCE=direct, or direct at 100%. */
+export function routesOnlyToDirect(flags: RolloutFlags): boolean {
+  return flags.force === 'direct' || (flags.force === null && flags.useDirect && flags.percentage === 100);
 }
 
 /** Reads DESIGN.md's rollout variables; an invalid value throws rather than falling back. */

@@ -10,7 +10,8 @@ import type { OrchestratorType, Report, Summary } from '../report/report.js';
 import type { ResultsPublisher } from '../report/results-publisher.js';
 import { assignOrchestrator } from '../rollout/assignment.js';
 import type { RolloutFlags } from '../rollout/flags.js';
-import { assignmentForJob, storedAssignmentOf } from './stored-assignment.js';
+import type { ShadowRunner } from './shadow-run.js';
+import { assignmentForJob, storedAssignmentOf, type StoredAssignment } from './stored-assignment.js';
 import { isTransientError } from './transient-error.js';
 
 /** Thrown to make BullMQ retry the job with backoff; no report is published for this attempt. */
@@ -23,6 +24,10 @@ export interface InvestigationProcessorDeps {
   orchestratorFor: (type: OrchestratorType, alarm: NormalizedAlarm) => Orchestrator;
   publisher: ResultsPublisher;
   log: Logger;
+  /** Runs the other orchestrator, once the primary report is published, on a sample of investigations. */
+  shadow?: ShadowRunner;
+  /** Hears each assignment made at a first dequeue (not those reused by retries), for `rollout status`. */
+  recordAssignment?: (investigationId: string, assignment: StoredAssignment) => Promise<void>;
 }
 
 export type ProcessOutcome = Summary | { already_published: true };
@@ -105,9 +110,12 @@ export function investigationProcessor(deps: InvestigationProcessorDeps) {
       assignment_reused: !decision.fresh,
       source: data.source,
     });
+    if (decision.fresh) await deps.recordAssignment?.(investigationId, assignment);
 
+    const shadowRequest = { investigationId, alarm: data.alarm, assigned: assignment.orchestrator_type, signal };
     if (await deps.publisher.isPublished(investigationId)) {
       log.warn('report already published (an earlier attempt ended before completing the job): not investigating again');
+      await deps.shadow?.run(shadowRequest, log);
       return { already_published: true };
     }
 
@@ -117,7 +125,8 @@ export function investigationProcessor(deps: InvestigationProcessorDeps) {
       outcome = await investigateCapturingError(orchestrator, { investigationId, alarm: data.alarm, signal }, log);
     } catch (error) {
       // Only building the orchestrator throws here (runInvestigation never does): agent_tools without
-      // a model, say. The report says why; isTransientError decides below that it is not worth a retry.
+      // a model, say. The report says why; isTransientError decides below whether another worker may
+      // take it (one with a model: a live rollout change can send agent_tools work to a model-less worker).
       const report = failedReport({
         investigationId,
         orchestratorType: assignment.orchestrator_type,
@@ -140,6 +149,7 @@ export function investigationProcessor(deps: InvestigationProcessorDeps) {
       );
     }
     await deps.publisher.publish(outcome.report);
+    await deps.shadow?.run(shadowRequest, log);
     if (outcome.report.status === 'failed') throw new UnrecoverableError(outcome.report.error ?? 'investigation failed');
     return outcome.report.summary;
   };

@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import { z } from 'zod';
 import { MalformedJobError } from '../producer/investigation-job.js';
 import { ORCHESTRATOR_TYPES } from '../report/report.js';
-import { assignOrchestrator, type Assignment } from '../rollout/assignment.js';
+import { ASSIGNMENT_SOURCES, assignOrchestrator, type Assignment } from '../rollout/assignment.js';
 import type { RolloutFlags } from '../rollout/flags.js';
 
 /** The assignment as kept in the job's data under `assignment`, with when it was made. */
@@ -10,7 +10,7 @@ export const StoredAssignmentSchema = z.object({
   orchestrator_type: z.enum(ORCHESTRATOR_TYPES),
   bucket: z.number().int().min(0).max(99),
   percentage: z.number().int().min(0).max(100),
-  source: z.enum(['force', 'env']),
+  source: z.enum(ASSIGNMENT_SOURCES),
   assigned_at: z.string(),
 });
 export type StoredAssignment = z.infer<typeof StoredAssignmentSchema>;

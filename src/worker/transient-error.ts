@@ -1,4 +1,5 @@
 import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import { OrchestratorUnavailableError } from '../orchestrators/create-orchestrator.js';
 
 /** Network failures that a later attempt can get past (a dropped connection, an overloaded peer). */
 const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
@@ -32,6 +33,9 @@ interface ErrorFields {
 
 function isTransientItself(error: unknown): boolean {
   if (error instanceof APIUserAbortError) return false;
+  // This worker cannot run the assigned orchestrator (agent_tools without a model, after a live
+  // rollout change), but another replica may: the job goes back with backoff, its assignment kept.
+  if (error instanceof OrchestratorUnavailableError) return true;
   if (error instanceof APIConnectionError) return true;
   if (error instanceof APIError) return error.status === 429 || (typeof error.status === 'number' && error.status >= 500);
   if (typeof error !== 'object' || error === null) return false;
@@ -46,7 +50,8 @@ function isTransientItself(error: unknown): boolean {
 
 /**
  * Whether an investigation that failed with this error is worth another attempt: throttling,
- * 5xx and connection failures of AWS, the LLM endpoint or Redis. Bad input, missing permissions
+ * 5xx and connection failures of AWS, the LLM endpoint or Redis, and an orchestrator this worker
+ * cannot run. Bad input, missing permissions
  * and bugs are not; retrying them only delays the failed report. Follows `cause` chains.
  */
 export function isTransientError(error: unknown): boolean {

@@ -9,17 +9,26 @@ import { defaultLlmMode, llmSettingsFromEnv, parseLlmMode } from '../orchestrato
 import type { NormalizedAlarm } from '../producer/alarm.js';
 import { connectQueues, INVESTIGATIONS_QUEUE } from '../producer/queues.js';
 import { redactRedisUrl } from '../producer/redis-connection.js';
-import type { OrchestratorType } from '../report/report.js';
+import { ORCHESTRATOR_TYPES, type OrchestratorType } from '../report/report.js';
 import { ResultsPublisher } from '../report/results-publisher.js';
 import { rolloutFlagsFromEnv } from '../rollout/flags.js';
 import { startInvestigationWorker } from './investigation-worker.js';
+import { liveRollout } from './live-rollout.js';
+import { startMetricsServer, type MetricsServer } from './metrics-server.js';
+import { DEFAULT_METRICS_PORT, metricsAddressFrom } from './metrics-settings.js';
+import { askRedis } from './redis-probe.js';
+import { shadowPercentageFromEnv } from './shadow.js';
+import { ShadowRunner } from './shadow-run.js';
 import { closeWithGrace, firstShutdownSignal } from './shutdown.js';
+import { workerHealth } from './worker-health.js';
+import { WorkerMetrics } from './worker-metrics.js';
 import { assertModelForRouting, workerSettingsFromEnv } from './worker-settings.js';
 
 interface WorkerOptions {
   concurrency?: string;
   llm?: string;
   replay?: string;
+  metricsPort?: string;
 }
 
 /** Runs until SIGTERM/SIGINT; configuration problems stop it before it takes any job (exit 2). */
@@ -31,6 +40,8 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
   const replayPath = options.replay ?? env.PROMPTRCA_AWS_REPLAY;
   const replay = replayPath ? await loadRecording(replayPath) : undefined;
   const llm = llmMode === 'openai' ? new LlmClient(llmSettingsFromEnv(env)) : null;
+  const metricsAddress = metricsAddressFrom(options.metricsPort, env);
+  const shadowPercentage = shadowPercentageFromEnv(env);
 
   const awsByRegion = new Map<string, AwsClients>();
   const awsFor = (region: string): AwsClients => {
@@ -45,11 +56,53 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
     createOrchestrator(type, awsFor(alarm.region ?? env.AWS_REGION ?? 'us-east-1'), llm);
 
   const queues = await connectQueues(env, 'worker');
+  const stopping = new AbortController();
+  const metrics = new WorkerMetrics({
+    investigations: queues.investigations,
+    redis: queues.redis,
+    activeInvestigations: () => running.inFlight.size,
+  });
+  const rollout = liveRollout({ redis: queues.redis, prefix: queues.prefix, env, log: logger, hasModel: llm !== null });
+  // A start that fails after connecting must not leave Redis or the port open: the process would
+  // then neither run nor exit.
+  let metricsServer: MetricsServer;
+  try {
+    await rollout.currentFlags();
+    metricsServer = await startMetricsServer({
+      registry: metrics.registry,
+      health: async () =>
+        workerHealth({
+          stopping: stopping.signal.aborted,
+          takingJobs: running.worker.isRunning(),
+          redisAnswers: (await askRedis(queues.redis, () => queues.redis.ping())) === 'PONG',
+          redisStatus: queues.redis.status,
+          activeInvestigations: running.inFlight.size,
+        }),
+      ...metricsAddress,
+    });
+  } catch (error) {
+    await queues.close();
+    throw error;
+  }
+  const publisher = new ResultsPublisher(queues.results, (report) => metrics.recordReport(report));
+  const shadow = new ShadowRunner({
+    // Without a model only direct_invocation can run in shadow.
+    settings: { percentage: shadowPercentage, runnable: new Set(llm ? ORCHESTRATOR_TYPES : ['direct_invocation']) },
+    orchestratorFor,
+    publisher,
+    stopping: stopping.signal,
+  });
   const running = startInvestigationWorker({
     connection: queues.redis,
     prefix: queues.prefix,
     settings,
-    deps: { currentFlags: () => flags, orchestratorFor, publisher: new ResultsPublisher(queues.results), log: logger },
+    deps: {
+      ...rollout,
+      orchestratorFor,
+      publisher,
+      log: logger,
+      shadow,
+    },
   });
   const signal = firstShutdownSignal(logger);
   await running.worker.waitUntilReady();
@@ -65,11 +118,20 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
     force_orchestrator: flags.force,
     llm: llm ? llm.settings.model : 'none',
     aws_replay: replayPath ?? null,
+    shadow_percentage: shadowPercentage,
+    metrics: `${metricsServer.url}/metrics`,
   });
+  if (shadowPercentage > 0 && !llm) {
+    logger.warn('shadow mode needs a model to run agent_tools: it is disabled for agent_tools (no LLM configured)', {
+      shadow_percentage: shadowPercentage,
+    });
+  }
   running.worker.run().catch((error: unknown) => logger.error(`worker stopped taking jobs: ${errorMessage(error)}`));
 
   logger.info(`${await signal} received`);
+  stopping.abort();
   await closeWithGrace(running, settings.shutdownGraceSeconds, logger);
+  await metricsServer.close();
   await queues.close();
   logger.info('worker stopped');
   return 0;
@@ -82,13 +144,24 @@ export function registerWorkerCommand(program: Command): void {
     .option('--concurrency <n>', 'investigations run at once by this process (env PROMPTRCA_WORKER_CONCURRENCY, default 10)')
     .option('--llm <mode>', 'openai or none (default: openai when OPENAI_API_KEY or OPENAI_BASE_URL is set)')
     .option('--replay <file>', 'answer AWS calls from this recording (env PROMPTRCA_AWS_REPLAY)')
+    .option(
+      '--metrics-port <n>',
+      `serve /metrics and /healthz on this port (env PROMPTRCA_METRICS_PORT, default ${DEFAULT_METRICS_PORT}; 0 = any free port)`,
+    )
     .addHelpText(
       'after',
       '\nThe rollout flags (PROMPTRCA_USE_DIRECT_ORCHESTRATION, _DIRECT_ORCHESTRATION_PERCENTAGE, _FORCE_ORCHESTRATOR)\n' +
-        'are read at start; an invalid value, or a possible agent_tools route with no model, stops the worker\n' +
-        '(exit 2). Each job keeps the orchestrator assigned at its first dequeue across retries and restarts.\n' +
+        'are checked at start; an invalid value, or a possible agent_tools route with no model, stops the worker\n' +
+        '(exit 2). At each dequeue the worker routes with the live rollout (`promptrca rollout set`, read from Redis\n' +
+        'at most a second old), the environment giving the values never stored; FORCE always wins. Each job keeps\n' +
+        'the orchestrator assigned at its first dequeue across retries and restarts.\n' +
         'SIGTERM/SIGINT: stop taking jobs, finish those in flight within PROMPTRCA_SHUTDOWN_GRACE_SECONDS\n' +
-        '(default 30), then exit 0; a second signal exits at once. Scale by running more replicas.',
+        '(default 30), then exit 0; a second signal exits at once. Scale by running more replicas.\n' +
+        'PROMPTRCA_SHADOW_PERCENTAGE (0-100, default 0): on that share of investigations (by a hash of the ID, so\n' +
+        'every replica agrees) the other orchestrator runs too once the report is published; its report goes to\n' +
+        'the results queue marked shadow (job id <investigation id>-shadow) for `compare`. A shadow run in flight\n' +
+        'at SIGTERM is abandoned. GET /metrics (Prometheus) and GET /healthz (503 while stopping or while Redis is\n' +
+        'away) are served on --metrics-port, bound to PROMPTRCA_METRICS_HOST (default 0.0.0.0).',
     )
     .action(async (options: WorkerOptions) => {
       process.exitCode = await runWorker(options);

@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import type { LlmMode } from '../orchestrators/llm/llm-settings.js';
 import { integerFromEnv, parseInteger } from '../producer/env-integer.js';
-import type { RolloutFlags } from '../rollout/flags.js';
+import { routesOnlyToDirect, type RolloutFlags } from '../rollout/flags.js';
 
 export interface WorkerSettings {
   /** Investigations one worker process runs at the same time. */
@@ -38,7 +38,7 @@ export class AgentToolsNeedsModelError extends InputError {}
  */
 export function assertModelForRouting(flags: RolloutFlags, llmMode: LlmMode): void {
   if (llmMode !== 'none') return;
-  if (flags.force === 'direct' || (flags.force === null && flags.useDirect && flags.percentage === 100)) return;
+  if (routesOnlyToDirect(flags)) return;
   const why =
     flags.force === 'agent_tools'
       ? 'PROMPTRCA_FORCE_ORCHESTRATOR=agent_tools'

@@ -58,7 +58,8 @@ const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGKILL: 9, SIGTERM:
 
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv): SpawnedProcess {
   const child = spawn(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH, REDIS_URL, NODE_NO_WARNINGS: '1', ...env },
+    // Any free metrics port, so that workers (and bridges) of test files running in parallel never clash.
+    env: { PATH: process.env.PATH, REDIS_URL, NODE_NO_WARNINGS: '1', PROMPTRCA_METRICS_PORT: '0', PROMPTRCA_METRICS_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

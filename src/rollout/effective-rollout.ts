@@ -1,0 +1,49 @@
+import { rolloutFlagsFromEnv, type ForcedOrchestrator, type RolloutFlags } from './flags.js';
+import type { StoredRollout } from './rollout-state.js';
+
+/** Where a value in effect comes from. */
+export type ValueSource = 'force' | 'redis' | 'env' | 'default';
+
+export interface EffectiveValue<T> {
+  value: T;
+  source: ValueSource;
+}
+
+export interface EffectiveRollout {
+  /** What assignOrchestrator routes with. */
+  flags: RolloutFlags;
+  enabled: EffectiveValue<boolean>;
+  percentage: EffectiveValue<number>;
+  force: EffectiveValue<ForcedOrchestrator | null>;
+  /** The share of new investigations routed to direct_invocation (FORCE aside). */
+  direct_percentage: number;
+}
+
+const isSet = (value: string | undefined) => value !== undefined && value !== '';
+
+/**
+ * DESIGN.md's precedence, with live state: FORCE (per process, from the environment) wins; else a
+ * value stored by `rollout set` wins over the environment, which wins over the default. Throws
+ * ConfigError for an invalid environment, like rolloutFlagsFromEnv.
+ */
+export function effectiveRollout(env: NodeJS.ProcessEnv, stored: StoredRollout | null): EffectiveRollout {
+  const fromEnv = rolloutFlagsFromEnv(env);
+  const envSource = (variable: string): ValueSource => (isSet(env[variable]) ? 'env' : 'default');
+  const overridden = fromEnv.force === null ? null : ('force' as const);
+  const enabled: EffectiveValue<boolean> =
+    stored?.enabled === undefined
+      ? { value: fromEnv.useDirect, source: envSource('PROMPTRCA_USE_DIRECT_ORCHESTRATION') }
+      : { value: stored.enabled, source: 'redis' };
+  const percentage: EffectiveValue<number> =
+    stored?.percentage === undefined
+      ? { value: fromEnv.percentage, source: envSource('PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE') }
+      : { value: stored.percentage, source: 'redis' };
+  const fromRedis = enabled.source === 'redis' || percentage.source === 'redis';
+  return {
+    flags: { useDirect: enabled.value, percentage: percentage.value, force: fromEnv.force, origin: fromRedis ? 'redis' : 'env' },
+    enabled: { value: enabled.value, source: overridden ?? enabled.source },
+    percentage: { value: percentage.value, source: overridden ?? percentage.source },
+    force: { value: fromEnv.force, source: envSource('PROMPTRCA_FORCE_ORCHESTRATOR') },
+    direct_percentage: enabled.value ? percentage.value : 0,
+  };
+}

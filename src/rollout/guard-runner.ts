@@ -1,0 +1,100 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'winston';
+import { errorMessage, PromptRcaError } from '../errors.js';
+import type { PromptRcaQueues } from '../producer/queues.js';
+import { ReportCollection } from '../report/report-collection.js';
+import { effectiveRollout, type EffectiveRollout } from './effective-rollout.js';
+import { evaluateGuard, type GuardEvaluation } from './guard.js';
+import { collectReportsSince } from './recent-results.js';
+import { readAudit, type AuditEntry } from './rollout-audit.js';
+import { applyRolloutChange, readStoredRollout } from './rollout-state.js';
+
+/** The guard could not read the rollout or the results; it changed nothing. */
+export class GuardUnableToEvaluateError extends PromptRcaError {}
+
+/** A rollback was due but Redis refused to store it: an operator must act. */
+export class GuardRollbackFailedError extends PromptRcaError {}
+
+export interface GuardOptions {
+  queues: PromptRcaQueues;
+  env: NodeJS.ProcessEnv;
+  windowMs: number;
+  /** Who the audit names for an automatic rollback. */
+  who: string;
+  now?: () => Date;
+}
+
+export interface GuardRun {
+  evaluation: GuardEvaluation;
+  /** The share routed to direct_invocation when the guard looked. */
+  direct_percentage: number;
+  /** Results skipped as unreadable (not reports); they do not count either way. */
+  skipped: number;
+  /** The rollback it stored, or null when it changed nothing. */
+  rolled_back: AuditEntry | null;
+}
+
+async function readRollout(options: GuardOptions): Promise<{ rollout: EffectiveRollout; lastChange: Date | null }> {
+  const { redis, prefix } = options.queues;
+  const [stored, audit] = await Promise.all([readStoredRollout(redis, prefix), readAudit(redis, prefix, 1)]);
+  const newest = audit[0];
+  return { rollout: effectiveRollout(options.env, stored), lastChange: newest && 'at' in newest ? new Date(newest.at) : null };
+}
+
+/**
+ * One look: read the live rollout and the window's results, evaluate, and roll back (percentage 0,
+ * the figures in the audit) when direct_invocation broke a failure gate. The window never reaches
+ * back past the last rollout change, so results from before a fix cannot roll the new setting back.
+ * Anything it cannot read throws GuardUnableToEvaluateError before anything is changed.
+ */
+export async function guardOnce(options: GuardOptions): Promise<GuardRun> {
+  const to = (options.now ?? (() => new Date()))();
+  let rollout: EffectiveRollout;
+  let from: Date;
+  const collection = new ReportCollection({ since: null });
+  try {
+    const read = await readRollout(options);
+    rollout = read.rollout;
+    from = new Date(Math.max(to.getTime() - options.windowMs, read.lastChange?.getTime() ?? 0));
+    await collectReportsSince(options.queues.results, from, collection);
+  } catch (error) {
+    throw new GuardUnableToEvaluateError(`unable to evaluate, the rollout is left unchanged: ${errorMessage(error)}`, { cause: error });
+  }
+  const collected = collection.result();
+  const evaluation = evaluateGuard(collected.reports, { from, to }, rollout.direct_percentage);
+  const run: GuardRun = { evaluation, direct_percentage: rollout.direct_percentage, skipped: collected.skipped.length, rolled_back: null };
+  if (evaluation.outcome !== 'roll_back' || rollout.direct_percentage === 0) return run;
+  const reason =
+    `guard: ${evaluation.reasons.join('; ')} ` +
+    `(${evaluation.results.direct_invocation} direct_invocation and ${evaluation.results.agent_tools} agent_tools results started ${evaluation.window.from} – ${evaluation.window.to})`;
+  try {
+    const entry = await applyRolloutChange(options.queues.redis, options.queues.prefix, { percentage: 0 }, { who: options.who, reason, at: to });
+    return { ...run, rolled_back: entry };
+  } catch (error) {
+    throw new GuardRollbackFailedError(`direct_invocation broke a failure gate but the rollback could not be stored: ${errorMessage(error)} (${reason})`, {
+      cause: error,
+    });
+  }
+}
+
+export interface GuardLoopOptions extends GuardOptions {
+  intervalMs: number;
+  log: Logger;
+  signal: AbortSignal;
+}
+
+/**
+ * Looks every interval until the signal. A look that fails (data unreadable, or a due rollback that
+ * could not be stored) is logged as an error and the next one tries again: a blip of Redis must not
+ * leave the rollout unguarded.
+ */
+export async function runGuardLoop(options: GuardLoopOptions, report: (run: GuardRun) => void): Promise<void> {
+  while (!options.signal.aborted) {
+    try {
+      report(await guardOnce(options));
+    } catch (error) {
+      options.log.error(errorMessage(error));
+    }
+    await sleep(options.intervalMs, undefined, { signal: options.signal }).catch(() => {});
+  }
+}

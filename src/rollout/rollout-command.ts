@@ -1,0 +1,245 @@
+import type { Command } from 'commander';
+import { InputError } from '../errors.js';
+import { logger, moveLogsToStderr } from '../log.js';
+import { parseInteger } from '../producer/env-integer.js';
+import { connectQueues, INVESTIGATIONS_QUEUE, RESULTS_QUEUE, type PromptRcaQueues } from '../producer/queues.js';
+import { redactRedisUrl } from '../producer/redis-connection.js';
+import type { OrchestratorType } from '../report/report.js';
+import { DURATION_WITH_SECONDS, parseDuration } from '../report/since-option.js';
+import { PROMOTION_GATES } from '../report/verdict.js';
+import { StoredAssignmentSchema } from '../worker/stored-assignment.js';
+import { recentAssignments, splitOf, type AssignmentSplit } from './assignment-log.js';
+import { ROLLOUT_CACHE_MS } from './cached-rollout-reader.js';
+import { effectiveRollout, type EffectiveRollout, type EffectiveValue } from './effective-rollout.js';
+import { parseBooleanFlag, parsePercentage } from './flags.js';
+import { guardOnce, runGuardLoop, type GuardRun } from './guard-runner.js';
+import { formatAuditEntry, operatorName, readAudit, type AuditEntry } from './rollout-audit.js';
+import { applyRolloutChange, InvalidStoredRolloutError, readStoredRollout, rolloutKey, type RolloutChange, type StoredRollout } from './rollout-state.js';
+
+export interface RolloutStatus {
+  redis: string;
+  prefix: string;
+  key: string;
+  effective: Omit<EffectiveRollout, 'flags'>;
+  /** The stored state as read, or null when it is invalid (`stored_problem` says why). */
+  stored: StoredRollout | null;
+  stored_problem: string | null;
+  last_assignments: AssignmentSplit;
+  /** Investigations running now, by the orchestrator stored on each: a rollback does not move them. */
+  in_flight: Record<OrchestratorType | 'unassigned', number>;
+  audit: Array<AuditEntry | { unreadable: string }>;
+}
+
+const AUDIT_SHOWN = 20;
+
+async function readStoredLeniently(queues: PromptRcaQueues): Promise<{ stored: StoredRollout | null; problem: string | null }> {
+  try {
+    return { stored: await readStoredRollout(queues.redis, queues.prefix), problem: null };
+  } catch (error) {
+    if (!(error instanceof InvalidStoredRolloutError)) throw error;
+    return { stored: null, problem: `${error.message}: workers ignore it and route with their environment's flags` };
+  }
+}
+
+async function inFlight(queues: PromptRcaQueues): Promise<RolloutStatus['in_flight']> {
+  const counts = { direct_invocation: 0, agent_tools: 0, unassigned: 0 };
+  for (const job of await queues.investigations.getActive()) {
+    const stored = StoredAssignmentSchema.safeParse((job.data as { assignment?: unknown }).assignment);
+    counts[stored.success ? stored.data.orchestrator_type : 'unassigned'] += 1;
+  }
+  return counts;
+}
+
+export async function rolloutStatus(queues: PromptRcaQueues, env: NodeJS.ProcessEnv, last: number): Promise<RolloutStatus> {
+  const { redis, prefix } = queues;
+  const [{ stored, problem }, assignments, in_flight, audit] = await Promise.all([
+    readStoredLeniently(queues),
+    recentAssignments(redis, prefix, last),
+    inFlight(queues),
+    readAudit(redis, prefix, AUDIT_SHOWN),
+  ]);
+  const { flags: _flags, ...effective } = effectiveRollout(env, stored);
+  return {
+    redis: redactRedisUrl(queues.redisUrl),
+    prefix,
+    key: rolloutKey(prefix),
+    effective,
+    stored,
+    stored_problem: problem,
+    last_assignments: splitOf(assignments),
+    in_flight,
+    audit,
+  };
+}
+
+const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+
+function valueLine(name: string, value: EffectiveValue<unknown>): string {
+  return `  ${name.padEnd(12)}${String(value.value ?? 'none').padEnd(13)}(${value.source})`;
+}
+
+export function formatRolloutStatus(status: RolloutStatus): string {
+  const { effective, last_assignments: split, in_flight: flight } = status;
+  const forced = effective.force.value;
+  const lines = [
+    `rollout on ${status.redis} (key ${status.key})`,
+    valueLine('enabled', effective.enabled),
+    valueLine('percentage', effective.percentage),
+    valueLine('force', effective.force),
+    forced
+      ? `  → FORCE=${forced} in this environment: such a process routes everything to it`
+      : `  → ${effective.direct_percentage}% of new investigations go to direct_invocation, the rest to agent_tools`,
+    '  (env/default values are this shell\'s; each worker uses its own environment for a value never stored, and for FORCE)',
+  ];
+  if (status.stored_problem) lines.push(`  STORED STATE INVALID: ${status.stored_problem}`);
+  lines.push(
+    split.assignments === 0
+      ? 'last assignments: none yet'
+      : `last ${split.assignments} assignments: ${split.by_orchestrator.direct_invocation} direct_invocation (${percent(split.direct_share ?? 0)}), ` +
+          `${split.by_orchestrator.agent_tools} agent_tools; made at ${Object.entries(split.by_percentage)
+            .map(([at, count]) => `${at}%: ${count}`)
+            .join(', ')}; from ${Object.entries(split.by_source)
+            .filter(([, count]) => count > 0)
+            .map(([source, count]) => `${source}: ${count}`)
+            .join(', ')}`,
+    `in flight: ${flight.direct_invocation} direct_invocation, ${flight.agent_tools} agent_tools` +
+      `${flight.unassigned ? `, ${flight.unassigned} not yet assigned` : ''} (each keeps the orchestrator it was assigned)`,
+    status.audit.length === 0 ? 'audit: no changes yet' : `audit (newest first, last ${AUDIT_SHOWN}):`,
+    ...status.audit.map((entry) => `  ${'unreadable' in entry ? `unreadable entry: ${entry.unreadable}` : formatAuditEntry(entry)}`),
+  );
+  return lines.join('\n');
+}
+
+/** `--percentage` and `--enabled` as `rollout set` takes them; bad values exit 2 naming the option. */
+export function rolloutChangeFromOptions(options: { percentage?: string; enabled?: string }): RolloutChange {
+  if (options.percentage === undefined && options.enabled === undefined) {
+    throw new InputError('rollout set needs --percentage N (a whole number from 0 to 100) and/or --enabled true|false');
+  }
+  const change: RolloutChange = {};
+  if (options.enabled !== undefined) change.enabled = parseBooleanFlag('--enabled', options.enabled);
+  if (options.percentage !== undefined) change.percentage = parsePercentage('--percentage', options.percentage);
+  return change;
+}
+
+async function withQueues<T>(work: (queues: PromptRcaQueues) => Promise<T>): Promise<T> {
+  moveLogsToStderr();
+  // An invalid environment stops the command (exit 2) before anything is read or written.
+  effectiveRollout(process.env, null);
+  const queues = await connectQueues(process.env);
+  try {
+    return await work(queues);
+  } finally {
+    await queues.close();
+  }
+}
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+async function change(queues: PromptRcaQueues, rolloutChange: RolloutChange, reason: string | undefined): Promise<void> {
+  const entry = await applyRolloutChange(queues.redis, queues.prefix, rolloutChange, { who: operatorName(process.env), reason: reason ?? null });
+  print(`rollout changed: ${formatAuditEntry(entry)}`);
+  const { effective } = await rolloutStatus(queues, process.env, 0);
+  print(
+    `every worker routes new investigations with it within ${ROLLOUT_CACHE_MS / 1000} s: ${effective.direct_percentage}% to direct_invocation ` +
+      '(unless its own PROMPTRCA_FORCE_ORCHESTRATOR is set); investigations in flight keep their orchestrator',
+  );
+}
+
+function formatGuardRun(run: GuardRun): string {
+  const { evaluation } = run;
+  const head = run.rolled_back
+    ? `ROLLED BACK: percentage ${run.direct_percentage} → 0`
+    : evaluation.outcome === 'roll_back'
+      ? 'roll back due, but nothing is routed to direct_invocation already'
+      : evaluation.outcome;
+  return [
+    `guard ${evaluation.window.from} – ${evaluation.window.to}: ${head} ` +
+      `(${evaluation.results.direct_invocation} direct_invocation, ${evaluation.results.agent_tools} agent_tools results; at ${run.direct_percentage}%)`,
+    ...evaluation.reasons.map((reason) => `  ${reason}`),
+    ...(run.skipped > 0 ? [`  ${run.skipped} unreadable results skipped`] : []),
+  ].join('\n');
+}
+
+export function registerRolloutCommand(program: Command): void {
+  const rollout = program
+    .command('rollout')
+    .description('live rollout of direct_invocation across every worker: status, set, rollback, guard (state kept in Redis)');
+
+  rollout
+    .command('status')
+    .description('the rollout in effect and where each value comes from, the split of recent assignments, in-flight work, the audit')
+    .option('--json', 'print the status as JSON')
+    .option('--last <n>', 'assignments to count for the split', '1000')
+    .action((options: { json?: boolean; last: string }) =>
+      withQueues(async (queues) => {
+        const last = parseInteger('--last', options.last, { min: 1, max: 10_000 });
+        const status = await rolloutStatus(queues, process.env, last);
+        print(options.json ? JSON.stringify(status, null, 2) : formatRolloutStatus(status));
+      }),
+    );
+
+  rollout
+    .command('set')
+    .description('store the rollout in Redis: every worker follows within a second, no restart')
+    .option('--percentage <n>', 'share of new investigations routed to direct_invocation, a whole number 0–100')
+    .option('--enabled <bool>', 'true or false: direct orchestration on or off')
+    .option('--reason <text>', 'why, for the audit')
+    .addHelpText(
+      'after',
+      '\nA stored value wins over PROMPTRCA_USE_DIRECT_ORCHESTRATION / _DIRECT_ORCHESTRATION_PERCENTAGE;\n' +
+        "a value never stored stays each worker's environment. PROMPTRCA_FORCE_ORCHESTRATOR still wins in\n" +
+        'the processes that set it. Every change is audited (time, old → new, who: PROMPTRCA_OPERATOR or\n' +
+        'user@host, reason). Investigations in flight keep the orchestrator they were assigned.',
+    )
+    .action((options: { percentage?: string; enabled?: string; reason?: string }) => {
+      const rolloutChange = rolloutChangeFromOptions(options);
+      return withQueues((queues) => change(queues, rolloutChange, options.reason));
+    });
+
+  rollout
+    .command('rollback')
+    .description('route every new investigation to agent_tools at once (percentage 0); in-flight ones keep theirs')
+    .option('--reason <text>', 'why, for the audit')
+    .action((options: { reason?: string }) =>
+      withQueues(async (queues) => {
+        await change(queues, { percentage: 0 }, options.reason);
+        const flight = await inFlight(queues);
+        print(`in flight, finishing with their stored orchestrator: ${flight.direct_invocation} direct_invocation, ${flight.agent_tools} agent_tools`);
+      }),
+    );
+
+  rollout
+    .command('guard')
+    .description(`watch ${RESULTS_QUEUE} and roll back (percentage 0) when direct_invocation breaks a failure gate`)
+    .option('--window <duration>', 'judge the results that started within this time: 30s, 15m, 1h', '15m')
+    .option('--interval <duration>', 'look this often', '30s')
+    .option('--once', 'look once and exit (0 after an evaluation, whatever it found; 1 when it could not evaluate)')
+    .option('--json', 'print each look as a JSON line')
+    .addHelpText(
+      'after',
+      `
+Each look reads the results that started within --window (never before the last rollout change,
+so results from before a fix cannot roll the new setting back) and applies the promotion gates'
+failure part, as \`compare\` does: any critical error, direct_invocation error rate ≥ ${PROMOTION_GATES.maxErrorRate * 100}%, mean
+confidence below ${PROMOTION_GATES.minConfidence.toFixed(2)} or below agent_tools. With fewer than ${PROMOTION_GATES.minReports} results of either orchestrator the
+look is inconclusive and changes nothing. A broken gate sets the percentage to 0 with the gate and
+its figures as the audit reason. The guard never promotes. A look that cannot read Redis or the
+stored state changes nothing and says so (--once: exit 1; otherwise it tries again next interval).
+${INVESTIGATIONS_QUEUE} is not touched: in-flight investigations keep their orchestrator.`,
+    )
+    .action((options: { window: string; interval: string; once?: boolean; json?: boolean }) => {
+      const windowMs = parseDuration('--window', options.window, DURATION_WITH_SECONDS);
+      const intervalMs = parseDuration('--interval', options.interval, DURATION_WITH_SECONDS);
+      return withQueues(async (queues) => {
+        const guard = { queues, env: process.env, windowMs, who: `${operatorName(process.env)} (rollout guard)` };
+        const show = (run: GuardRun) => {
+          print(options.json ? JSON.stringify(run) : formatGuardRun(run));
+          if (run.rolled_back) logger.warn(`rolled back: ${run.rolled_back.reason}`);
+        };
+        if (options.once) return show(await guardOnce(guard));
+        const stop = new AbortController();
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+        await runGuardLoop({ ...guard, intervalMs, log: logger, signal: stop.signal }, show);
+      });
+    });
+}

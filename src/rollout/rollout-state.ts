@@ -1,0 +1,83 @@
+import type { Redis } from 'ioredis';
+import { ConfigError, PromptRcaError } from '../errors.js';
+import { parseBooleanFlag, parsePercentage } from './flags.js';
+import { AUDIT_LENGTH, auditKey, type AuditEntry } from './rollout-audit.js';
+
+/**
+ * The live rollout as `promptrca rollout set` stores it: each value that was set, nothing for one
+ * that never was (the environment then decides it). FORCE is never stored: it stays per process.
+ */
+export interface StoredRollout {
+  enabled?: boolean;
+  percentage?: number;
+}
+
+export type RolloutChange = StoredRollout;
+
+/** A Redis hash beside the queues, under the same prefix, so a `{hash tag}` prefix keeps one slot. */
+export function rolloutKey(prefix: string): string {
+  return `${prefix}:promptrca:rollout`;
+}
+
+/** Someone wrote a value into the rollout hash that `rollout set` would never have written. */
+export class InvalidStoredRolloutError extends ConfigError {}
+
+/** The hash's fields as read from Redis; fields other than enabled and percentage are ignored. */
+export function parseStoredRollout(key: string, hash: Record<string, string>): StoredRollout {
+  const stored: StoredRollout = {};
+  try {
+    if (hash.enabled !== undefined) stored.enabled = parseBooleanFlag(`${key} enabled`, hash.enabled);
+    if (hash.percentage !== undefined) stored.percentage = parsePercentage(`${key} percentage`, hash.percentage);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new InvalidStoredRolloutError(error.variable, error.value, error.allowed);
+  }
+  return stored;
+}
+
+export async function readStoredRollout(redis: Redis, prefix: string): Promise<StoredRollout> {
+  const key = rolloutKey(prefix);
+  return parseStoredRollout(key, await redis.hgetall(key));
+}
+
+/** Another `rollout set` (or the guard) kept changing the state while this one tried to apply. */
+export class RolloutChangeConflictError extends PromptRcaError {}
+
+const CHANGE_TRIES = 5;
+
+/**
+ * Stores the change and its audit entry in one transaction. WATCH makes the old → new of the audit
+ * exact: if another change lands between the read and the write, the transaction is retried.
+ * The old state is read leniently (garbage in it is exactly what an operator overwrites).
+ */
+export async function applyRolloutChange(
+  redis: Redis,
+  prefix: string,
+  change: RolloutChange,
+  by: { who: string; reason: string | null; at?: Date },
+): Promise<AuditEntry> {
+  const key = rolloutKey(prefix);
+  for (let attempt = 0; attempt < CHANGE_TRIES; attempt++) {
+    await redis.watch(key);
+    const before = await redis.hgetall(key);
+    const old: Record<string, string | null> = { enabled: before.enabled ?? null, percentage: before.percentage ?? null };
+    const fields: Record<string, string> = {};
+    if (change.enabled !== undefined) fields.enabled = String(change.enabled);
+    if (change.percentage !== undefined) fields.percentage = String(change.percentage);
+    const entry: AuditEntry = {
+      at: (by.at ?? new Date()).toISOString(),
+      who: by.who,
+      reason: by.reason,
+      changes: Object.entries(fields).map(([field, value]) => ({ field: field as 'enabled' | 'percentage', old: old[field] ?? null, new: value })),
+    };
+    const audit = auditKey(prefix);
+    const done = await redis
+      .multi()
+      .hset(key, fields)
+      .lpush(audit, JSON.stringify(entry))
+      .ltrim(audit, 0, AUDIT_LENGTH - 1)
+      .exec();
+    if (done !== null) return entry;
+  }
+  throw new RolloutChangeConflictError(`the rollout state kept changing under this command (${CHANGE_TRIES} tries): run it again`);
+}

@@ -1,0 +1,51 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'winston';
+import { errorMessage } from '../errors.js';
+import { appendAssignment } from '../rollout/assignment-log.js';
+import { CachedRolloutReader } from '../rollout/cached-rollout-reader.js';
+import type { EffectiveRollout } from '../rollout/effective-rollout.js';
+import { routesOnlyToDirect, type RolloutFlags } from '../rollout/flags.js';
+import type { StoredAssignment } from './stored-assignment.js';
+
+export interface LiveRolloutDeps {
+  currentFlags: () => Promise<RolloutFlags>;
+  recordAssignment: (investigationId: string, assignment: StoredAssignment) => Promise<void>;
+}
+
+function rolloutFields(rollout: EffectiveRollout) {
+  return {
+    use_direct_orchestration: rollout.enabled,
+    direct_orchestration_percentage: rollout.percentage,
+    force_orchestrator: rollout.force,
+  };
+}
+
+/**
+ * The worker's view of the live rollout: flags read at each dequeue (cached up to a second), each
+ * change logged, and each fresh assignment appended to the assignment log. A change that sends work
+ * to agent_tools while this worker has no model is logged as an error: those investigations are
+ * retried (OrchestratorUnavailableError is transient) so that a replica with a model can take them.
+ */
+export function liveRollout(options: { redis: Redis; prefix: string; env: NodeJS.ProcessEnv; log: Logger; hasModel: boolean }): LiveRolloutDeps {
+  const { redis, prefix, log } = options;
+  const reader = new CachedRolloutReader({
+    ...options,
+    onChange: (rollout) => {
+      log.info('rollout in effect', rolloutFields(rollout));
+      if (!options.hasModel && !routesOnlyToDirect(rollout.flags)) {
+        log.error(
+          `the rollout now routes ${100 - rollout.direct_percentage}% of new investigations to agent_tools, which this worker cannot run ` +
+            '(no LLM configured): it hands them back to the queue for a replica with a model, and they fail once their attempts run out',
+          rolloutFields(rollout),
+        );
+      }
+    },
+  });
+  return {
+    currentFlags: async () => (await reader.current()).flags,
+    recordAssignment: (investigationId, assignment) =>
+      appendAssignment(redis, prefix, { investigation_id: investigationId, ...assignment }).catch((error: unknown) => {
+        log.warn(`could not append to the assignment log: ${errorMessage(error)}`, { investigation_id: investigationId });
+      }),
+  };
+}

@@ -1,0 +1,37 @@
+import { createHash } from 'node:crypto';
+import type { OrchestratorType } from '../report/report.js';
+import { parsePercentage } from '../rollout/flags.js';
+
+export const SHADOW_PERCENTAGE_VARIABLE = 'PROMPTRCA_SHADOW_PERCENTAGE';
+
+/** Share (0–100) of investigations on which the other orchestrator runs too; unset means none. */
+export function shadowPercentageFromEnv(env: NodeJS.ProcessEnv): number {
+  const value = env[SHADOW_PERCENTAGE_VARIABLE];
+  return value === undefined || value.trim() === '' ? 0 : parsePercentage(SHADOW_PERCENTAGE_VARIABLE, value);
+}
+
+/**
+ * uint32(bytes 4..8 of SHA-256(UTF-8 investigation_id), big-endian) mod 100. The rollout bucket uses
+ * bytes 0..4, so the shadowed sample is independent of the rollout: it holds investigations of both
+ * orchestrators in their rollout proportions. Every replica, and any other program, agrees on it.
+ */
+export function shadowBucketFor(investigationId: string): number {
+  return createHash('sha256').update(investigationId, 'utf8').digest().readUInt32BE(4) % 100;
+}
+
+export function otherOrchestrator(type: OrchestratorType): OrchestratorType {
+  return type === 'direct_invocation' ? 'agent_tools' : 'direct_invocation';
+}
+
+export interface ShadowSettings {
+  percentage: number;
+  /** The orchestrators this worker can run (agent_tools needs a model). */
+  runnable: ReadonlySet<OrchestratorType>;
+}
+
+/** The orchestrator to run in shadow of the assigned one on this investigation, or null for none. */
+export function shadowOrchestratorFor(investigationId: string, assigned: OrchestratorType, settings: ShadowSettings): OrchestratorType | null {
+  if (shadowBucketFor(investigationId) >= settings.percentage) return null;
+  const other = otherOrchestrator(assigned);
+  return settings.runnable.has(other) ? other : null;
+}

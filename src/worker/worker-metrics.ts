@@ -1,0 +1,101 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { ORCHESTRATOR_TYPES, type Report } from '../report/report.js';
+import { askRedis } from './redis-probe.js';
+
+/** From a rules-only run on a recording (~10 ms) to a slow agent_tools run against a real model. */
+export const DURATION_BUCKETS_SECONDS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120];
+export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+const STATUSES = ['completed', 'failed'] as const;
+const SHADOW_VALUES = ['false', 'true'] as const;
+const TOKEN_KINDS = ['prompt', 'completion'] as const;
+
+export interface WorkerMetricsSources {
+  /** The investigations queue, counted at each scrape. */
+  investigations: Queue;
+  /** The connection that queue uses, to skip counting at once while it is down. */
+  redis: Redis;
+  /** Investigations this process holds now. */
+  activeInvestigations: () => number;
+}
+
+/**
+ * The worker's Prometheus metrics, on a registry of its own. Every report counts once it is
+ * published, labelled `shadow="true"` when it came from a shadow run, so that rates of the
+ * assigned orchestrators stay apart from the extra work shadow mode costs.
+ */
+export class WorkerMetrics {
+  readonly registry = new Registry();
+  private readonly investigations: Counter<'orchestrator_type' | 'status' | 'shadow'>;
+  private readonly duration: Histogram<'orchestrator_type' | 'shadow'>;
+  private readonly tokens: Counter<'orchestrator_type' | 'kind' | 'shadow'>;
+  private readonly llmCalls: Counter<'orchestrator_type' | 'shadow'>;
+
+  constructor(sources: WorkerMetricsSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.investigations = new Counter({
+      name: 'promptrca_investigations_total',
+      help: 'Reports published by this worker, by orchestrator, status and whether it ran in shadow',
+      labelNames: ['orchestrator_type', 'status', 'shadow'],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'promptrca_investigation_duration_seconds',
+      help: 'Duration of each published investigation (its report duration_seconds)',
+      labelNames: ['orchestrator_type', 'shadow'],
+      buckets: DURATION_BUCKETS_SECONDS,
+      registers,
+    });
+    this.tokens = new Counter({
+      name: 'promptrca_llm_tokens_total',
+      help: 'LLM tokens used by published investigations, by kind (prompt or completion)',
+      labelNames: ['orchestrator_type', 'kind', 'shadow'],
+      registers,
+    });
+    this.llmCalls = new Counter({
+      name: 'promptrca_llm_calls_total',
+      help: 'LLM calls made by published investigations',
+      labelNames: ['orchestrator_type', 'shadow'],
+      registers,
+    });
+    new Gauge({
+      name: 'promptrca_queue_jobs',
+      help: 'Jobs on the investigations queue by state, counted at scrape (the same on every replica); absent while Redis does not answer',
+      labelNames: ['state'],
+      registers,
+      async collect() {
+        const counts = await askRedis(sources.redis, () => sources.investigations.getJobCounts(...QUEUE_STATES));
+        this.reset();
+        if (counts === null) return;
+        for (const state of QUEUE_STATES) this.set({ state }, counts[state] ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'promptrca_active_investigations',
+      help: 'Investigations this worker process holds now (shadow runs included)',
+      registers,
+      collect() {
+        this.set(sources.activeInvestigations());
+      },
+    });
+    // Present at zero from the start, so rate() and alerts see every series.
+    for (const orchestrator_type of ORCHESTRATOR_TYPES) {
+      for (const shadow of SHADOW_VALUES) {
+        for (const status of STATUSES) this.investigations.inc({ orchestrator_type, status, shadow }, 0);
+        for (const kind of TOKEN_KINDS) this.tokens.inc({ orchestrator_type, kind, shadow }, 0);
+        this.llmCalls.inc({ orchestrator_type, shadow }, 0);
+      }
+    }
+  }
+
+  recordReport(report: Report): void {
+    const labels = { orchestrator_type: report.orchestrator_type, shadow: String(report.shadow === true) };
+    this.investigations.inc({ ...labels, status: report.status });
+    this.duration.observe(labels, report.duration_seconds);
+    this.tokens.inc({ ...labels, kind: 'prompt' }, report.usage.prompt_tokens);
+    this.tokens.inc({ ...labels, kind: 'completion' }, report.usage.completion_tokens);
+    this.llmCalls.inc(labels, report.usage.llm_calls);
+  }
+}
