@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { errorMessage, PromptRcaError } from './errors.js';
+import { assertValidLogLevel } from './log.js';
 import { registerInvestigateCommand } from './orchestrators/investigate-command.js';
 import { registerLlmSimCommand } from './orchestrators/llm-sim/llm-sim-command.js';
 import { registerEnqueueCommand } from './producer/enqueue-command.js';
@@ -31,7 +32,14 @@ registerCompareCommand(program);
 registerQueueCommand(program);
 registerRolloutCommand(program);
 
+// A reader that goes away (`| head`) is not an error of ours.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 try {
+  assertValidLogLevel(process.env);
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {

@@ -1,13 +1,26 @@
 import winston from 'winston';
+import { ConfigError } from './errors.js';
 
 const LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'];
+
+/** winston drops every line for a level it does not know; cli.ts refuses such a LOG_LEVEL at start. */
+export function assertValidLogLevel(env: NodeJS.ProcessEnv): void {
+  const level = env.LOG_LEVEL;
+  if (level !== undefined && level !== '' && !LEVELS.includes(level)) {
+    throw new ConfigError('LOG_LEVEL', level, LEVELS.join(', '));
+  }
+}
+
+function configuredLevel(fallback: string): string {
+  return process.env.LOG_LEVEL || fallback;
+}
 
 /**
  * JSON lines on stdout (and PROMPTRCA_LOG_FILE when set), so CloudWatch Logs Insights can query
  * fields such as `orchestrator_type` and `duration_seconds` directly.
  */
 export const logger = winston.createLogger({
-  level: process.env.LOG_LEVEL ?? 'info',
+  level: configuredLevel('info'),
   format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
   defaultMeta: { service: 'promptrca' },
   transports: [new winston.transports.Console()],
@@ -25,7 +38,7 @@ export function moveLogsToStderr(defaultLevel = 'warn'): void {
     if (transport instanceof winston.transports.Console) logger.remove(transport);
   }
   logger.add(new winston.transports.Console({ stderrLevels: LEVELS }));
-  logger.level = process.env.LOG_LEVEL ?? defaultLevel;
+  logger.level = configuredLevel(defaultLevel);
 }
 
 /**

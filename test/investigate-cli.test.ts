@@ -16,11 +16,21 @@ const timeoutScenario = JSON.parse(readFileSync(join(REPO_ROOT, 'examples/lambda
 
 describe('investigate: human summary and exit codes', () => {
   it('prints the root cause, its confidence, evidence and advice', async () => {
-    const result = await runCli(['investigate', '--alarm', 'examples/lambda-timeout.json', ...DIRECT]);
+    const result = await runCli(['investigate', '--alarm', 'examples/lambda-timeout.json', ...DIRECT], { LOG_LEVEL: 'info' });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Root cause: timeout \(confidence 0\.\d\d\)/);
     expect(result.stdout).toContain('Task timed out after 3.00 seconds');
     expect(result.stdout).toMatch(/Advice:\n  - Raise the timeout/);
+    // The closing log lines (info, shown with LOG_LEVEL=info), once each, on stderr: stdout holds only the report.
+    const closing = result.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.message === 'investigation summary' || String(line.message).startsWith('Root Cause Confidence: '));
+    expect(closing).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^Root Cause Confidence: 0\.\d\d$/), orchestrator_type: 'direct_invocation', root_cause_type: 'timeout' }),
+      expect.objectContaining({ message: 'investigation summary', orchestrator_type: 'direct_invocation', status: 'completed', investigation_id: expect.any(String) }),
+    ]);
   });
 
   it('skips an OK transition with the reason and exit 0', async () => {
@@ -44,6 +54,31 @@ describe('investigate: human summary and exit codes', () => {
     const recorded = JSON.parse(readFileSync(recordPath, 'utf8'));
     const commands = recorded.calls.map((c: { command: string }) => c.command).sort();
     expect(commands).toEqual(expect.arrayContaining(['FilterLogEvents', 'GetFunctionConfiguration', 'GetMetricData']));
+    for (const call of recorded.calls) {
+      expect(Object.keys(call.input)).not.toEqual(expect.arrayContaining(['startTime']));
+      expect(Object.keys(call.input)).not.toEqual(expect.arrayContaining(['StartTime']));
+    }
+  });
+
+  it('fails (exit 1) rather than guess when no AWS fact at all could be read', async () => {
+    // An empty recording: every call fails as AWS would for a function that does not exist.
+    const replay = file('replay-empty.json', JSON.stringify({ calls: [] }));
+    const result = await runCli(['investigate', '--function-name', 'no-such-function', '--replay', replay, ...DIRECT, '--json']);
+    expect(result.code).toBe(1);
+    const report = ReportSchema.parse(JSON.parse(result.stdout));
+    expect(report.status).toBe('failed');
+    expect(report.error).toMatch(/^no AWS facts could be read for lambda no-such-function: lambda GetFunctionConfiguration failed: ResourceNotFoundException/);
+  });
+
+  it('replays the recording of a manual run later, though its time window follows the clock', async () => {
+    const source = file('replay-manual.json', JSON.stringify({ calls: timeoutScenario.calls }));
+    const recordPath = join(dir, 'manual-recorded.json');
+    const name = timeoutScenario.calls.find((c: { command: string }) => c.command === 'GetFunctionConfiguration').input.FunctionName;
+    const args = ['investigate', '--function-name', name, ...DIRECT, '--json'];
+    const recorded = await runCli([...args, '--replay', source, '--record', recordPath]);
+    const replayed = await runCli([...args, '--replay', recordPath]);
+    expect(ReportSchema.parse(JSON.parse(recorded.stdout)).root_cause?.type).toBe('timeout');
+    expect(ReportSchema.parse(JSON.parse(replayed.stdout)).root_cause).toEqual(ReportSchema.parse(JSON.parse(recorded.stdout)).root_cause);
   });
 
   it('investigates a function by name with a fresh ID, or the given one', async () => {
@@ -84,6 +119,21 @@ describe('investigate: bad input exits 2 and names the problem', () => {
     expect(result.stderr).toMatch(message);
   });
 
+  it.each([
+    [['--investigation-id', 'bad:id'], /--investigation-id "bad:id" is not valid: allowed 1 to 128 letters/],
+    [['--investigation-id', '42'], /--investigation-id "42" is not valid: .*not only digits/],
+  ])('refuses an investigation ID a queue could not take: %j', async (args, message) => {
+    const result = await runCli(['investigate', '--function-name', 'f1', ...DIRECT, ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('refuses a LOG_LEVEL winston does not know, instead of logging nothing', async () => {
+    const result = await runCli(['investigate', '--alarm', 'examples/lambda-timeout.json', ...DIRECT], { LOG_LEVEL: 'loud' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('LOG_LEVEL="loud" is not valid: allowed error, warn, info, http, verbose, debug, silly');
+  });
+
   it('names an invalid rollout variable, its value and what is allowed', async () => {
     const result = await runCli(['investigate', '--alarm', 'examples/lambda-timeout.json', '--llm', 'none'], {
       PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE: '150',
@@ -96,5 +146,6 @@ describe('investigate: bad input exits 2 and names the problem', () => {
     const result = await runCli(['investigate', '--alarm', 'examples/lambda-timeout.json', '--llm', 'none', '--orchestrator', 'agent_tools']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/agent_tools cannot route without a model/);
+    expect(result.stderr).toContain('investigate: --orchestrator direct');
   });
 });

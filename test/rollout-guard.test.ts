@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PromptRcaQueues } from '../src/producer/queues.js';
+import { failedReport } from '../src/report/failed-report.js';
 import { ResultsPublisher } from '../src/report/results-publisher.js';
 import type { Report } from '../src/report/report.js';
 import { evaluateGuard } from '../src/rollout/guard.js';
@@ -26,32 +27,66 @@ const agents = (count: number, startedAt: string) => craftReports('agent_tools',
 
 describe('evaluateGuard', () => {
   it('rolls back when the direct_invocation error rate breaks its gate, naming the gate and the figures', () => {
-    const evaluation = evaluateGuard([...failingDirect(40, 4, at(5)), ...agents(40, at(5))], WINDOW, 25);
+    const evaluation = evaluateGuard([...failingDirect(40, 4, at(5)), ...agents(40, at(5))], WINDOW);
     expect(evaluation.outcome).toBe('roll_back');
     expect(evaluation.reasons).toEqual(['error_rate gate: direct_invocation error rate 10.00% (4 of 40) is not below 5%']);
   });
 
   it('rolls back on a confidence below agent_tools', () => {
     const direct = craftReports('direct_invocation', 30, () => ({ startedAt: at(1), confidence: 0.72 }));
-    const evaluation = evaluateGuard([...direct, ...agents(30, at(1))], WINDOW, 10);
+    const evaluation = evaluateGuard([...direct, ...agents(30, at(1))], WINDOW);
     expect(evaluation.outcome).toBe('roll_back');
     expect(evaluation.reasons[0]).toMatch(/^confidence gate: direct_invocation mean confidence 0.72 is below agent_tools 0.80/);
   });
 
-  it('is inconclusive below 30 results of either orchestrator, however bad they are', () => {
-    const evaluation = evaluateGuard([...failingDirect(29, 29, at(1)), ...agents(40, at(1))], WINDOW, 25);
+  it('is inconclusive below 30 direct_invocation results, however bad they are and however many agent_tools has', () => {
+    const evaluation = evaluateGuard([...failingDirect(29, 29, at(1)), ...agents(40, at(1))], WINDOW);
     expect(evaluation.outcome).toBe('inconclusive');
-    expect(evaluation.reasons[0]).toBe('29 direct_invocation and 40 agent_tools results in the window; 30 of each are needed to judge');
+    expect(evaluation.reasons).toEqual(['29 direct_invocation results in the window (and 40 agent_tools); 30 direct_invocation results are needed to judge']);
+  });
+
+  it('with 30 direct_invocation results and fewer agent_tools, rolls back on direct_invocation\'s own error rate', () => {
+    const evaluation = evaluateGuard([...failingDirect(40, 4, at(5)), ...agents(2, at(5))], WINDOW);
+    expect(evaluation.outcome).toBe('roll_back');
+    expect(evaluation.reasons).toEqual(['error_rate gate: direct_invocation error rate 10.00% (4 of 40) is not below 5%']);
+  });
+
+  it('with 30 direct_invocation results and fewer agent_tools, rolls back on a confidence below 0.70', () => {
+    const direct = craftReports('direct_invocation', 30, () => ({ startedAt: at(1), confidence: 0.65 }));
+    const evaluation = evaluateGuard(direct, WINDOW);
+    expect(evaluation.outcome).toBe('roll_back');
+    expect(evaluation.reasons).toEqual(['confidence gate: direct_invocation mean confidence 0.65 is below 0.70']);
+  });
+
+  it('with 30 direct_invocation results and fewer agent_tools, skips only the comparison with agent_tools and says so', () => {
+    // Below agent_tools' 0.95: that would roll back once agent_tools had 30 results.
+    const direct = craftReports('direct_invocation', 30, () => ({ startedAt: at(1), confidence: 0.86 }));
+    const fewAgents = craftReports('agent_tools', 3, () => ({ startedAt: at(1), confidence: 0.95 }));
+    const evaluation = evaluateGuard([...direct, ...fewAgents], WINDOW);
+    expect(evaluation.outcome).toBe('healthy');
+    expect(evaluation.gates.map((gate) => [gate.gate, gate.status])).toEqual([
+      ['critical_errors', 'pass'],
+      ['error_rate', 'pass'],
+      ['confidence', 'pass'],
+    ]);
+    expect(evaluation.reasons).toContain(
+      'direct_invocation mean confidence 0.86 ≥ 0.70; not compared with agent_tools (3 agent_tools reports, 30 needed)',
+    );
+    expect(evaluation.reasons.at(-1)).toBe(
+      'only 3 agent_tools results (30 needed): direct_invocation judged on its own limits, not against agent_tools',
+    );
+    const enough = evaluateGuard([...direct, ...craftReports('agent_tools', 30, () => ({ startedAt: at(1), confidence: 0.95 }))], WINDOW);
+    expect(enough.outcome).toBe('roll_back');
   });
 
   it('judges only the results that started inside the window', () => {
-    const evaluation = evaluateGuard([...failingDirect(40, 40, at(20)), ...healthyRollout(30, 30).map((r) => ({ ...r, started_at: at(1) }))], WINDOW, 25);
+    const evaluation = evaluateGuard([...failingDirect(40, 40, at(20)), ...healthyRollout(30, 30).map((r) => ({ ...r, started_at: at(1) }))], WINDOW);
     expect(evaluation.results).toEqual({ direct_invocation: 30, agent_tools: 30 });
     expect(evaluation.outcome).toBe('healthy');
   });
 
   it('calls a rollout that passes every failure gate healthy and never promotes, even when compare would', () => {
-    const evaluation = evaluateGuard(healthyRollout(40, 40).map((r) => ({ ...r, started_at: at(2) })), WINDOW, 25);
+    const evaluation = evaluateGuard(healthyRollout(40, 40).map((r) => ({ ...r, started_at: at(2) })), WINDOW);
     expect(evaluation.outcome).toBe('healthy');
     expect(evaluation.gates.map((gate) => [gate.gate, gate.status])).toEqual([
       ['critical_errors', 'pass'],
@@ -119,6 +154,43 @@ describe('promptrca rollout guard against Redis', () => {
     const run = await runCli(['rollout', 'guard', '--once', '--json'], env);
     expect(JSON.parse(run.stdout)).toMatchObject({ evaluation: { outcome: 'inconclusive', results: { direct_invocation: 0, agent_tools: 40 } } });
     expect((await readStoredRollout(queues.redis, queues.prefix)).percentage).toBe(25);
+  });
+
+  it('leaves reports of malformed jobs out: they never roll back', async () => {
+    const { env, queues } = await rolloutAt25('junk');
+    const junk = Array.from({ length: 5 }, (_, i) =>
+      failedReport({ investigationId: `junk-${i}`, orchestratorType: 'direct_invocation', alarm: null, error: `MalformedJobError: job junk-${i} is not an investigation` }),
+    );
+    await publish(queues, [...healthyRollout(30, 30).map((r) => ({ ...r, started_at: now() })), ...junk]);
+    const run = await runCli(['rollout', 'guard', '--once'], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('healthy (30 direct_invocation, 30 agent_tools results; at 25%)');
+    expect(run.stdout).toContain('  5 reports of malformed jobs (never investigated) left out');
+    expect(await readStoredRollout(queues.redis, queues.prefix)).toEqual({ enabled: true, percentage: 25 });
+  });
+
+  it('with enabled never stored, set says each worker decides it from its environment, and the guard still rolls back', async () => {
+    const prefix = uniquePrefix('guard-unstored');
+    prefixes.push(prefix);
+    // This shell has direct orchestration off; the workers are assumed to have it on.
+    const env = { PROMPTRCA_QUEUE_PREFIX: prefix, PROMPTRCA_OPERATOR: 'alice' };
+    const set = await runCli(['rollout', 'set', '--percentage', '25'], env);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toContain(
+      'every worker routes new investigations with it within 1 s, but enabled (PROMPTRCA_USE_DIRECT_ORCHESTRATION) is not stored: ' +
+        "each worker uses its own environment for it (this shell's would give 0% to direct_invocation)",
+    );
+    expect(set.stdout).not.toContain(': 0% to direct_invocation');
+    const queues = await openQueues(prefix);
+    open.push(queues);
+    await publish(queues, [...failingDirect(40, 8, now()), ...agents(40, now())]);
+    const run = await runCli(['rollout', 'guard', '--once'], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("ROLLED BACK: percentage 25 → 0 (40 direct_invocation, 40 agent_tools results; at a share each worker's environment decides (not all stored))");
+    expect(await readStoredRollout(queues.redis, queues.prefix)).toEqual({ percentage: 0 });
+
+    const rollback = await runCli(['rollout', 'rollback'], env);
+    expect(rollback.stdout).toContain('every worker routes new investigations with it within 1 s: 0% to direct_invocation');
   });
 
   it('fails safe when it cannot read its data: says so, exits 1, changes nothing', async () => {

@@ -171,10 +171,35 @@ describe('live rollout across running worker processes', () => {
       expect(lines).toContainEqual(
         expect.objectContaining({ level: 'error', message: expect.stringContaining('routes 100% of new investigations to agent_tools, which this worker cannot run') }),
       );
-      expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', message: expect.stringMatching(/^attempt 1 of 2 failed with a transient error, retrying: agent_tools cannot route/) }));
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          level: 'warn',
+          message: expect.stringMatching(/^attempt 1 of 2 failed with a transient error, retrying: agent_tools cannot route/),
+          investigation_id: id,
+          orchestrator_type: 'agent_tools',
+        }),
+      );
       expect(worker.child.exitCode).toBeNull();
     } finally {
       await stopAll([worker]);
     }
   }, 40_000);
+
+  it('refuses to start a model-less worker whose environment is all direct when `rollout set` stored a split that reaches agent_tools, and starts it once the stored rollout is all direct', async () => {
+    const { prefix } = await freshQueues('start-check');
+    const env = { PROMPTRCA_QUEUE_PREFIX: prefix, PROMPTRCA_USE_DIRECT_ORCHESTRATION: 'true' };
+    expect((await runCli(['rollout', 'set', '--enabled', 'true', '--percentage', '10', '--reason', 'phase 1'], env)).code).toBe(0);
+    const refused = await runCli(['worker', '--llm', 'none'], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'the rollout stored by `promptrca rollout set` (percentage 10) leaves 90% to agent_tools, which needs a model, but no LLM is configured (--llm none)',
+    );
+    expect(refused.stderr).toContain('`promptrca rollout set --enabled true --percentage 100`');
+    expect(logLines(refused.stdout).filter((line) => line.level === 'error')).toEqual([]);
+
+    expect((await runCli(['rollout', 'set', '--percentage', '100', '--reason', 'all direct'], env)).code).toBe(0);
+    // The environment alone would send every investigation to agent_tools; the stored rollout wins.
+    const worker = await startWorker({ ...env, PROMPTRCA_USE_DIRECT_ORCHESTRATION: 'false' }, ['--llm', 'none']);
+    await stopAll([worker]);
+  }, 30_000);
 });

@@ -57,6 +57,8 @@ afterAll(async () => {
   await deleteKeys(prefix);
 });
 
+const logsOf = (investigationId: string) => logs.filter((line) => line.investigation_id === investigationId);
+
 const DIRECT_AT_10 = { orchestrator_type: 'direct_invocation', bucket: 7, percentage: 10, source: 'env', assigned_at: '2025-01-02T00:00:00.000Z' };
 
 /** A job as a retry finds it: an earlier attempt stored its assignment (here direct_invocation). */
@@ -91,6 +93,11 @@ describe('the investigation worker', () => {
 
     await finished(investigationId);
     expect(await queues.investigations.getJobState(investigationId)).toBe('completed');
+
+    // Its closing lines are logged once, as for an investigation that ran.
+    const closing = logsOf('inv-bad').filter((line) => line.message === 'investigation summary' || String(line.message).startsWith('Root Cause Confidence: '));
+    expect(closing.map((line) => line.message)).toEqual(['Root Cause Confidence: 0.00', 'investigation summary']);
+    expect(closing[1]).toMatchObject({ status: 'failed', orchestrator_type: 'agent_tools' });
   });
 
   it('keeps the assignment stored on the job whatever the flags say now', async () => {
@@ -117,6 +124,19 @@ describe('the investigation worker', () => {
     const report = (await queues.results.getJob(investigationId))!;
     expect(report.name).toBe('agent_tools');
     expect(report.data).toMatchObject({ status: 'failed', error: expect.stringContaining('agent_tools cannot route without a model') });
+    // The way out is one a worker has (it has no --orchestrator option).
+    expect(report.data.error).toContain('worker: PROMPTRCA_FORCE_ORCHESTRATOR=direct');
+
+    const lines = logsOf(investigationId);
+    const retries = lines.filter((line) => String(line.message).includes('failed with a transient error, retrying'));
+    expect(retries.map((line) => [line.attempt, line.orchestrator_type])).toEqual([
+      [1, 'agent_tools'],
+      [2, 'agent_tools'],
+    ]);
+    // Retried attempts publish nothing and log no summary: only the last attempt, whose report is published.
+    const summaries = lines.filter((line) => line.message === 'investigation summary');
+    expect(summaries.map((line) => [line.attempt, line.status, line.orchestrator_type])).toEqual([[3, 'failed', 'agent_tools']]);
+    expect(lines.filter((line) => String(line.message).startsWith('Root Cause Confidence: '))).toHaveLength(1);
   });
 
   it('does not investigate again, nor publish a second report, when a report already exists', async () => {

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLlmSim, type LlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
 import { enqueueAlarm } from '../src/producer/enqueue.js';
 import type { PromptRcaQueues } from '../src/producer/queues.js';
 import { deleteKeys, distinctAlarms, logLines, openQueues, startWorker, uniquePrefix, waitFor } from './support/pipeline.js';
@@ -10,6 +11,31 @@ let queues: PromptRcaQueues;
 let overloaded: Server;
 let overloadedUrl: string;
 let requests = 0;
+let sim: LlmSim;
+
+/** llm-sim behind a switch: while down, every call gets a 503 (retry at once), then calls go through. */
+const recovering = {
+  down: true,
+  server: createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    if (recovering.down) {
+      response.writeHead(503, { 'content-type': 'application/json', 'retry-after-ms': '10' });
+      response.end(JSON.stringify({ error: { message: 'the model is overloaded', type: 'server_error' } }));
+      return;
+    }
+    const answer = await fetch(`${sim.url}${request.url?.replace(/^\/v1/, '')}`, {
+      method: request.method,
+      headers: { 'content-type': 'application/json' },
+      body: request.method === 'GET' ? undefined : Buffer.concat(chunks),
+    });
+    response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+    response.end(Buffer.from(await answer.arrayBuffer()));
+  }),
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+  },
+};
 
 beforeAll(async () => {
   queues = await openQueues(prefix);
@@ -24,11 +50,15 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => overloaded.listen(0, '127.0.0.1', resolve));
   overloadedUrl = `http://127.0.0.1:${(overloaded.address() as AddressInfo).port}/v1`;
+  sim = await startLlmSim();
+  await new Promise<void>((resolve) => recovering.server.listen(0, '127.0.0.1', resolve));
 });
 
 afterAll(async () => {
   await queues.close();
   await new Promise((resolve) => overloaded.close(resolve));
+  await new Promise((resolve) => recovering.server.close(resolve));
+  await sim.close();
   await deleteKeys(prefix);
 });
 
@@ -51,13 +81,16 @@ describe('an investigation that keeps meeting a transient error', () => {
 
       const lines = logLines(worker.stdout());
       expect(lines).toContainEqual(
-        expect.objectContaining({ level: 'warn', message: expect.stringMatching(/^attempt 1 of 2 failed with a transient error, retrying: .*503/) }),
+        expect.objectContaining({
+          level: 'warn',
+          message: expect.stringMatching(/^attempt 1 of 2 failed with a transient error, retrying: .*503/),
+          investigation_id: investigationId,
+          orchestrator_type: 'agent_tools',
+        }),
       );
+      // One summary, of the attempt whose report was published: the retried one adds nothing to Logs Insights.
       const summaries = lines.filter((line) => line.message === 'investigation summary' && line.investigation_id === investigationId);
-      expect(summaries.map((line) => [line.attempt, line.status])).toEqual([
-        [1, 'failed'],
-        [2, 'failed'],
-      ]);
+      expect(summaries.map((line) => [line.attempt, line.status])).toEqual([[2, 'failed']]);
       // Both attempts really asked the model (the client's own retries included).
       expect(requests).toBeGreaterThanOrEqual(2);
     } finally {
@@ -65,4 +98,34 @@ describe('an investigation that keeps meeting a transient error', () => {
       await worker.exited;
     }
   }, 60_000);
+
+  it('that gets past it on the next attempt logs one summary and one confidence line, for the published report', async () => {
+    const [alarm] = distinctAlarms(1, Date.UTC(2020, 4, 2));
+    const { investigationId } = await enqueueAlarm(queues.investigations, alarm, {
+      source: 'test',
+      settings: { dedupeTtlSeconds: 3600, attempts: 2, backoffSeconds: 1 },
+    });
+    const worker = await startWorker({
+      PROMPTRCA_QUEUE_PREFIX: prefix,
+      PROMPTRCA_FORCE_ORCHESTRATOR: 'agent_tools',
+      OPENAI_BASE_URL: recovering.url,
+      PROMPTRCA_MODEL: 'llm-sim',
+    });
+    try {
+      // The model is back once the first attempt has given up on it.
+      await waitFor(() => worker.stdout().includes('attempt 1 of 2 failed with a transient error'), 20_000, () => 'the first attempt to fail');
+      recovering.down = false;
+      await waitFor(async () => (await queues.investigations.getJobState(investigationId)) === 'completed', 20_000, () => 'the job to complete');
+      expect((await queues.results.getJob(investigationId))!.data).toMatchObject({ orchestrator_type: 'agent_tools', status: 'completed' });
+
+      const lines = logLines(worker.stdout()).filter((line) => line.investigation_id === investigationId);
+      const summaries = lines.filter((line) => line.message === 'investigation summary');
+      expect(summaries.map((line) => [line.attempt, line.status, line.orchestrator_type])).toEqual([[2, 'completed', 'agent_tools']]);
+      const confidence = lines.filter((line) => String(line.message).startsWith('Root Cause Confidence: '));
+      expect(confidence.map((line) => line.attempt)).toEqual([2]);
+    } finally {
+      worker.child.kill('SIGTERM');
+      await worker.exited;
+    }
+  }, 45_000);
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/errors.js';
+import { effectiveRollout } from '../src/rollout/effective-rollout.js';
 import { AgentToolsNeedsModelError, assertModelForRouting, workerSettingsFromEnv } from '../src/worker/worker-settings.js';
 
 describe('workerSettingsFromEnv', () => {
@@ -23,18 +24,27 @@ describe('workerSettingsFromEnv', () => {
 });
 
 describe('assertModelForRouting', () => {
-  it('lets a model-less worker start only when nothing new can reach agent_tools', () => {
-    expect(() => assertModelForRouting({ useDirect: false, percentage: 0, force: 'direct' }, 'none')).not.toThrow();
-    expect(() => assertModelForRouting({ useDirect: true, percentage: 100, force: null }, 'none')).not.toThrow();
-    expect(() => assertModelForRouting({ useDirect: false, percentage: 100, force: null }, 'openai')).not.toThrow();
+  const ALL_DIRECT_ENV = { PROMPTRCA_USE_DIRECT_ORCHESTRATION: 'true', PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE: '100' };
+
+  it('lets a model-less worker start only when nothing new can reach agent_tools, the stored rollout included', () => {
+    expect(() => assertModelForRouting(effectiveRollout({ PROMPTRCA_FORCE_ORCHESTRATOR: 'direct' }, { enabled: false }), 'none')).not.toThrow();
+    expect(() => assertModelForRouting(effectiveRollout(ALL_DIRECT_ENV, null), 'none')).not.toThrow();
+    // The environment alone would route to agent_tools; the stored rollout, which wins, does not.
+    expect(() => assertModelForRouting(effectiveRollout({}, { enabled: true, percentage: 100 }), 'none')).not.toThrow();
+    expect(() => assertModelForRouting(effectiveRollout({}, null), 'openai')).not.toThrow();
   });
 
   it.each([
-    [{ useDirect: true, percentage: 99, force: null }, 'PERCENTAGE=99 leaves 1% to agent_tools'],
-    [{ useDirect: false, percentage: 100, force: null }, 'PROMPTRCA_USE_DIRECT_ORCHESTRATION is false'],
-    [{ useDirect: true, percentage: 100, force: 'agent_tools' as const }, 'PROMPTRCA_FORCE_ORCHESTRATOR=agent_tools'],
-  ])('refuses %o without a model, saying why', (flags, why) => {
-    expect(() => assertModelForRouting(flags, 'none')).toThrow(AgentToolsNeedsModelError);
-    expect(() => assertModelForRouting(flags, 'none')).toThrow(why);
+    [{ ...ALL_DIRECT_ENV, PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE: '99' }, null, 'PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE=99 leaves 1% to agent_tools', 'PROMPTRCA_USE_DIRECT_ORCHESTRATION=true with PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE=100'],
+    [{ PROMPTRCA_USE_DIRECT_ORCHESTRATION: 'false' }, null, 'PROMPTRCA_USE_DIRECT_ORCHESTRATION is false, so every investigation', 'PROMPTRCA_FORCE_ORCHESTRATOR=direct for this worker'],
+    [{}, null, 'PROMPTRCA_USE_DIRECT_ORCHESTRATION is false (its default)', 'PROMPTRCA_FORCE_ORCHESTRATOR=direct for this worker'],
+    [{ ...ALL_DIRECT_ENV, PROMPTRCA_FORCE_ORCHESTRATOR: 'agent_tools' }, null, 'PROMPTRCA_FORCE_ORCHESTRATOR=agent_tools', '(PROMPTRCA_FORCE_ORCHESTRATOR=direct)'],
+    [ALL_DIRECT_ENV, { enabled: true, percentage: 10 }, 'the rollout stored by `promptrca rollout set` (percentage 10) leaves 90% to agent_tools', '`promptrca rollout set --enabled true --percentage 100`'],
+    [ALL_DIRECT_ENV, { enabled: false }, 'the rollout stored by `promptrca rollout set` has enabled=false', '`promptrca rollout set --enabled true --percentage 100`'],
+  ])('refuses env %o with stored %o without a model, saying what routes there and how to route it away', (env, stored, why, wayOut) => {
+    const rollout = effectiveRollout(env, stored);
+    expect(() => assertModelForRouting(rollout, 'none')).toThrow(AgentToolsNeedsModelError);
+    expect(() => assertModelForRouting(rollout, 'none')).toThrow(why);
+    expect(() => assertModelForRouting(rollout, 'none')).toThrow(wayOut);
   });
 });

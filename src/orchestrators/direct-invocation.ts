@@ -1,8 +1,9 @@
 import type { Logger } from 'winston';
-import { errorMessage } from '../errors.js';
+import { errorMessage, PromptRcaError } from '../errors.js';
 import type { NormalizedAlarm } from '../producer/alarm.js';
 import { ZERO_USAGE, type Fact, type Resource } from '../report/report.js';
 import type { AwsClients } from './aws/clients.js';
+import type { LambdaEvidence } from './evidence.js';
 import { discoverAllResources } from './discover-all-resources.js';
 import { gatherLambdaEvidence } from './gather-lambda-evidence.js';
 import { investigationWindow } from './investigation-window.js';
@@ -12,6 +13,9 @@ import type { Findings, InvestigationRequest, Orchestrator } from './orchestrato
 import { adviceFor } from './rules/advice.js';
 import { chooseRootCause } from './rules/choose-root-cause.js';
 import { specialistFor } from './specialists/specialists.js';
+
+/** Every fact call of every function failed: the investigation saw nothing to judge. */
+export class NoFactsError extends PromptRcaError {}
 
 export function alarmFact(alarm: NormalizedAlarm): Fact {
   return {
@@ -45,10 +49,20 @@ export class DirectInvocationOrchestrator implements Orchestrator {
       resources.filter((r) => r.type === 'lambda').map((r) => gatherLambdaEvidence(this.aws, r.name, window)),
     );
     for (const failure of gathered.flatMap((g) => g.failures)) {
-      log.warn(`Fact gathering failed: ${failure}`);
-      warnings.push(failure);
+      log.warn(`Fact gathering failed: ${errorMessage(failure)}`);
+      warnings.push(errorMessage(failure));
     }
     const lambdaEvidence = gathered.map((g) => g.evidence);
+    // Without a single fact the rules could only answer "unknown"; that is a failed investigation
+    // (no credentials, AWS unreachable, throttled), not a finding. `cause` lets a worker tell
+    // throttling, worth another attempt, from missing permissions.
+    const sawNothing = (e: LambdaEvidence) => e.config === null && e.logs === null && e.metrics === null;
+    if (lambdaEvidence.length > 0 && lambdaEvidence.every(sawNothing)) {
+      const first = gathered[0]!.failures[0];
+      throw new NoFactsError(`no AWS facts could be read for lambda ${lambdaEvidence[0]!.functionName}: ${errorMessage(first)}`, {
+        cause: first,
+      });
+    }
     const facts = [alarmFact(alarm), ...lambdaEvidence.flatMap(lambdaEvidenceFacts)];
 
     const llm = this.llm?.session(log) ?? null;

@@ -1,4 +1,3 @@
-import { errorMessage } from '../errors.js';
 import type { AwsClients } from './aws/clients.js';
 import type { LambdaEvidence } from './evidence.js';
 import { fetchLambdaConfig } from './facts/lambda-config.js';
@@ -9,8 +8,8 @@ import { scanLogs } from './signals/scan-logs.js';
 
 export interface GatheredLambdaEvidence {
   evidence: LambdaEvidence;
-  /** One line per fact call that failed; the evidence then lacks that part. */
-  failures: string[];
+  /** The error of each fact call that failed; the evidence then lacks that part. */
+  failures: unknown[];
 }
 
 /**
@@ -35,7 +34,7 @@ export async function gatherLambdaEvidence(
   }
   const failures = [config, metrics, logs]
     .filter((result): result is PromiseRejectedResult => result.status === 'rejected')
-    .map((result) => errorMessage(result.reason));
+    .map((result) => result.reason);
   return {
     evidence: {
       functionName,

@@ -3,10 +3,11 @@ import { InputError } from '../errors.js';
 import { logger, moveLogsToStderr } from '../log.js';
 import { readAlarmFile } from '../producer/alarm-input.js';
 import type { NormalizedAlarm } from '../producer/alarm.js';
-import { manualInvestigationId } from '../producer/investigation-id.js';
+import { manualInvestigationId, parseGivenInvestigationId } from '../producer/investigation-id.js';
 import { manualAlarm } from '../producer/manual-alarm.js';
 import { parseAlarmMessage } from '../producer/parse-alarm.js';
 import { formatReport } from '../report/format-report.js';
+import { logReportEnd } from '../report/log-report-end.js';
 import type { OrchestratorType } from '../report/report.js';
 import { assignOrchestrator } from '../rollout/assignment.js';
 import { rolloutFlagsFromEnv } from '../rollout/flags.js';
@@ -55,7 +56,7 @@ function resolveTarget(options: InvestigateOptions, env: NodeJS.ProcessEnv): Tar
     const region = options.region ?? env.AWS_REGION ?? 'us-east-1';
     return {
       alarm: manualAlarm(options.functionName, region),
-      investigationId: options.investigationId ?? manualInvestigationId(),
+      investigationId: options.investigationId === undefined ? manualInvestigationId() : parseGivenInvestigationId(options.investigationId),
       scenario: null,
     };
   }
@@ -68,7 +69,7 @@ function resolveTarget(options: InvestigateOptions, env: NodeJS.ProcessEnv): Tar
   }
   return {
     alarm: parsed.alarm,
-    investigationId: options.investigationId ?? parsed.investigationId,
+    investigationId: options.investigationId === undefined ? parsed.investigationId : parseGivenInvestigationId(options.investigationId),
     scenario: file.scenario === null ? null : parseRecording(file.scenario, options.alarm),
   };
 }
@@ -91,6 +92,7 @@ export async function investigate(options: InvestigateOptions, env: NodeJS.Proce
   const orchestrator = createOrchestrator(type, aws, llm);
 
   const report = await runInvestigation(orchestrator, { investigationId: target.investigationId, alarm: target.alarm }, logger);
+  logReportEnd(logger, report);
   if (recorder && options.record) recorder.save(options.record);
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
   return report.status === 'completed' ? 0 : 1;

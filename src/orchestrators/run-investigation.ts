@@ -6,7 +6,8 @@ import { InvestigationFailedError, type Findings, type InvestigationRequest, typ
 
 /**
  * Runs one orchestrator and always returns a report: an orchestrator that throws gives a `failed`
- * report carrying the error, so nothing ends silently.
+ * report carrying the error, so nothing ends silently. The caller logs the report's closing lines
+ * (logReportEnd) once the report is final: a worker's attempt may yet be retried.
  */
 export async function runInvestigation(
   orchestrator: Orchestrator,
@@ -28,7 +29,7 @@ export async function runInvestigation(
     if (caught instanceof InvestigationFailedError) findings = { ...EMPTY_REPORT_BODY, usage: caught.usage };
     log.error(`Investigation failed: ${error}`, { error });
   }
-  const report = buildReport(
+  return buildReport(
     {
       investigationId: request.investigationId,
       orchestratorType: orchestrator.type,
@@ -39,9 +40,4 @@ export async function runInvestigation(
     },
     findings,
   );
-  log.info(`Root Cause Confidence: ${report.summary.root_cause_confidence.toFixed(2)}`, {
-    root_cause_type: report.root_cause?.type ?? null,
-  });
-  log.info('investigation summary', report.summary);
-  return report;
 }

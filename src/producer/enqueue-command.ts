@@ -4,7 +4,7 @@ import { moveLogsToStderr } from '../log.js';
 import { readAlarmBatch } from './alarm-batch.js';
 import { enqueueAlarm, enqueueInvestigation, type EnqueueResult } from './enqueue.js';
 import { enqueueSettingsFromEnv, type EnqueueSettings } from './enqueue-settings.js';
-import { manualInvestigationId } from './investigation-id.js';
+import { manualInvestigationId, parseGivenInvestigationId } from './investigation-id.js';
 import { manualAlarm } from './manual-alarm.js';
 import { parseAlarmMessage } from './parse-alarm.js';
 import { connectQueues } from './queues.js';
@@ -61,7 +61,11 @@ export async function enqueue(options: EnqueueCommandOptions, env: NodeJS.Proces
   const settings = enqueueSettingsFromEnv(env);
   const messages = options.alarm ? readAlarms(options.alarm) : [];
   const manual = options.functionName
-    ? manualAlarm(options.functionName, options.region ?? env.AWS_REGION ?? 'us-east-1')
+    ? {
+        investigationId:
+          options.investigationId === undefined ? manualInvestigationId() : parseGivenInvestigationId(options.investigationId),
+        alarm: manualAlarm(options.functionName, options.region ?? env.AWS_REGION ?? 'us-east-1'),
+      }
     : null;
 
   const queues = await connectQueues(env);
@@ -71,10 +75,7 @@ export async function enqueue(options: EnqueueCommandOptions, env: NodeJS.Proces
       results.push(result);
       process.stdout.write(`${formatEnqueueResult(result, settings)}\n`);
     };
-    if (manual) {
-      const investigationId = options.investigationId ?? manualInvestigationId();
-      report(await enqueueInvestigation(queues.investigations, { investigationId, alarm: manual }, { source: SOURCE, settings }));
-    }
+    if (manual) report(await enqueueInvestigation(queues.investigations, manual, { source: SOURCE, settings }));
     for (const message of messages) {
       report(await enqueueAlarm(queues.investigations, message, { source: SOURCE, settings }));
     }

@@ -38,3 +38,18 @@ export function investigationIdFor(alarm: NormalizedAlarm): string {
 export function manualInvestigationId(): string {
   return ID_PREFIX + randomBytes(ID_HEX_CHARS / 2).toString('hex');
 }
+
+const GIVEN_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * An ID given by a user becomes a BullMQ job id and a Redis key part: BullMQ refuses a ':' and
+ * whole numbers, so check here and say what is allowed instead of failing at the queue.
+ */
+export function parseGivenInvestigationId(value: string): string {
+  if (!GIVEN_ID.test(value) || /^\d+$/.test(value)) {
+    throw new InputError(
+      `--investigation-id ${JSON.stringify(value)} is not valid: allowed 1 to 128 letters, digits, '.', '_' or '-', not only digits`,
+    );
+  }
+  return value;
+}

@@ -121,7 +121,9 @@ Verdict (direct_invocation against agent_tools; phases ${ROLLOUT_PHASES.join(' �
   hold          fewer than ${PROMOTION_GATES.minReports} reports of either orchestrator (says how many more), or a performance gate
                 not met: p50 duration ≥ ${PROMOTION_GATES.minLatencyReduction * 100}% lower, mean tokens ≥ ${PROMOTION_GATES.minTokenReduction * 100}% fewer, mean facts ≥ ${PROMOTION_GATES.minFacts}
   promote to N% every gate passes: the next phase (at 100%: fully rolled out)
-Shadow reports count; pairs of both orchestrators on one investigation are reported.
+Shadow reports count; pairs of both orchestrators on one investigation are reported. Reports of
+malformed jobs (no alarm, or MalformedJobError: another program's data) count for neither and are
+left out, with their number and why.
 Without --current-percentage the live rollout is read from Redis, report FILES or not.
 Exit codes: 0 whatever the verdict, 1 Redis unavailable, 2 bad input (option, unreadable file).`,
     )

@@ -1,5 +1,5 @@
 import { compareOrchestrators, type Comparison } from './comparison.js';
-import type { CollectedReports, SkippedEntry } from './report-collection.js';
+import { NEVER_INVESTIGATED_REASON, type CollectedReports, type SkippedEntry } from './report-collection.js';
 import { verdictFor, type Verdict } from './verdict.js';
 
 /** Everything `compare` found: what `--json` prints and what the table and the HTML page show. */
@@ -9,10 +9,12 @@ export interface CompareResult {
   source: string;
   /** The `--since` value and the start of its window, or null for all reports. */
   since: { value: string; from: string } | null;
-  /** Entries looked at; `reports` of them counted, the rest skipped or outside the window. */
+  /** Entries looked at; `reports` of them counted, the rest skipped, outside the window or left out. */
   read: number;
   reports: number;
   outside_window: number;
+  /** Valid reports of jobs that never ran an orchestrator, in neither orchestrator's statistics or gates. */
+  left_out: { reports: number; reason: string };
   skipped: SkippedEntry[];
   comparison: Comparison;
   verdict: Verdict;
@@ -34,6 +36,7 @@ export function compareResult(collected: CollectedReports, context: CompareConte
     read: collected.read,
     reports: collected.reports.length,
     outside_window: collected.outside_window,
+    left_out: { reports: collected.never_investigated, reason: NEVER_INVESTIGATED_REASON },
     skipped: collected.skipped,
     comparison,
     verdict: verdictFor(comparison, context.currentPercentage),

@@ -19,7 +19,8 @@ export function describeSelection(result: CompareResult): string {
   return (
     `Read ${result.read.toLocaleString('en-US')} entries from ${result.source}${window}: ` +
     `${result.reports.toLocaleString('en-US')} reports compared, ${result.skipped.length} skipped, ` +
-    `${result.outside_window} outside the window.`
+    `${result.outside_window} outside the window, ${result.left_out.reports.toLocaleString('en-US')} left out` +
+    (result.left_out.reports > 0 ? ` (${result.left_out.reason}).` : '.')
   );
 }
 

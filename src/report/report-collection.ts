@@ -1,5 +1,19 @@
 import type { z } from 'zod';
+import { MalformedJobError } from '../producer/investigation-job.js';
 import { ReportSchema, type Report } from './report.js';
+
+export const NEVER_INVESTIGATED_REASON =
+  "reports of jobs that never ran an orchestrator: malformed job data on the investigations queue (another program's), " +
+  'counted for neither orchestrator';
+
+/**
+ * The worker's report of a job it could not even start investigating. Every orchestrator run has an
+ * alarm, so a report without one never ran; a malformed job whose alarm happens to parse (a wrong
+ * investigation_id, say) is recognised by the error the worker files it with.
+ */
+export function neverInvestigated(report: Report): boolean {
+  return report.alarm === null || (report.error?.startsWith(`${MalformedJobError.name}: `) ?? false);
+}
 
 /** An entry read from a file or the results queue that does not count, and why. */
 export interface SkippedEntry {
@@ -13,6 +27,8 @@ export interface CollectedReports {
   skipped: SkippedEntry[];
   /** Valid reports that started before the `--since` window. */
   outside_window: number;
+  /** Valid reports left out as never investigated (see neverInvestigated). */
+  never_investigated: number;
   /** Entries looked at, whatever became of them. */
   read: number;
 }
@@ -34,14 +50,16 @@ function firstProblem(error: z.ZodError): string {
 
 /**
  * Gathers the reports to compare from wherever they are read: validates each entry against the
- * report schema, keeps those inside the `--since` window, and counts a report once however often it
- * is read (overlapping files, a report also in the queue). Nothing is dropped without a reason.
+ * report schema, keeps those inside the `--since` window, counts a report once however often it is
+ * read (overlapping files, a report also in the queue), and leaves out (counting them) the reports of
+ * jobs never investigated. Nothing is dropped without a reason.
  */
 export class ReportCollection {
   private readonly reports: Report[] = [];
   private readonly skipped: SkippedEntry[] = [];
   private readonly firstSeen = new Map<string, string>();
   private outsideWindow = 0;
+  private neverInvestigated = 0;
   private read = 0;
 
   constructor(private readonly options: CollectionOptions) {}
@@ -63,7 +81,9 @@ export class ReportCollection {
     const earlier = this.firstSeen.get(key);
     if (earlier !== undefined) return this.skip(location, `the ${key} report again (first read at ${earlier})`);
     this.firstSeen.set(key, location);
-    this.reports.push(report);
+    // Another program's bad data must never count against (or for) the rollout.
+    if (neverInvestigated(report)) this.neverInvestigated += 1;
+    else this.reports.push(report);
   }
 
   /** An entry that could not even be read as a value (a line that is not JSON). */
@@ -82,6 +102,12 @@ export class ReportCollection {
   }
 
   result(): CollectedReports {
-    return { reports: this.reports, skipped: this.skipped, outside_window: this.outsideWindow, read: this.read };
+    return {
+      reports: this.reports,
+      skipped: this.skipped,
+      outside_window: this.outsideWindow,
+      never_investigated: this.neverInvestigated,
+      read: this.read,
+    };
   }
 }

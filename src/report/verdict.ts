@@ -103,19 +103,41 @@ function errorRateGate(comparison: Comparison, gates: PromotionGates, judged: bo
     : gate('error_rate', 'failure', 'fail', `${value} is not below ${limit}`);
 }
 
-function confidenceGate(comparison: Comparison, gates: PromotionGates, judged: boolean): GateResult {
+function confidenceGate(comparison: Comparison, gates: PromotionGates, sample: JudgedSample): GateResult {
   const direct = comparison.direct_invocation.root_cause_confidence_mean;
   const agent = comparison.agent_tools.root_cause_confidence_mean;
   const value = `direct_invocation mean confidence ${direct === null ? 'none' : fixed(direct)}`;
-  if (!judged) return notJudgedYet('confidence', 'failure', `${value} vs agent_tools ${agent === null ? 'none' : fixed(agent)}`, gates.minReports);
+  if (sample === 'none') {
+    return notJudgedYet('confidence', 'failure', `${value} vs agent_tools ${agent === null ? 'none' : fixed(agent)}`, gates.minReports);
+  }
   if (direct === null) return gate('confidence', 'failure', 'fail', 'no completed direct_invocation report to take a confidence from');
   if (shown(direct, 2) < gates.minConfidence) {
     return gate('confidence', 'failure', 'fail', `${value} is below ${fixed(gates.minConfidence)}`);
+  }
+  if (sample === 'direct_only') {
+    const { reports } = comparison.agent_tools;
+    return gate(
+      'confidence',
+      'failure',
+      'pass',
+      `${value} ≥ ${fixed(gates.minConfidence)}; not compared with agent_tools (${plural(reports, 'agent_tools report')}, ${gates.minReports} needed)`,
+    );
   }
   if (agent === null) return gate('confidence', 'failure', 'not_judged', `${value}; no completed agent_tools report to compare with`);
   return shown(direct, 2) < shown(agent, 2)
     ? gate('confidence', 'failure', 'fail', `${value} is below agent_tools ${fixed(agent)}`)
     : gate('confidence', 'failure', 'pass', `${value} ≥ ${fixed(gates.minConfidence)} and not below agent_tools ${fixed(agent)}`);
+}
+
+/**
+ * Whose sample is large enough for the sample-dependent gates: both orchestrators', direct_invocation's
+ * alone (its own limits are judged, the comparison with agent_tools is not), or neither's.
+ */
+export type JudgedSample = 'both' | 'direct_only' | 'none';
+
+/** The gates whose breaking rolls back: critical errors (on any sample), error rate, confidence. */
+export function failureGates(comparison: Comparison, sample: JudgedSample, gates: PromotionGates = PROMOTION_GATES): GateResult[] {
+  return [criticalErrorsGate(comparison), errorRateGate(comparison, gates, sample !== 'none'), confidenceGate(comparison, gates, sample)];
 }
 
 /** A performance gate on "direct needs at least `min` less of something than agent_tools". */
@@ -182,9 +204,7 @@ export function verdictFor(comparison: Comparison, currentPercentage: number, ga
   };
   const judged = more_needed.direct_invocation === 0 && more_needed.agent_tools === 0;
   const results = [
-    criticalErrorsGate(comparison),
-    errorRateGate(comparison, gates, judged),
-    confidenceGate(comparison, gates, judged),
+    ...failureGates(comparison, judged ? 'both' : 'none', gates),
     latencyGate(comparison, gates, judged),
     tokensGate(comparison, gates, judged),
     factsGate(comparison, gates, judged),

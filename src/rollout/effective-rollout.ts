@@ -47,3 +47,21 @@ export function effectiveRollout(env: NodeJS.ProcessEnv, stored: StoredRollout |
     direct_percentage: enabled.value ? percentage.value : 0,
   };
 }
+
+/**
+ * The share routed to direct_invocation as Redis alone decides it (FORCE aside), or null when it
+ * rests on a value never stored, which each worker takes from its own environment, not this one's.
+ */
+export function storedDirectPercentage(stored: StoredRollout | null): number | null {
+  if (stored?.enabled === false || stored?.percentage === 0) return 0;
+  if (stored?.enabled === true && stored.percentage !== undefined) return stored.percentage;
+  return null;
+}
+
+/** The values `storedDirectPercentage` needs that are not stored, with the variable each worker reads instead. */
+export function unstoredValues(stored: StoredRollout | null): string[] {
+  return [
+    ...(stored?.enabled === undefined ? ['enabled (PROMPTRCA_USE_DIRECT_ORCHESTRATION)'] : []),
+    ...(stored?.percentage === undefined ? ['percentage (PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE)'] : []),
+  ];
+}

@@ -3,11 +3,11 @@ import type { Logger } from 'winston';
 import { errorMessage, PromptRcaError } from '../errors.js';
 import type { PromptRcaQueues } from '../producer/queues.js';
 import { ReportCollection } from '../report/report-collection.js';
-import { effectiveRollout, type EffectiveRollout } from './effective-rollout.js';
+import { storedDirectPercentage } from './effective-rollout.js';
 import { evaluateGuard, type GuardEvaluation } from './guard.js';
 import { collectReportsSince } from './recent-results.js';
 import { readAudit, type AuditEntry } from './rollout-audit.js';
-import { applyRolloutChange, readStoredRollout } from './rollout-state.js';
+import { applyRolloutChange, readStoredRollout, type StoredRollout } from './rollout-state.js';
 
 /** The guard could not read the rollout or the results; it changed nothing. */
 export class GuardUnableToEvaluateError extends PromptRcaError {}
@@ -17,7 +17,6 @@ export class GuardRollbackFailedError extends PromptRcaError {}
 
 export interface GuardOptions {
   queues: PromptRcaQueues;
-  env: NodeJS.ProcessEnv;
   windowMs: number;
   /** Who the audit names for an automatic rollback. */
   who: string;
@@ -26,19 +25,24 @@ export interface GuardOptions {
 
 export interface GuardRun {
   evaluation: GuardEvaluation;
-  /** The share routed to direct_invocation when the guard looked. */
-  direct_percentage: number;
+  /**
+   * The share routed to direct_invocation as stored in Redis when the guard looked; null when it rests
+   * on a value never stored, which each worker takes from its own environment.
+   */
+  direct_percentage: number | null;
   /** Results skipped as unreadable (not reports); they do not count either way. */
   skipped: number;
+  /** Reports of jobs that never ran an orchestrator (malformed job data); they do not count either way. */
+  never_investigated: number;
   /** The rollback it stored, or null when it changed nothing. */
   rolled_back: AuditEntry | null;
 }
 
-async function readRollout(options: GuardOptions): Promise<{ rollout: EffectiveRollout; lastChange: Date | null }> {
+async function readRollout(options: GuardOptions): Promise<{ stored: StoredRollout; lastChange: Date | null }> {
   const { redis, prefix } = options.queues;
   const [stored, audit] = await Promise.all([readStoredRollout(redis, prefix), readAudit(redis, prefix, 1)]);
   const newest = audit[0];
-  return { rollout: effectiveRollout(options.env, stored), lastChange: newest && 'at' in newest ? new Date(newest.at) : null };
+  return { stored, lastChange: newest && 'at' in newest ? new Date(newest.at) : null };
 }
 
 /**
@@ -49,21 +53,29 @@ async function readRollout(options: GuardOptions): Promise<{ rollout: EffectiveR
  */
 export async function guardOnce(options: GuardOptions): Promise<GuardRun> {
   const to = (options.now ?? (() => new Date()))();
-  let rollout: EffectiveRollout;
+  let stored: StoredRollout;
   let from: Date;
   const collection = new ReportCollection({ since: null });
   try {
     const read = await readRollout(options);
-    rollout = read.rollout;
+    stored = read.stored;
     from = new Date(Math.max(to.getTime() - options.windowMs, read.lastChange?.getTime() ?? 0));
     await collectReportsSince(options.queues.results, from, collection);
   } catch (error) {
     throw new GuardUnableToEvaluateError(`unable to evaluate, the rollout is left unchanged: ${errorMessage(error)}`, { cause: error });
   }
   const collected = collection.result();
-  const evaluation = evaluateGuard(collected.reports, { from, to }, rollout.direct_percentage);
-  const run: GuardRun = { evaluation, direct_percentage: rollout.direct_percentage, skipped: collected.skipped.length, rolled_back: null };
-  if (evaluation.outcome !== 'roll_back' || rollout.direct_percentage === 0) return run;
+  const evaluation = evaluateGuard(collected.reports, { from, to });
+  const direct_percentage = storedDirectPercentage(stored);
+  const run: GuardRun = {
+    evaluation,
+    direct_percentage,
+    skipped: collected.skipped.length,
+    never_investigated: collected.never_investigated,
+    rolled_back: null,
+  };
+  // Only a stored 0 is known to route nothing to direct_invocation on every worker.
+  if (evaluation.outcome !== 'roll_back' || direct_percentage === 0) return run;
   const reason =
     `guard: ${evaluation.reasons.join('; ')} ` +
     `(${evaluation.results.direct_invocation} direct_invocation and ${evaluation.results.agent_tools} agent_tools results started ${evaluation.window.from} – ${evaluation.window.to})`;

@@ -1,11 +1,11 @@
 import { compareOrchestrators, type Comparison } from '../report/comparison.js';
 import type { Report } from '../report/report.js';
-import { PROMOTION_GATES, verdictFor, type GateResult, type PromotionGates } from '../report/verdict.js';
+import { failureGates, PROMOTION_GATES, type GateResult, type PromotionGates } from '../report/verdict.js';
 
 /**
  * `roll_back`: direct_invocation broke a failure gate. `healthy`: enough results and no failure gate
  * broken (the guard never promotes: that stays a person's decision, made with `compare`).
- * `inconclusive`: too few results of either orchestrator to judge, which is never a reason to act.
+ * `inconclusive`: too few direct_invocation results to judge, which is never a reason to act.
  */
 export type GuardOutcome = 'roll_back' | 'healthy' | 'inconclusive';
 
@@ -30,35 +30,36 @@ function inWindow(report: Report, window: GuardWindow): boolean {
 }
 
 /**
- * Argo Rollouts–style analysis of one window: the promotion gates' failure part (compare's own
- * comparison and verdict) over the reports that started inside it, judged only once each
- * orchestrator has the minimum sample compare asks for.
+ * Argo Rollouts–style analysis of one window: compare's failure gates over the reports that started
+ * inside it. Too few results is inconclusive, never a rollback: nothing is judged before
+ * direct_invocation has the minimum sample compare asks for. With that sample and fewer agent_tools
+ * results (at 100% direct only shadow runs reach agent_tools), direct_invocation is judged on its own
+ * limits (critical errors, error rate, confidence floor) and only the comparison with agent_tools is
+ * skipped.
  */
-export function evaluateGuard(
-  reports: readonly Report[],
-  window: GuardWindow,
-  currentPercentage: number,
-  gates: PromotionGates = PROMOTION_GATES,
-): GuardEvaluation {
+export function evaluateGuard(reports: readonly Report[], window: GuardWindow, gates: PromotionGates = PROMOTION_GATES): GuardEvaluation {
   const comparison: Comparison = compareOrchestrators(reports.filter((report) => inWindow(report, window)));
-  const verdict = verdictFor(comparison, currentPercentage, gates);
   const results = { direct_invocation: comparison.direct_invocation.reports, agent_tools: comparison.agent_tools.reports };
-  const base = {
-    window: { from: window.from.toISOString(), to: window.to.toISOString() },
-    results,
-    gates: verdict.gates.filter((gate) => gate.kind === 'failure'),
-  };
-  if (results.direct_invocation < gates.minReports || results.agent_tools < gates.minReports) {
+  const base = { window: { from: window.from.toISOString(), to: window.to.toISOString() }, results };
+  if (results.direct_invocation < gates.minReports) {
     return {
       ...base,
+      gates: failureGates(comparison, 'none', gates),
       outcome: 'inconclusive',
       reasons: [
-        `${results.direct_invocation} direct_invocation and ${results.agent_tools} agent_tools results in the window; ` +
-          `${gates.minReports} of each are needed to judge`,
+        `${results.direct_invocation} direct_invocation results in the window (and ${results.agent_tools} agent_tools); ` +
+          `${gates.minReports} direct_invocation results are needed to judge`,
       ],
     };
   }
-  const broken = base.gates.filter((gate) => gate.status === 'fail');
-  if (broken.length > 0) return { ...base, outcome: 'roll_back', reasons: broken.map((gate) => `${gate.gate} gate: ${gate.detail}`) };
-  return { ...base, outcome: 'healthy', reasons: base.gates.map((gate) => gate.detail) };
+  const sample = results.agent_tools < gates.minReports ? 'direct_only' : 'both';
+  const judged = failureGates(comparison, sample, gates);
+  const evaluation = { ...base, gates: judged };
+  const broken = judged.filter((gate) => gate.status === 'fail');
+  if (broken.length > 0) return { ...evaluation, outcome: 'roll_back', reasons: broken.map((gate) => `${gate.gate} gate: ${gate.detail}`) };
+  const skipped =
+    sample === 'direct_only'
+      ? [`only ${results.agent_tools} agent_tools results (${gates.minReports} needed): direct_invocation judged on its own limits, not against agent_tools`]
+      : [];
+  return { ...evaluation, outcome: 'healthy', reasons: [...judged.map((gate) => gate.detail), ...skipped] };
 }

@@ -10,7 +10,7 @@ import { PROMOTION_GATES } from '../report/verdict.js';
 import { StoredAssignmentSchema } from '../worker/stored-assignment.js';
 import { recentAssignments, splitOf, type AssignmentSplit } from './assignment-log.js';
 import { ROLLOUT_CACHE_MS } from './cached-rollout-reader.js';
-import { effectiveRollout, type EffectiveRollout, type EffectiveValue } from './effective-rollout.js';
+import { effectiveRollout, storedDirectPercentage, unstoredValues, type EffectiveRollout, type EffectiveValue } from './effective-rollout.js';
 import { parseBooleanFlag, parsePercentage } from './flags.js';
 import { guardOnce, runGuardLoop, type GuardRun } from './guard-runner.js';
 import { formatAuditEntry, operatorName, readAudit, type AuditEntry } from './rollout-audit.js';
@@ -135,28 +135,41 @@ async function withQueues<T>(work: (queues: PromptRcaQueues) => Promise<T>): Pro
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
+/** What every worker routes with once it has read the stored rollout, claiming nothing Redis does not hold. */
+export function describeStoredRouting(stored: StoredRollout, thisShell: EffectiveRollout): string {
+  const within = `within ${ROLLOUT_CACHE_MS / 1000} s`;
+  const known = storedDirectPercentage(stored);
+  if (known !== null) {
+    return `every worker routes new investigations with it ${within}: ${known}% to direct_invocation (unless its own PROMPTRCA_FORCE_ORCHESTRATOR is set)`;
+  }
+  return (
+    `every worker routes new investigations with it ${within}, but ${unstoredValues(stored).join(' and ')} is not stored: ` +
+    `each worker uses its own environment for it (this shell's would give ${thisShell.direct_percentage}% to direct_invocation)`
+  );
+}
+
 async function change(queues: PromptRcaQueues, rolloutChange: RolloutChange, reason: string | undefined): Promise<void> {
   const entry = await applyRolloutChange(queues.redis, queues.prefix, rolloutChange, { who: operatorName(process.env), reason: reason ?? null });
   print(`rollout changed: ${formatAuditEntry(entry)}`);
-  const { effective } = await rolloutStatus(queues, process.env, 0);
-  print(
-    `every worker routes new investigations with it within ${ROLLOUT_CACHE_MS / 1000} s: ${effective.direct_percentage}% to direct_invocation ` +
-      '(unless its own PROMPTRCA_FORCE_ORCHESTRATOR is set); investigations in flight keep their orchestrator',
-  );
+  const stored = await readStoredRollout(queues.redis, queues.prefix);
+  print(`${describeStoredRouting(stored, effectiveRollout(process.env, stored))}; investigations in flight keep their orchestrator`);
 }
 
 function formatGuardRun(run: GuardRun): string {
   const { evaluation } = run;
+  const rolledBackFrom = run.rolled_back?.changes.find((change) => change.field === 'percentage')?.old;
   const head = run.rolled_back
-    ? `ROLLED BACK: percentage ${run.direct_percentage} → 0`
+    ? `ROLLED BACK: percentage ${rolledBackFrom ?? '(unset)'} → 0`
     : evaluation.outcome === 'roll_back'
-      ? 'roll back due, but nothing is routed to direct_invocation already'
+      ? 'roll back due, but the stored rollout routes nothing to direct_invocation already'
       : evaluation.outcome;
+  const at = run.direct_percentage === null ? "at a share each worker's environment decides (not all stored)" : `at ${run.direct_percentage}%`;
   return [
     `guard ${evaluation.window.from} – ${evaluation.window.to}: ${head} ` +
-      `(${evaluation.results.direct_invocation} direct_invocation, ${evaluation.results.agent_tools} agent_tools results; at ${run.direct_percentage}%)`,
+      `(${evaluation.results.direct_invocation} direct_invocation, ${evaluation.results.agent_tools} agent_tools results; ${at})`,
     ...evaluation.reasons.map((reason) => `  ${reason}`),
     ...(run.skipped > 0 ? [`  ${run.skipped} unreadable results skipped`] : []),
+    ...(run.never_investigated > 0 ? [`  ${run.never_investigated} reports of malformed jobs (never investigated) left out`] : []),
   ].join('\n');
 }
 
@@ -219,19 +232,22 @@ export function registerRolloutCommand(program: Command): void {
       'after',
       `
 Each look reads the results that started within --window (never before the last rollout change,
-so results from before a fix cannot roll the new setting back) and applies the promotion gates'
-failure part, as \`compare\` does: any critical error, direct_invocation error rate ≥ ${PROMOTION_GATES.maxErrorRate * 100}%, mean
-confidence below ${PROMOTION_GATES.minConfidence.toFixed(2)} or below agent_tools. With fewer than ${PROMOTION_GATES.minReports} results of either orchestrator the
-look is inconclusive and changes nothing. A broken gate sets the percentage to 0 with the gate and
-its figures as the audit reason. The guard never promotes. A look that cannot read Redis or the
-stored state changes nothing and says so (--once: exit 1; otherwise it tries again next interval).
+so results from before a fix cannot roll the new setting back; reports of malformed jobs, which
+never ran an orchestrator, are left out). With fewer than ${PROMOTION_GATES.minReports} direct_invocation results the look is
+inconclusive and changes nothing. Otherwise it judges direct_invocation's failure gates: a critical
+error, error rate ≥ ${PROMOTION_GATES.maxErrorRate * 100}%, mean confidence below ${PROMOTION_GATES.minConfidence.toFixed(2)}, and, once agent_tools also has ${PROMOTION_GATES.minReports} results,
+mean confidence below agent_tools' (with fewer, that comparison is skipped and the look says so).
+A broken gate stores percentage 0 with the gate and its figures as the audit reason, unless the
+stored rollout already routes nothing to direct_invocation. The guard never promotes. A look that
+cannot read Redis or the stored state changes nothing and says so (--once: exit 1; otherwise it
+tries again next interval).
 ${INVESTIGATIONS_QUEUE} is not touched: in-flight investigations keep their orchestrator.`,
     )
     .action((options: { window: string; interval: string; once?: boolean; json?: boolean }) => {
       const windowMs = parseDuration('--window', options.window, DURATION_WITH_SECONDS);
       const intervalMs = parseDuration('--interval', options.interval, DURATION_WITH_SECONDS);
       return withQueues(async (queues) => {
-        const guard = { queues, env: process.env, windowMs, who: `${operatorName(process.env)} (rollout guard)` };
+        const guard = { queues, windowMs, who: `${operatorName(process.env)} (rollout guard)` };
         const show = (run: GuardRun) => {
           print(options.json ? JSON.stringify(run) : formatGuardRun(run));
           if (run.rolled_back) logger.warn(`rolled back: ${run.rolled_back.reason}`);

@@ -6,12 +6,13 @@ import { runInvestigation } from '../orchestrators/run-investigation.js';
 import { NormalizedAlarmSchema, type NormalizedAlarm } from '../producer/alarm.js';
 import { MalformedJobError, parseInvestigationJob } from '../producer/investigation-job.js';
 import { failedReport } from '../report/failed-report.js';
+import { logReportEnd } from '../report/log-report-end.js';
 import type { OrchestratorType, Report, Summary } from '../report/report.js';
 import type { ResultsPublisher } from '../report/results-publisher.js';
 import { assignOrchestrator } from '../rollout/assignment.js';
 import type { RolloutFlags } from '../rollout/flags.js';
 import type { ShadowRunner } from './shadow-run.js';
-import { assignmentForJob, storedAssignmentOf, type StoredAssignment } from './stored-assignment.js';
+import { assignmentForJob, storedOrchestratorTypeOf, type StoredAssignment } from './stored-assignment.js';
 import { isTransientError } from './transient-error.js';
 
 /** Thrown to make BullMQ retry the job with backoff; no report is published for this attempt. */
@@ -53,15 +54,6 @@ async function investigateCapturingError(
 
 function logFailure(log: Logger, report: Report): void {
   log.error(`Investigation failed: ${report.error}`, { error: report.error });
-  log.info('investigation summary', report.summary);
-}
-
-function storedTypeIfReadable(job: Job): OrchestratorType | null {
-  try {
-    return storedAssignmentOf(job.id ?? '', job.data)?.orchestrator_type ?? null;
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -71,11 +63,13 @@ function storedTypeIfReadable(job: Job): OrchestratorType | null {
 export async function publishJobFailure(deps: InvestigationProcessorDeps, job: Job, error: string): Promise<Report> {
   const investigationId = job.id ?? 'unknown';
   const orchestratorType =
-    storedTypeIfReadable(job) ?? assignOrchestrator(investigationId, await deps.currentFlags()).orchestrator_type;
+    storedOrchestratorTypeOf(job) ?? assignOrchestrator(investigationId, await deps.currentFlags()).orchestrator_type;
   const alarm = NormalizedAlarmSchema.safeParse((job.data as { alarm?: unknown } | null)?.alarm);
   const report = failedReport({ investigationId, orchestratorType, alarm: alarm.success ? alarm.data : null, error });
-  logFailure(deps.log.child({ investigation_id: investigationId, orchestrator_type: orchestratorType }), report);
+  const log = deps.log.child({ investigation_id: investigationId, orchestrator_type: orchestratorType });
+  logFailure(log, report);
   await deps.publisher.publish(report);
+  logReportEnd(log, report);
   return report;
 }
 
@@ -149,6 +143,7 @@ export function investigationProcessor(deps: InvestigationProcessorDeps) {
       );
     }
     await deps.publisher.publish(outcome.report);
+    logReportEnd(log, outcome.report);
     await deps.shadow?.run(shadowRequest, log);
     if (outcome.report.status === 'failed') throw new UnrecoverableError(outcome.report.error ?? 'investigation failed');
     return outcome.report.summary;

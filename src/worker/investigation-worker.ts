@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { errorMessage } from '../errors.js';
 import { INVESTIGATIONS_QUEUE } from '../producer/queues.js';
 import { investigationProcessor, publishJobFailure, TransientInvestigationError, type InvestigationProcessorDeps } from './investigation-processor.js';
+import { storedOrchestratorTypeOf } from './stored-assignment.js';
 import type { WorkerSettings } from './worker-settings.js';
 
 export interface InvestigationWorkerOptions {
@@ -57,7 +58,7 @@ export function startInvestigationWorker({ connection, prefix, settings, deps }:
   worker.on('failed', (job, error) => {
     if (!job) return;
     if (error instanceof TransientInvestigationError) {
-      log.warn(error.message, { investigation_id: job.id, attempt: job.attemptsMade });
+      log.warn(error.message, { investigation_id: job.id, orchestrator_type: storedOrchestratorTypeOf(job), attempt: job.attemptsMade });
     } else if (job.deferredFailure) {
       // BullMQ failed it without running the processor (stalled too often): still report it.
       publishJobFailure(deps, job, `abandoned: ${job.deferredFailure} (workers running it stopped without finishing)`).catch(

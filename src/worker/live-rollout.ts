@@ -8,6 +8,8 @@ import { routesOnlyToDirect, type RolloutFlags } from '../rollout/flags.js';
 import type { StoredAssignment } from './stored-assignment.js';
 
 export interface LiveRolloutDeps {
+  /** The effective rollout, with where each value comes from (the start check names it). */
+  current: () => Promise<EffectiveRollout>;
   currentFlags: () => Promise<RolloutFlags>;
   recordAssignment: (investigationId: string, assignment: StoredAssignment) => Promise<void>;
 }
@@ -25,14 +27,18 @@ function rolloutFields(rollout: EffectiveRollout) {
  * change logged, and each fresh assignment appended to the assignment log. A change that sends work
  * to agent_tools while this worker has no model is logged as an error: those investigations are
  * retried (OrchestratorUnavailableError is transient) so that a replica with a model can take them.
+ * The rollout read at start is left to assertModelForRouting, which stops the worker instead.
  */
 export function liveRollout(options: { redis: Redis; prefix: string; env: NodeJS.ProcessEnv; log: Logger; hasModel: boolean }): LiveRolloutDeps {
   const { redis, prefix, log } = options;
+  let seenAtStart = false;
   const reader = new CachedRolloutReader({
     ...options,
     onChange: (rollout) => {
       log.info('rollout in effect', rolloutFields(rollout));
-      if (!options.hasModel && !routesOnlyToDirect(rollout.flags)) {
+      const changedSinceStart = seenAtStart;
+      seenAtStart = true;
+      if (changedSinceStart && !options.hasModel && !routesOnlyToDirect(rollout.flags)) {
         log.error(
           `the rollout now routes ${100 - rollout.direct_percentage}% of new investigations to agent_tools, which this worker cannot run ` +
             '(no LLM configured): it hands them back to the queue for a replica with a model, and they fail once their attempts run out',
@@ -42,6 +48,7 @@ export function liveRollout(options: { redis: Redis; prefix: string; env: NodeJS
     },
   });
   return {
+    current: () => reader.current(),
     currentFlags: async () => (await reader.current()).flags,
     recordAssignment: (investigationId, assignment) =>
       appendAssignment(redis, prefix, { investigation_id: investigationId, ...assignment }).catch((error: unknown) => {

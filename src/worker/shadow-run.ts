@@ -3,6 +3,7 @@ import { errorMessage } from '../errors.js';
 import type { Orchestrator } from '../orchestrators/orchestrator.js';
 import { runInvestigation } from '../orchestrators/run-investigation.js';
 import type { NormalizedAlarm } from '../producer/alarm.js';
+import { logReportEnd } from '../report/log-report-end.js';
 import type { OrchestratorType } from '../report/report.js';
 import type { ResultsPublisher } from '../report/results-publisher.js';
 import { shadowOrchestratorFor, type ShadowSettings } from './shadow.js';
@@ -55,7 +56,9 @@ export class ShadowRunner {
         shadowLog.warn('shadow run abandoned: the worker is stopping; no shadow report for this investigation');
         return;
       }
-      await this.options.publisher.publish({ ...report, shadow: true });
+      const shadowReport = { ...report, shadow: true };
+      await this.options.publisher.publish(shadowReport);
+      logReportEnd(shadowLog, shadowReport);
     } catch (error) {
       shadowLog.warn(`shadow run failed, the primary report stands: ${errorMessage(error)}`);
     }

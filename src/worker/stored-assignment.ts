@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { z } from 'zod';
 import { MalformedJobError } from '../producer/investigation-job.js';
-import { ORCHESTRATOR_TYPES } from '../report/report.js';
+import { ORCHESTRATOR_TYPES, type OrchestratorType } from '../report/report.js';
 import { ASSIGNMENT_SOURCES, assignOrchestrator, type Assignment } from '../rollout/assignment.js';
 import type { RolloutFlags } from '../rollout/flags.js';
 
@@ -23,6 +23,15 @@ export function storedAssignmentOf(jobId: string, data: unknown): StoredAssignme
     throw new MalformedJobError(`job ${jobId} has an unreadable stored assignment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   return parsed.data;
+}
+
+/** The orchestrator stored on the job, or null when there is none or it cannot be read. */
+export function storedOrchestratorTypeOf(job: Job): OrchestratorType | null {
+  try {
+    return storedAssignmentOf(job.id ?? '', job.data)?.orchestrator_type ?? null;
+  } catch {
+    return null;
+  }
 }
 
 export interface AssignmentDecision {

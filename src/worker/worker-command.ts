@@ -35,7 +35,6 @@ interface WorkerOptions {
 export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const flags = rolloutFlagsFromEnv(env);
   const llmMode = parseLlmMode(options.llm ?? defaultLlmMode(env));
-  assertModelForRouting(flags, llmMode);
   const settings = workerSettingsFromEnv(env, options.concurrency);
   const replayPath = options.replay ?? env.PROMPTRCA_AWS_REPLAY;
   const replay = replayPath ? await loadRecording(replayPath) : undefined;
@@ -67,7 +66,8 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
   // then neither run nor exit.
   let metricsServer: MetricsServer;
   try {
-    await rollout.currentFlags();
+    // The stored rollout wins over the environment, so whether agent_tools is reachable is known only now.
+    assertModelForRouting(await rollout.current(), llmMode);
     metricsServer = await startMetricsServer({
       registry: metrics.registry,
       health: async () =>
@@ -97,7 +97,8 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
     prefix: queues.prefix,
     settings,
     deps: {
-      ...rollout,
+      currentFlags: rollout.currentFlags,
+      recordAssignment: rollout.recordAssignment,
       orchestratorFor,
       publisher,
       log: logger,
@@ -151,10 +152,13 @@ export function registerWorkerCommand(program: Command): void {
     .addHelpText(
       'after',
       '\nThe rollout flags (PROMPTRCA_USE_DIRECT_ORCHESTRATION, _DIRECT_ORCHESTRATION_PERCENTAGE, _FORCE_ORCHESTRATOR)\n' +
-        'are checked at start; an invalid value, or a possible agent_tools route with no model, stops the worker\n' +
-        '(exit 2). At each dequeue the worker routes with the live rollout (`promptrca rollout set`, read from Redis\n' +
-        'at most a second old), the environment giving the values never stored; FORCE always wins. Each job keeps\n' +
-        'the orchestrator assigned at its first dequeue across retries and restarts.\n' +
+        'are checked at start: an invalid value stops the worker (exit 2). At each dequeue the worker routes with\n' +
+        'the live rollout (`promptrca rollout set`, read from Redis at most a second old), the environment giving\n' +
+        'the values never stored; FORCE always wins. Without a model (--llm none) the worker refuses to start\n' +
+        '(exit 2) when that rollout, as read at start, can route to agent_tools, naming the variable or stored value\n' +
+        'that does; a later `rollout set` that routes there is logged as an error, and those jobs go back to the\n' +
+        'queue for a replica with a model (failed once their attempts run out). Each job keeps the orchestrator\n' +
+        'assigned at its first dequeue across retries and restarts.\n' +
         'SIGTERM/SIGINT: stop taking jobs, finish those in flight within PROMPTRCA_SHUTDOWN_GRACE_SECONDS\n' +
         '(default 30), then exit 0; a second signal exits at once. Scale by running more replicas.\n' +
         'PROMPTRCA_SHADOW_PERCENTAGE (0-100, default 0): on that share of investigations (by a hash of the ID, so\n' +

@@ -1,7 +1,8 @@
 import { InputError } from '../errors.js';
 import type { LlmMode } from '../orchestrators/llm/llm-settings.js';
 import { integerFromEnv, parseInteger } from '../producer/env-integer.js';
-import { routesOnlyToDirect, type RolloutFlags } from '../rollout/flags.js';
+import type { EffectiveRollout } from '../rollout/effective-rollout.js';
+import { routesOnlyToDirect } from '../rollout/flags.js';
 
 export interface WorkerSettings {
   /** Investigations one worker process runs at the same time. */
@@ -31,22 +32,42 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv, concurrencyOption?
 /** The worker could be assigned agent_tools but has no model to run it with. */
 export class AgentToolsNeedsModelError extends InputError {}
 
+const STORED = 'the rollout stored by `promptrca rollout set`';
+
+/** What sends new investigations to agent_tools, named where it is set: the environment or Redis. */
+function routeToAgentTools({ flags, enabled, percentage }: EffectiveRollout): string {
+  if (flags.force === 'agent_tools') return 'PROMPTRCA_FORCE_ORCHESTRATOR=agent_tools';
+  if (!enabled.value) {
+    const setting =
+      enabled.source === 'redis'
+        ? `${STORED} has enabled=false`
+        : `PROMPTRCA_USE_DIRECT_ORCHESTRATION is false${enabled.source === 'default' ? ' (its default)' : ''}`;
+    return `${setting}, so every investigation goes to agent_tools`;
+  }
+  const setting = percentage.source === 'redis' ? `${STORED} (percentage ${percentage.value})` : `PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE=${percentage.value}`;
+  return `${setting} leaves ${100 - percentage.value}% to agent_tools`;
+}
+
+/** A stored value wins over the environment, so only `rollout set` can undo it (or FORCE, per process). */
+function waysToDirect({ flags }: EffectiveRollout): string {
+  if (flags.force === 'agent_tools') return 'PROMPTRCA_FORCE_ORCHESTRATOR=direct';
+  const everyWorker =
+    flags.origin === 'redis'
+      ? '`promptrca rollout set --enabled true --percentage 100`'
+      : 'PROMPTRCA_USE_DIRECT_ORCHESTRATION=true with PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE=100';
+  return `PROMPTRCA_FORCE_ORCHESTRATOR=direct for this worker, or ${everyWorker}`;
+}
+
 /**
  * DESIGN.md: a worker that could route to agent_tools refuses to start without a model, rather
- * than failing those investigations one by one. Only FORCE=direct, or direct orchestration on at
- * 100%, keeps every new investigation away from agent_tools.
+ * than failing those investigations one by one. Checked against the effective rollout (environment
+ * and the state stored in Redis) once the worker is connected. Only FORCE=direct, or direct
+ * orchestration on at 100%, keeps every new investigation away from agent_tools.
  */
-export function assertModelForRouting(flags: RolloutFlags, llmMode: LlmMode): void {
-  if (llmMode !== 'none') return;
-  if (routesOnlyToDirect(flags)) return;
-  const why =
-    flags.force === 'agent_tools'
-      ? 'PROMPTRCA_FORCE_ORCHESTRATOR=agent_tools'
-      : flags.useDirect
-        ? `PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE=${flags.percentage} leaves ${100 - flags.percentage}% to agent_tools`
-        : 'PROMPTRCA_USE_DIRECT_ORCHESTRATION is false, so every investigation goes to agent_tools';
+export function assertModelForRouting(rollout: EffectiveRollout, llmMode: LlmMode): void {
+  if (llmMode !== 'none' || routesOnlyToDirect(rollout.flags)) return;
   throw new AgentToolsNeedsModelError(
-    `${why}, which needs a model, but no LLM is configured (--llm none): set OPENAI_API_KEY or OPENAI_BASE_URL, ` +
-      'or route everything to direct (PROMPTRCA_FORCE_ORCHESTRATOR=direct, or PROMPTRCA_USE_DIRECT_ORCHESTRATION=true with PERCENTAGE=100)',
+    `${routeToAgentTools(rollout)}, which needs a model, but no LLM is configured (--llm none): set OPENAI_API_KEY or OPENAI_BASE_URL, ` +
+      `or route everything to direct_invocation (${waysToDirect(rollout)})`,
   );
 }

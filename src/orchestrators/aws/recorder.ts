@@ -15,6 +15,17 @@ function commandName(command: SentCommand): string {
   return command.constructor.name.replace(/Command$/, '');
 }
 
+/**
+ * Time-window keys of the fact calls. DESIGN.md: keys a recording leaves out match anything, and a
+ * window follows the alarm (or "now", for --function-name), so a recording that kept it would not
+ * answer the same investigation run a second later.
+ */
+const TIME_WINDOW_KEYS = new Set(['startTime', 'endTime', 'StartTime', 'EndTime']);
+
+function recordedInput(input: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(toJsonForm(input)).filter(([key]) => !TIME_WINDOW_KEYS.has(key)));
+}
+
 function withoutMetadata(result: unknown): Record<string, unknown> {
   const { $metadata: _metadata, ...output } = (result ?? {}) as Record<string, unknown>;
   return toJsonForm(output);
@@ -44,7 +55,7 @@ export class CallRecorder {
   attach(client: SendingClient, service: string): void {
     const send = client.send.bind(client);
     client.send = async (command, options) => {
-      const call = { service, command: commandName(command), input: toJsonForm(command.input) };
+      const call = { service, command: commandName(command), input: recordedInput(command.input) };
       try {
         const result = await send(command, options);
         this.calls.push({ ...call, output: withoutMetadata(result) });
