@@ -13,7 +13,6 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { readAlarmFile } from '../src/producer/alarm-input.js';
 import type { NormalizedAlarm } from '../src/producer/alarm.js';
 import { enqueueInvestigation } from '../src/producer/enqueue.js';
@@ -21,6 +20,7 @@ import { investigationIdFor } from '../src/producer/investigation-id.js';
 import { INVESTIGATE_JOB, connectQueues, type PromptRcaQueues } from '../src/producer/queues.js';
 import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
 import { connectRedis, redisUrlFromEnv } from '../src/producer/redis-connection.js';
+import { deleteKeysUnder } from './redis-keys.js';
 
 const NOOP_QUEUE = 'bench-noop';
 const JOBS = Number(process.env.BENCH_JOBS ?? 2000);
@@ -94,16 +94,6 @@ function workload(dir: string): { recordingPath: string; alarm: (index: number) 
   };
 }
 
-/** Every key of the run, whatever state it ended in. */
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
-
 async function main(): Promise<void> {
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
   // Port 0: the worker's /metrics must not collide with anything already on 9464.
@@ -112,7 +102,7 @@ async function main(): Promise<void> {
   try {
     await measure(prefix, env, queues);
   } finally {
-    await deleteKeys(queues.redis, prefix);
+    await deleteKeysUnder(queues.redisUrl, prefix);
     await queues.close();
   }
 }

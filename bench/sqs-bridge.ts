@@ -19,9 +19,9 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
-import { Redis } from 'ioredis';
 import { readAlarmFile } from '../src/producer/alarm-input.js';
 import { DEFAULT_REDIS_URL } from '../src/producer/redis-connection.js';
+import { deleteKeysUnder } from './redis-keys.js';
 import { EXAMPLES_DIR } from './scenarios.js';
 
 // The SDK's Node 20 support notice, as the CLI also silences it.
@@ -80,17 +80,6 @@ async function remaining(sqs: SQSClient, queueUrl: string): Promise<number> {
   return Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible);
 }
 
-async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
-}
-
 /** One round: fill the queue, start a bridge, time it until the queue is empty. */
 async function round(sqs: SQSClient, endpoint: string, messages: string[], logLevel: string): Promise<{ rate: number; cpuMsPerMessage: number }> {
   const name = `bench-${randomBytes(4).toString('hex')}`;
@@ -126,7 +115,7 @@ async function round(sqs: SQSClient, endpoint: string, messages: string[], logLe
   bridge.kill('SIGTERM');
   await new Promise((resolve) => bridge.once('exit', resolve));
   await sqs.send(new DeleteQueueCommand({ QueueUrl }));
-  await deleteKeys(prefix);
+  await deleteKeysUnder(REDIS_URL, prefix);
   return { rate: messages.length / seconds, cpuMsPerMessage: (cpuSeconds * 1000) / messages.length };
 }
 

@@ -1,24 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLlmSim, type LlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
-import { enqueueAlarm } from '../src/producer/enqueue.js';
 import type { PromptRcaQueues } from '../src/producer/queues.js';
 import type { Report } from '../src/report/report.js';
 import { assignOrchestrator } from '../src/rollout/assignment.js';
 import type { RolloutFlags } from '../src/rollout/flags.js';
-import { deleteKeys, distinctAlarms, openQueues, startWorker, uniquePrefix, waitForReports, type SpawnedProcess } from './support/pipeline.js';
+import { distinctAlarms, enqueueAll, useWorkerRuns, waitForReports } from './support/pipeline.js';
 
 const settings = { dedupeTtlSeconds: 3600, attempts: 2, backoffSeconds: 1 };
-const prefixes: string[] = [];
-let sim: LlmSim;
-
-beforeAll(async () => {
-  sim = await startLlmSim();
-});
-
-afterAll(async () => {
-  await sim.close();
-  await Promise.all(prefixes.map(deleteKeys));
-});
+const runs = useWorkerRuns();
 
 function flagEnv(flags: RolloutFlags): NodeJS.ProcessEnv {
   return {
@@ -38,25 +26,13 @@ interface Run {
  * Enqueues the alarms on fresh queues, runs `replicas` worker processes with the flags until every
  * investigation has a report, and stops them with SIGTERM (each must exit 0).
  */
-async function runPipeline(name: string, alarms: unknown[], flags: RolloutFlags, replicas: number): Promise<Run> {
-  const prefix = uniquePrefix(name);
-  prefixes.push(prefix);
-  const queues = await openQueues(prefix);
-  const env = { ...flagEnv(flags), PROMPTRCA_QUEUE_PREFIX: prefix, OPENAI_BASE_URL: sim.url, PROMPTRCA_MODEL: 'llm-sim' };
-  const workers: SpawnedProcess[] = [];
-  try {
-    workers.push(...(await Promise.all(Array.from({ length: replicas }, () => startWorker(env, ['--concurrency', '16'])))));
-    const ids: string[] = [];
-    for (const alarm of alarms) ids.push((await enqueueAlarm(queues.investigations, alarm, { source: 'test', settings })).investigationId);
+function runPipeline(name: string, alarms: unknown[], flags: RolloutFlags, replicas: number): Promise<Run> {
+  const env = { ...flagEnv(flags), OPENAI_BASE_URL: runs.sim.url, PROMPTRCA_MODEL: 'llm-sim' };
+  return runs.run(name, replicas, { env, args: ['--concurrency', '16'] }, async ({ queues }) => {
+    const ids = await enqueueAll(queues, alarms, settings);
     const reports = await waitForReports(queues, ids.length, 90_000);
     return { queues, ids, reports };
-  } catch (error) {
-    await queues.close();
-    throw error;
-  } finally {
-    for (const worker of workers) worker.child.kill('SIGTERM');
-    expect(await Promise.all(workers.map((worker) => worker.exited))).toEqual(workers.map(() => 0));
-  }
+  });
 }
 
 const directIds = (reports: Report[]) =>

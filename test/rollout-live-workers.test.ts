@@ -1,46 +1,42 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLlmSim, type LlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
-import { enqueueAlarm } from '../src/producer/enqueue.js';
 import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
 import type { PromptRcaQueues } from '../src/producer/queues.js';
 import type { Report } from '../src/report/report.js';
 import { bucketFor } from '../src/rollout/assignment.js';
-import { deleteKeys, distinctAlarms, logLines, openQueues, runCli, startWorker, uniquePrefix, waitFor, waitForReports, type SpawnedProcess } from './support/pipeline.js';
+import { startModelProxy, type ModelProxy } from './support/model-proxy.js';
+import {
+  deleteKeys,
+  distinctAlarms,
+  enqueueAll,
+  logLines,
+  openQueues,
+  runCli,
+  startWorker,
+  stopAll,
+  uniquePrefix,
+  waitFor,
+  waitForReports,
+} from './support/pipeline.js';
 
 const settings = { dedupeTtlSeconds: 3600, attempts: 2, backoffSeconds: 1 };
 /** Past the workers' one-second cache of the rollout. */
 const CACHE_PASSED_MS = 1_200;
 
 /**
- * The model endpoint behind a gate: while closed, every chat completion waits, so investigations
- * stay in flight for as long as the test needs; llm-sim answers once it opens.
+ * A gate in front of the model: while closed, every chat completion waits, so investigations stay
+ * in flight for as long as the test needs; llm-sim answers once it opens.
  */
 class ModelGate {
   private opened: Promise<void> = Promise.resolve();
   private open: () => void = () => {};
-  readonly server: Server;
 
-  constructor(upstream: string) {
-    this.server = createServer(async (request, response) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of request) chunks.push(chunk as Buffer);
-      await this.opened;
-      const answer = await fetch(`${upstream}${request.url?.replace(/^\/v1/, '')}`, {
-        method: request.method,
-        headers: { 'content-type': 'application/json' },
-        body: request.method === 'GET' ? undefined : Buffer.concat(chunks),
-      });
-      response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
-      response.end(Buffer.from(await answer.arrayBuffer()));
-    });
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
-  }
+  /** Lets a request through to the model once the gate is open. */
+  readonly pass = async (): Promise<false> => {
+    await this.opened;
+    return false;
+  };
 
   close(): void {
     this.opened = new Promise((resolve) => (this.open = resolve));
@@ -53,19 +49,19 @@ class ModelGate {
 }
 
 let sim: LlmSim;
-let gate: ModelGate;
+const gate = new ModelGate();
+let gated: ModelProxy;
 const prefixes: string[] = [];
 const queuesOpen: PromptRcaQueues[] = [];
 
 beforeAll(async () => {
   sim = await startLlmSim();
-  gate = new ModelGate(sim.url);
-  await new Promise<void>((resolve) => gate.server.listen(0, '127.0.0.1', resolve));
+  gated = await startModelProxy(sim.url, gate.pass);
 });
 
 afterAll(async () => {
   gate.release();
-  await new Promise((resolve) => gate.server.close(resolve));
+  await gated.close();
   await sim.close();
   await Promise.all(queuesOpen.map((queues) => queues.close()));
   await Promise.all(prefixes.map(deleteKeys));
@@ -79,25 +75,16 @@ async function freshQueues(name: string): Promise<{ prefix: string; queues: Prom
   return { prefix, queues };
 }
 
-async function enqueue(queues: PromptRcaQueues, alarms: unknown[]): Promise<string[]> {
-  const ids: string[] = [];
-  for (const alarm of alarms) ids.push((await enqueueAlarm(queues.investigations, alarm, { source: 'test', settings })).investigationId);
-  return ids;
-}
+const enqueue = (queues: PromptRcaQueues, alarms: unknown[]) => enqueueAll(queues, alarms, settings);
 
 async function storedAssignment(queues: PromptRcaQueues, id: string): Promise<Record<string, unknown> | undefined> {
   return ((await queues.investigations.getJob(id))?.data as { assignment?: Record<string, unknown> } | undefined)?.assignment;
 }
 
-async function stopAll(workers: SpawnedProcess[]): Promise<void> {
-  for (const worker of workers) worker.child.kill('SIGTERM');
-  expect(await Promise.all(workers.map((worker) => worker.exited))).toEqual(workers.map(() => 0));
-}
-
 describe('live rollout across running worker processes', () => {
   it('splits new work ~25% after `rollout set` with no restart; after `rollout rollback` new work goes to agent_tools while in-flight work keeps its orchestrator', async () => {
     const { prefix, queues } = await freshQueues('live');
-    const env = { PROMPTRCA_QUEUE_PREFIX: prefix, PROMPTRCA_USE_DIRECT_ORCHESTRATION: 'false', OPENAI_BASE_URL: gate.url, PROMPTRCA_MODEL: 'llm-sim' };
+    const env = { PROMPTRCA_QUEUE_PREFIX: prefix, PROMPTRCA_USE_DIRECT_ORCHESTRATION: 'false', OPENAI_BASE_URL: gated.url, PROMPTRCA_MODEL: 'llm-sim' };
     const workers = await Promise.all([startWorker(env, ['--concurrency', '8']), startWorker(env, ['--concurrency', '8'])]);
     try {
       const alarms = distinctAlarms(140, Date.UTC(2025, 5, 1));

@@ -1,38 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLlmSim, type LlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
-import { enqueueAlarm } from '../src/producer/enqueue.js';
 import type { PromptRcaQueues } from '../src/producer/queues.js';
 import type { CompareResult } from '../src/report/compare-result.js';
 import type { Report } from '../src/report/report.js';
 import { assignOrchestrator } from '../src/rollout/assignment.js';
 import { otherOrchestrator, shadowBucketFor } from '../src/worker/shadow.js';
-import {
-  deleteKeys,
-  distinctAlarms,
-  logLines,
-  openQueues,
-  reportsOn,
-  runCli,
-  startWorker,
-  uniquePrefix,
-  waitFor,
-  type SpawnedProcess,
-} from './support/pipeline.js';
+import { distinctAlarms, enqueueAll, logLines, reportsOn, runCli, useWorkerRuns, waitFor } from './support/pipeline.js';
 import { parseExposition, samplesOf, type Sample } from './support/prometheus.js';
 
 const settings = { dedupeTtlSeconds: 3600, attempts: 2, backoffSeconds: 1 };
 const HALF_DIRECT = { useDirect: true, percentage: 50, force: null };
-const prefixes: string[] = [];
-let sim: LlmSim;
-
-beforeAll(async () => {
-  sim = await startLlmSim();
-});
-
-afterAll(async () => {
-  await sim.close();
-  await Promise.all(prefixes.map(deleteKeys));
-});
+const runs = useWorkerRuns();
 
 interface ShadowRun {
   prefix: string;
@@ -49,25 +26,16 @@ interface ShadowRun {
  * Runs `replicas` worker processes (half of the investigations routed to direct) with the shadow
  * percentage until every job is done, then stops them with SIGTERM (each must exit 0).
  */
-async function runWithShadow(name: string, shadowPercentage: number, alarmCount: number, replicas: number): Promise<ShadowRun> {
-  const prefix = uniquePrefix(name);
-  prefixes.push(prefix);
-  const queues = await openQueues(prefix);
+function runWithShadow(name: string, shadowPercentage: number, alarmCount: number, replicas: number): Promise<ShadowRun> {
   const env = {
-    PROMPTRCA_QUEUE_PREFIX: prefix,
     PROMPTRCA_USE_DIRECT_ORCHESTRATION: 'true',
     PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE: String(HALF_DIRECT.percentage),
     PROMPTRCA_SHADOW_PERCENTAGE: String(shadowPercentage),
-    OPENAI_BASE_URL: sim.url,
+    OPENAI_BASE_URL: runs.sim.url,
     PROMPTRCA_MODEL: 'llm-sim',
   };
-  const workers: SpawnedProcess[] = [];
-  try {
-    workers.push(...(await Promise.all(Array.from({ length: replicas }, () => startWorker(env, ['--concurrency', '2'])))));
-    const ids: string[] = [];
-    for (const alarm of distinctAlarms(alarmCount)) {
-      ids.push((await enqueueAlarm(queues.investigations, alarm, { source: 'test', settings })).investigationId);
-    }
+  return runs.run(name, replicas, { env, args: ['--concurrency', '2'] }, async ({ prefix, queues, workers }) => {
+    const ids = await enqueueAll(queues, distinctAlarms(alarmCount), settings);
     // A job completes only after its shadow run, so every report is out once all jobs are done.
     await waitFor(
       async () => (await queues.investigations.getJobCountByTypes('completed', 'failed')) === ids.length,
@@ -78,13 +46,7 @@ async function runWithShadow(name: string, shadowPercentage: number, alarmCount:
     const metricsUrls = logs.filter((line) => line.message === 'worker started').map((line) => String(line.metrics));
     const metrics = await Promise.all(metricsUrls.map(async (url) => parseExposition(await (await fetch(url)).text())));
     return { prefix, queues, ids, reports: await reportsOn(queues), logs, metrics };
-  } catch (error) {
-    await queues.close();
-    throw error;
-  } finally {
-    for (const worker of workers) worker.child.kill('SIGTERM');
-    expect(await Promise.all(workers.map((worker) => worker.exited))).toEqual(workers.map(() => 0));
-  }
+  });
 }
 
 const summaries = (run: ShadowRun) => run.logs.filter((line) => line.message === 'investigation summary');

@@ -1,77 +1,36 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import winston from 'winston';
-import { Transform } from 'node:stream';
-import type { Redis } from 'ioredis';
-import { createAwsClients } from '../src/orchestrators/aws/clients.js';
-import { loadRecording } from '../src/orchestrators/aws/recording.js';
-import { createOrchestrator } from '../src/orchestrators/create-orchestrator.js';
 import { enqueueAlarm } from '../src/producer/enqueue.js';
 import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
 import { INVESTIGATE_JOB, type PromptRcaQueues } from '../src/producer/queues.js';
-import { connectRedis } from '../src/producer/redis-connection.js';
 import { failedReport } from '../src/report/failed-report.js';
 import { ResultsPublisher } from '../src/report/results-publisher.js';
-import type { RolloutFlags } from '../src/rollout/flags.js';
-import { startInvestigationWorker, type InvestigationWorker } from '../src/worker/investigation-worker.js';
-import { deleteKeys, distinctAlarms, openQueues, REDIS_URL, SCENARIO, uniquePrefix, waitFor } from './support/pipeline.js';
+import { deleteKeys, distinctAlarms, uniquePrefix } from './support/pipeline.js';
+import {
+  addWithStoredAssignment,
+  DIRECT_AT_10,
+  ENQUEUE_SETTINGS as settings,
+  finished,
+  startReplayWorker,
+  type ReplayWorker,
+} from './support/replay-worker.js';
 
 const prefix = uniquePrefix('worker-jobs');
-const settings = { dedupeTtlSeconds: 3600, attempts: 3, backoffSeconds: 0 };
-/** Every new investigation would go to agent_tools, which this worker cannot run (no model). */
-const AGENT_TOOLS_ONLY: RolloutFlags = { useDirect: false, percentage: 100, force: null };
 
+let worker: ReplayWorker;
 let queues: PromptRcaQueues;
-let workerRedis: Redis;
-let running: InvestigationWorker;
-const logs: Array<Record<string, unknown>> = [];
 
 beforeAll(async () => {
-  queues = await openQueues(prefix);
-  workerRedis = await connectRedis(REDIS_URL, 'worker');
-  const aws = createAwsClients({ region: 'us-east-1', replay: await loadRecording(SCENARIO) });
-  const capture = new Transform({
-    objectMode: true,
-    transform(info: Record<string, unknown>, _encoding, done) {
-      logs.push(info);
-      done();
-    },
-  });
-  running = startInvestigationWorker({
-    connection: workerRedis,
-    prefix,
-    settings: { concurrency: 2, shutdownGraceSeconds: 5, lockDurationMs: 5_000 },
-    deps: {
-      currentFlags: () => AGENT_TOOLS_ONLY,
-      orchestratorFor: (type) => createOrchestrator(type, aws, null),
-      publisher: new ResultsPublisher(queues.results),
-      log: winston.createLogger({ transports: [new winston.transports.Stream({ stream: capture })] }),
-    },
-  });
-  void running.worker.run();
+  // Every new investigation would go to agent_tools (AGENT_TOOLS_ONLY), which this worker cannot run (no model).
+  worker = await startReplayWorker(prefix);
+  queues = worker.queues;
 });
 
 afterAll(async () => {
-  await running.worker.close();
-  workerRedis.disconnect();
-  await queues.close();
+  await worker.stop();
   await deleteKeys(prefix);
 });
 
-const logsOf = (investigationId: string) => logs.filter((line) => line.investigation_id === investigationId);
-
-const DIRECT_AT_10 = { orchestrator_type: 'direct_invocation', bucket: 7, percentage: 10, source: 'env', assigned_at: '2025-01-02T00:00:00.000Z' };
-
-/** A job as a retry finds it: an earlier attempt stored its assignment (here direct_invocation). */
-async function addWithStoredAssignment(message: unknown): Promise<string> {
-  const { investigationId, alarm } = parseAlarmMessage(message);
-  const data = { investigation_id: investigationId, alarm, received_at: new Date().toISOString(), source: 'test', assignment: DIRECT_AT_10 };
-  await queues.investigations.add(INVESTIGATE_JOB, data, { jobId: investigationId, attempts: 3 });
-  return investigationId;
-}
-
-async function finished(id: string): Promise<void> {
-  await waitFor(async () => ['completed', 'failed'].includes(await queues.investigations.getJobState(id)), 15_000, () => `job ${id} to finish`);
-}
+const logsOf = (investigationId: string) => worker.logs.filter((line) => line.investigation_id === investigationId);
 
 describe('the investigation worker', () => {
   it('fails a malformed job at once with a named error and a failed report, then carries on', async () => {
@@ -79,9 +38,9 @@ describe('the investigation worker', () => {
       jobId: 'inv-bad',
       attempts: 3,
     });
-    const investigationId = await addWithStoredAssignment(distinctAlarms(1, Date.UTC(2025, 0, 1))[0]);
+    const investigationId = await addWithStoredAssignment(queues, distinctAlarms(1, Date.UTC(2025, 0, 1))[0]);
 
-    await finished('inv-bad');
+    await finished(queues, 'inv-bad');
     const bad = await queues.investigations.getJob('inv-bad');
     expect(await bad!.getState()).toBe('failed');
     expect(bad!.attemptsMade).toBe(1);
@@ -91,7 +50,7 @@ describe('the investigation worker', () => {
     expect(report).toMatchObject({ investigation_id: 'inv-bad', status: 'failed', alarm: null });
     expect(report.error).toMatch(/^MalformedJobError: /);
 
-    await finished(investigationId);
+    await finished(queues, investigationId);
     expect(await queues.investigations.getJobState(investigationId)).toBe('completed');
 
     // Its closing lines are logged once, as for an investigation that ran.
@@ -101,14 +60,14 @@ describe('the investigation worker', () => {
   });
 
   it('keeps the assignment stored on the job whatever the flags say now', async () => {
-    const investigationId = await addWithStoredAssignment(distinctAlarms(1, Date.UTC(2025, 0, 2))[0]);
+    const investigationId = await addWithStoredAssignment(queues, distinctAlarms(1, Date.UTC(2025, 0, 2))[0]);
 
-    await finished(investigationId);
+    await finished(queues, investigationId);
     const report = (await queues.results.getJob(investigationId))!;
     expect(report.name).toBe('direct_invocation');
     expect(report.data).toMatchObject({ orchestrator_type: 'direct_invocation', status: 'completed' });
     expect((await queues.investigations.getJob(investigationId))!.data).toMatchObject({ assignment: DIRECT_AT_10 });
-    expect(logs).toContainEqual(
+    expect(worker.logs).toContainEqual(
       expect.objectContaining({ message: 'Orchestrator Type: direct_invocation', investigation_id: investigationId, assignment_reused: true }),
     );
   });
@@ -116,7 +75,7 @@ describe('the investigation worker', () => {
   it('assigns at first dequeue from the flags, stores it, retries a model-less agent_tools run for another replica, then reports it failed', async () => {
     const [message] = distinctAlarms(1, Date.UTC(2025, 0, 3));
     const { investigationId } = await enqueueAlarm(queues.investigations, message, { source: 'test', settings });
-    await finished(investigationId);
+    await finished(queues, investigationId);
     const job = await queues.investigations.getJob(investigationId);
     expect(job!.data).toMatchObject({ assignment: { orchestrator_type: 'agent_tools', source: 'env', percentage: 0 } });
     // Another replica might have a model: every attempt is used, then one failed report names why.
@@ -147,7 +106,7 @@ describe('the investigation worker', () => {
     await new ResultsPublisher(queues.results).publish(earlier);
     await enqueueAlarm(queues.investigations, message, { source: 'test', settings });
 
-    await finished(alarmId);
+    await finished(queues, alarmId);
     expect(await queues.investigations.getJobState(alarmId)).toBe('completed');
     expect((await queues.investigations.getJob(alarmId))!.returnvalue).toEqual({ already_published: true });
     expect((await queues.results.getJob(alarmId))!.data.error).toBe('the earlier report');

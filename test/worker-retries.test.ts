@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLlmSim, type LlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
 import { enqueueAlarm } from '../src/producer/enqueue.js';
 import type { PromptRcaQueues } from '../src/producer/queues.js';
+import { startModelProxy, type ModelProxy } from './support/model-proxy.js';
 import { deleteKeys, distinctAlarms, logLines, openQueues, startWorker, uniquePrefix, waitFor } from './support/pipeline.js';
 
 const prefix = uniquePrefix('retries');
@@ -13,29 +14,9 @@ let overloadedUrl: string;
 let requests = 0;
 let sim: LlmSim;
 
-/** llm-sim behind a switch: while down, every call gets a 503 (retry at once), then calls go through. */
-const recovering = {
-  down: true,
-  server: createServer(async (request, response) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    if (recovering.down) {
-      response.writeHead(503, { 'content-type': 'application/json', 'retry-after-ms': '10' });
-      response.end(JSON.stringify({ error: { message: 'the model is overloaded', type: 'server_error' } }));
-      return;
-    }
-    const answer = await fetch(`${sim.url}${request.url?.replace(/^\/v1/, '')}`, {
-      method: request.method,
-      headers: { 'content-type': 'application/json' },
-      body: request.method === 'GET' ? undefined : Buffer.concat(chunks),
-    });
-    response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
-    response.end(Buffer.from(await answer.arrayBuffer()));
-  }),
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
-  },
-};
+let modelDown = true;
+/** llm-sim behind a switch: while the model is down, every call gets a 503 (retry at once), then calls go through. */
+let recovering: ModelProxy;
 
 beforeAll(async () => {
   queues = await openQueues(prefix);
@@ -51,13 +32,18 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => overloaded.listen(0, '127.0.0.1', resolve));
   overloadedUrl = `http://127.0.0.1:${(overloaded.address() as AddressInfo).port}/v1`;
   sim = await startLlmSim();
-  await new Promise<void>((resolve) => recovering.server.listen(0, '127.0.0.1', resolve));
+  recovering = await startModelProxy(sim.url, (response) => {
+    if (!modelDown) return false;
+    response.writeHead(503, { 'content-type': 'application/json', 'retry-after-ms': '10' });
+    response.end(JSON.stringify({ error: { message: 'the model is overloaded', type: 'server_error' } }));
+    return true;
+  });
 });
 
 afterAll(async () => {
   await queues.close();
   await new Promise((resolve) => overloaded.close(resolve));
-  await new Promise((resolve) => recovering.server.close(resolve));
+  await recovering.close();
   await sim.close();
   await deleteKeys(prefix);
 });
@@ -114,7 +100,7 @@ describe('an investigation that keeps meeting a transient error', () => {
     try {
       // The model is back once the first attempt has given up on it.
       await waitFor(() => worker.stdout().includes('attempt 1 of 2 failed with a transient error'), 20_000, () => 'the first attempt to fail');
-      recovering.down = false;
+      modelDown = false;
       await waitFor(async () => (await queues.investigations.getJobState(investigationId)) === 'completed', 20_000, () => 'the job to complete');
       expect((await queues.results.getJob(investigationId))!.data).toMatchObject({ orchestrator_type: 'agent_tools', status: 'completed' });
 

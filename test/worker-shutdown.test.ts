@@ -1,42 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLlmSim, type LlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
-import { enqueueAlarm } from '../src/producer/enqueue.js';
-import type { PromptRcaQueues } from '../src/producer/queues.js';
-import { deleteKeys, distinctAlarms, logLines, openQueues, runCli, startWorker, uniquePrefix, waitFor } from './support/pipeline.js';
+import { describe, expect, it } from 'vitest';
+import { distinctAlarms, enqueueAll, logLines, runCli, startWorker, uniquePrefix, useSimAndQueues, waitFor } from './support/pipeline.js';
 
 const prefix = uniquePrefix('shutdown');
 const settings = { dedupeTtlSeconds: 3600, attempts: 2, backoffSeconds: 1 };
 const MODEL_LATENCY_MS = 1_500;
-let sim: LlmSim;
-let queues: PromptRcaQueues;
+const pipeline = useSimAndQueues(prefix, MODEL_LATENCY_MS);
 
 const ALL_DIRECT = { PROMPTRCA_USE_DIRECT_ORCHESTRATION: 'true', PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE: '100' };
 
-beforeAll(async () => {
-  sim = await startLlmSim({ latencyMs: MODEL_LATENCY_MS });
-  queues = await openQueues(prefix);
-});
+const enqueue = (alarms: unknown[]) => enqueueAll(pipeline.queues, alarms, settings);
 
-afterAll(async () => {
-  await queues.close();
-  await sim.close();
-  await deleteKeys(prefix);
-});
-
-async function enqueue(alarms: unknown[]): Promise<string[]> {
-  const ids: string[] = [];
-  for (const alarm of alarms) ids.push((await enqueueAlarm(queues.investigations, alarm, { source: 'test', settings })).investigationId);
-  return ids;
-}
-
-const counts = () => queues.investigations.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
+const counts = () => pipeline.queues.investigations.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
 
 describe('worker shutdown', () => {
   it('SIGTERM during load: in-flight investigations finish and report, nothing is left active, exit 0', async () => {
     const ids = await enqueue(distinctAlarms(12, Date.UTC(2022, 0, 1)));
-    const worker = await startWorker({ ...ALL_DIRECT, PROMPTRCA_QUEUE_PREFIX: prefix, OPENAI_BASE_URL: sim.url }, ['--concurrency', '4']);
+    const worker = await startWorker({ ...ALL_DIRECT, PROMPTRCA_QUEUE_PREFIX: prefix, OPENAI_BASE_URL: pipeline.sim.url }, ['--concurrency', '4']);
     await waitFor(async () => (await counts()).active === 4, 10_000, () => 'four in flight');
-    const inFlight = (await queues.investigations.getActive()).map((job) => job.id!);
+    const inFlight = (await pipeline.queues.investigations.getActive()).map((job) => job.id!);
 
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
@@ -45,16 +26,16 @@ describe('worker shutdown', () => {
     expect(after.failed).toBe(0);
     expect(after.completed + after.waiting).toBe(ids.length);
     for (const id of inFlight) {
-      expect(await queues.investigations.getJobState(id)).toBe('completed');
-      expect((await queues.results.getJob(id))?.data).toMatchObject({ status: 'completed' });
+      expect(await pipeline.queues.investigations.getJobState(id)).toBe('completed');
+      expect((await pipeline.queues.results.getJob(id))?.data).toMatchObject({ status: 'completed' });
     }
     expect(logLines(worker.stdout()).map((line) => line.message)).toContain('worker stopped');
-    await queues.investigations.obliterate({ force: true });
+    await pipeline.queues.investigations.obliterate({ force: true });
   }, 30_000);
 
   it('a second signal exits at once, leaving the investigations to another replica', async () => {
     const ids = await enqueue(distinctAlarms(2, Date.UTC(2022, 1, 1)));
-    const worker = await startWorker({ ...ALL_DIRECT, PROMPTRCA_QUEUE_PREFIX: prefix, OPENAI_BASE_URL: sim.url }, ['--concurrency', '2']);
+    const worker = await startWorker({ ...ALL_DIRECT, PROMPTRCA_QUEUE_PREFIX: prefix, OPENAI_BASE_URL: pipeline.sim.url }, ['--concurrency', '2']);
     await waitFor(async () => (await counts()).active === 2, 10_000, () => 'two in flight');
     worker.child.kill('SIGTERM');
     await waitFor(() => worker.stdout().includes('shutting down'), 5_000, () => 'the first signal to be handled');
@@ -63,10 +44,10 @@ describe('worker shutdown', () => {
     expect(await worker.exited).toBe(128 + 15);
     expect(Date.now() - second).toBeLessThan(MODEL_LATENCY_MS);
     for (const id of ids) {
-      expect(await queues.results.getJob(id)).toBeUndefined();
-      expect(await queues.investigations.getJobState(id)).toBe('active');
+      expect(await pipeline.queues.results.getJob(id)).toBeUndefined();
+      expect(await pipeline.queues.investigations.getJobState(id)).toBe('active');
     }
-    await queues.investigations.obliterate({ force: true });
+    await pipeline.queues.investigations.obliterate({ force: true });
   }, 30_000);
 });
 

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { logger, moveLogsToStderr } from '../log.js';
+import { logger } from '../log.js';
 import { parseInteger } from '../producer/env-integer.js';
-import { connectQueues, INVESTIGATIONS_QUEUE, RESULTS_QUEUE, type PromptRcaQueues } from '../producer/queues.js';
+import { print, withQueues } from '../producer/operator-command.js';
+import { INVESTIGATIONS_QUEUE, RESULTS_QUEUE, type PromptRcaQueues } from '../producer/queues.js';
 import { redactRedisUrl } from '../producer/redis-connection.js';
 import type { OrchestratorType } from '../report/report.js';
 import { DURATION_WITH_SECONDS, parseDuration } from '../report/since-option.js';
@@ -121,19 +122,11 @@ export function rolloutChangeFromOptions(options: { percentage?: string; enabled
   return change;
 }
 
-async function withQueues<T>(work: (queues: PromptRcaQueues) => Promise<T>): Promise<T> {
-  moveLogsToStderr();
-  // An invalid environment stops the command (exit 2) before anything is read or written.
+/** An invalid environment stops a rollout command (exit 2) before anything is read or written. */
+async function withRolloutQueues<T>(work: (queues: PromptRcaQueues) => Promise<T>): Promise<T> {
   effectiveRollout(process.env, null);
-  const queues = await connectQueues(process.env);
-  try {
-    return await work(queues);
-  } finally {
-    await queues.close();
-  }
+  return withQueues(work);
 }
-
-const print = (line: string) => process.stdout.write(`${line}\n`);
 
 /** What every worker routes with once it has read the stored rollout, claiming nothing Redis does not hold. */
 export function describeStoredRouting(stored: StoredRollout, thisShell: EffectiveRollout): string {
@@ -184,7 +177,7 @@ export function registerRolloutCommand(program: Command): void {
     .option('--json', 'print the status as JSON')
     .option('--last <n>', 'assignments to count for the split', '1000')
     .action((options: { json?: boolean; last: string }) =>
-      withQueues(async (queues) => {
+      withRolloutQueues(async (queues) => {
         const last = parseInteger('--last', options.last, { min: 1, max: 10_000 });
         const status = await rolloutStatus(queues, process.env, last);
         print(options.json ? JSON.stringify(status, null, 2) : formatRolloutStatus(status));
@@ -206,7 +199,7 @@ export function registerRolloutCommand(program: Command): void {
     )
     .action((options: { percentage?: string; enabled?: string; reason?: string }) => {
       const rolloutChange = rolloutChangeFromOptions(options);
-      return withQueues((queues) => change(queues, rolloutChange, options.reason));
+      return withRolloutQueues((queues) => change(queues, rolloutChange, options.reason));
     });
 
   rollout
@@ -214,7 +207,7 @@ export function registerRolloutCommand(program: Command): void {
     .description('route every new investigation to agent_tools at once (percentage 0); in-flight ones keep theirs')
     .option('--reason <text>', 'why, for the audit')
     .action((options: { reason?: string }) =>
-      withQueues(async (queues) => {
+      withRolloutQueues(async (queues) => {
         await change(queues, { percentage: 0 }, options.reason);
         const flight = await inFlight(queues);
         print(`in flight, finishing with their stored orchestrator: ${flight.direct_invocation} direct_invocation, ${flight.agent_tools} agent_tools`);
@@ -246,7 +239,7 @@ ${INVESTIGATIONS_QUEUE} is not touched: in-flight investigations keep their orch
     .action((options: { window: string; interval: string; once?: boolean; json?: boolean }) => {
       const windowMs = parseDuration('--window', options.window, DURATION_WITH_SECONDS);
       const intervalMs = parseDuration('--interval', options.interval, DURATION_WITH_SECONDS);
-      return withQueues(async (queues) => {
+      return withRolloutQueues(async (queues) => {
         const guard = { queues, windowMs, who: `${operatorName(process.env)} (rollout guard)` };
         const show = (run: GuardRun) => {
           print(options.json ? JSON.stringify(run) : formatGuardRun(run));

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PromptRcaError } from '../errors.js';
-import { moveLogsToStderr } from '../log.js';
 import { parseInteger } from '../producer/env-integer.js';
-import { connectQueues, INVESTIGATIONS_QUEUE, RESULTS_QUEUE, type PromptRcaQueues } from '../producer/queues.js';
+import { print, withQueues } from '../producer/operator-command.js';
+import { INVESTIGATIONS_QUEUE, RESULTS_QUEUE, type PromptRcaQueues } from '../producer/queues.js';
 import { redactRedisUrl } from '../producer/redis-connection.js';
 
 /** Investigations were still running when `queue drain --timeout` ran out. */
@@ -95,18 +95,6 @@ export async function drainQueue(
   }
   return queueStatus(queues);
 }
-
-async function withQueues<T>(work: (queues: PromptRcaQueues) => Promise<T>): Promise<T> {
-  moveLogsToStderr();
-  const queues = await connectQueues(process.env);
-  try {
-    return await work(queues);
-  } finally {
-    await queues.close();
-  }
-}
-
-const print = (line: string) => process.stdout.write(`${line}\n`);
 
 export function registerQueueCommand(program: Command): void {
   const queue = program

@@ -2,9 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
-import type { Report } from '../../src/report/report.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { deleteKeysUnder } from '../../bench/redis-keys.js';
+import { startLlmSim, type LlmSim } from '../../src/orchestrators/llm-sim/llm-sim-server.js';
+import { enqueueAlarm } from '../../src/producer/enqueue.js';
+import type { EnqueueSettings } from '../../src/producer/enqueue-settings.js';
 import { connectQueues, type PromptRcaQueues } from '../../src/producer/queues.js';
+import type { Report } from '../../src/report/report.js';
 
 export const CLI = 'dist/src/cli.js';
 export const SCENARIO = 'examples/lambda-timeout.json';
@@ -20,14 +24,96 @@ export async function openQueues(prefix: string): Promise<PromptRcaQueues> {
 }
 
 export async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
+  await deleteKeysUnder(REDIS_URL, prefix);
+}
+
+/**
+ * For a test file: llm-sim (answering after `latencyMs`) and the queues under `prefix`, opened
+ * before its tests and closed after them, the prefix's keys deleted. Read both inside tests.
+ */
+export function useSimAndQueues(prefix: string, latencyMs: number): { readonly sim: LlmSim; readonly queues: PromptRcaQueues } {
+  let sim: LlmSim;
+  let queues: PromptRcaQueues;
+  beforeAll(async () => {
+    sim = await startLlmSim({ latencyMs });
+    queues = await openQueues(prefix);
+  });
+  afterAll(async () => {
+    await queues.close();
+    await sim.close();
+    await deleteKeys(prefix);
+  });
+  return {
+    get sim() {
+      return sim;
+    },
+    get queues() {
+      return queues;
+    },
+  };
+}
+
+export interface WorkerRun {
+  prefix: string;
+  queues: PromptRcaQueues;
+  workers: SpawnedProcess[];
+}
+
+export interface WorkerRuns {
+  readonly sim: LlmSim;
+  /**
+   * On fresh queues, starts `replicas` worker processes with `env` and `args`, hands them to
+   * `during`, then stops them with SIGTERM (each must exit 0). The queues stay open for the caller
+   * unless `during` throws.
+   */
+  run<T>(name: string, replicas: number, worker: { env: NodeJS.ProcessEnv; args: string[] }, during: (run: WorkerRun) => Promise<T>): Promise<T>;
+}
+
+/** For a test file whose runs each get fresh queues: llm-sim for them all; after its tests, every run's keys deleted. */
+export function useWorkerRuns(): WorkerRuns {
+  let sim: LlmSim;
+  const prefixes: string[] = [];
+  beforeAll(async () => {
+    sim = await startLlmSim();
+  });
+  afterAll(async () => {
+    await sim.close();
+    await Promise.all(prefixes.map(deleteKeys));
+  });
+  return {
+    get sim() {
+      return sim;
+    },
+    async run(name, replicas, worker, during) {
+      const prefix = uniquePrefix(name);
+      prefixes.push(prefix);
+      const queues = await openQueues(prefix);
+      const env = { PROMPTRCA_QUEUE_PREFIX: prefix, ...worker.env };
+      const workers: SpawnedProcess[] = [];
+      try {
+        workers.push(...(await Promise.all(Array.from({ length: replicas }, () => startWorker(env, worker.args)))));
+        return await during({ prefix, queues, workers });
+      } catch (error) {
+        await queues.close();
+        throw error;
+      } finally {
+        await stopAll(workers);
+      }
+    },
+  };
+}
+
+/** Stops every worker with SIGTERM; each must exit 0. */
+export async function stopAll(workers: SpawnedProcess[]): Promise<void> {
+  for (const worker of workers) worker.child.kill('SIGTERM');
+  expect(await Promise.all(workers.map((worker) => worker.exited))).toEqual(workers.map(() => 0));
+}
+
+/** Enqueues the alarms one after the other, as the producer would; their investigation IDs in order. */
+export async function enqueueAll(queues: PromptRcaQueues, alarms: unknown[], settings: EnqueueSettings): Promise<string[]> {
+  const ids: string[] = [];
+  for (const alarm of alarms) ids.push((await enqueueAlarm(queues.investigations, alarm, { source: 'test', settings })).investigationId);
+  return ids;
 }
 
 /**
