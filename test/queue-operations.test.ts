@@ -107,7 +107,8 @@ describe('operating the queue under load', () => {
     expect(drained.stdout).toMatch(/^paused: no worker takes a new investigation/);
     expect(drained.stdout).toMatch(/drained: nothing in flight; kept \d+ waiting and 0 delayed \(nothing deleted\)/);
 
-    const counts = await queues.investigations.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
+    const { waiting = 0, active = 0, completed = 0 } = await queues.investigations.getJobCounts('waiting', 'active', 'completed');
+    const counts = { waiting, active, completed };
     expect(counts.active).toBe(0);
     expect(counts.waiting).toBeGreaterThan(0);
     expect(counts.waiting + counts.completed).toBe(ids.length);

@@ -33,7 +33,7 @@ describe('a worker that dies or stops mid-investigation', () => {
     const [id] = await enqueue(distinctAlarms(1, Date.UTC(2023, 5, 1)));
     const victim = await startWorker(workerEnv(ALL_DIRECT));
     await waitFor(() => investigating(id!), 10_000, () => 'the investigation to start');
-    const assignedBefore = ((await pipeline.queues.investigations.getJob(id!))!.data as { assignment: unknown }).assignment;
+    const assignedBefore = ((await pipeline.queues.investigations.getJob(id!))!.data as unknown as { assignment: unknown }).assignment;
     victim.child.kill('SIGKILL');
     expect(await victim.exited).toBe(128 + 9);
     expect(await pipeline.queues.results.getJob(id!)).toBeUndefined();
@@ -45,7 +45,7 @@ describe('a worker that dies or stops mid-investigation', () => {
       const job = await pipeline.queues.investigations.getJob(id!);
       expect(job!.stalledCounter).toBe(1);
       expect(job!.processedBy).toMatch(new RegExp(`:${survivor.child.pid}$`));
-      expect((job!.data as { assignment: unknown }).assignment).toEqual(assignedBefore);
+      expect((job!.data as unknown as { assignment: unknown }).assignment).toEqual(assignedBefore);
       const reports = await reportsFor([id!]);
       expect(reports).toHaveLength(1);
       expect(reports[0]).toMatchObject({ orchestrator_type: 'direct_invocation', status: 'completed' });

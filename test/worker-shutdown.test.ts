@@ -24,7 +24,7 @@ describe('worker shutdown', () => {
     const after = await counts();
     expect(after.active).toBe(0);
     expect(after.failed).toBe(0);
-    expect(after.completed + after.waiting).toBe(ids.length);
+    expect((after.completed ?? 0) + (after.waiting ?? 0)).toBe(ids.length);
     for (const id of inFlight) {
       expect(await pipeline.queues.investigations.getJobState(id)).toBe('completed');
       expect((await pipeline.queues.results.getJob(id))?.data).toMatchObject({ status: 'completed' });
