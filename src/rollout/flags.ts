@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { parseInteger, type IntegerRange } from '../producer/env-integer.js';
 
 export const FORCE_VALUES = ['direct', 'agent_tools'] as const;
 export type ForcedOrchestrator = (typeof FORCE_VALUES)[number];
@@ -23,11 +24,10 @@ export function parseBooleanFlag(variable: string, value: string): boolean {
   throw new ConfigError(variable, value, 'true or false');
 }
 
+export const PERCENTAGE_RANGE: IntegerRange = { min: 0, max: 100 };
+
 export function parsePercentage(variable: string, value: string): number {
-  if (!/^\d{1,3}$/.test(value.trim()) || Number(value) > 100) {
-    throw new ConfigError(variable, value, 'a whole number from 0 to 100');
-  }
-  return Number(value);
+  return parseInteger(variable, value, PERCENTAGE_RANGE);
 }
 
 export function parseForce(variable: string, value: string): ForcedOrchestrator {

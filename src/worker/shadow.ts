@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { OrchestratorType } from '../report/report.js';
-import { parsePercentage } from '../rollout/flags.js';
+import { integerFromEnv } from '../producer/env-integer.js';
+import { PERCENTAGE_RANGE } from '../rollout/flags.js';
 
 export const SHADOW_PERCENTAGE_VARIABLE = 'PROMPTRCA_SHADOW_PERCENTAGE';
 
 /** Share (0–100) of investigations on which the other orchestrator runs too; unset means none. */
 export function shadowPercentageFromEnv(env: NodeJS.ProcessEnv): number {
-  const value = env[SHADOW_PERCENTAGE_VARIABLE];
-  return value === undefined || value.trim() === '' ? 0 : parsePercentage(SHADOW_PERCENTAGE_VARIABLE, value);
+  return integerFromEnv(env, SHADOW_PERCENTAGE_VARIABLE, 0, PERCENTAGE_RANGE);
 }
 
 /**
