@@ -17,9 +17,10 @@ import { readAlarmFile } from '../src/producer/alarm-input.js';
 import type { NormalizedAlarm } from '../src/producer/alarm.js';
 import { enqueueInvestigation } from '../src/producer/enqueue.js';
 import { investigationIdFor } from '../src/producer/investigation-id.js';
-import { INVESTIGATE_JOB, connectQueues, type PromptRcaQueues } from '../src/producer/queues.js';
+import { INVESTIGATE_JOB } from '../src/producer/investigations-queue.js';
+import { connectQueues, type PromptRcaQueues } from '../src/report/queues.js';
 import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
-import { connectRedis, redisUrlFromEnv } from '../src/producer/redis-connection.js';
+import { connectRedis, redisUrlFromEnv } from '../src/platform/redis-connection.js';
 import { deleteKeysUnder } from './redis-keys.js';
 
 const NOOP_QUEUE = 'bench-noop';

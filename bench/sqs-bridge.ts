@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 import { readAlarmFile } from '../src/producer/alarm-input.js';
-import { DEFAULT_REDIS_URL } from '../src/producer/redis-connection.js';
+import { DEFAULT_REDIS_URL } from '../src/platform/redis-connection.js';
 import { deleteKeysUnder } from './redis-keys.js';
 import { EXAMPLES_DIR } from './scenarios.js';
 

@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { errorMessage, PromptRcaError } from './errors.js';
-import { assertValidLogLevel } from './log.js';
-import { registerInvestigateCommand } from './orchestrators/investigate-command.js';
-import { registerLlmSimCommand } from './orchestrators/llm-sim/llm-sim-command.js';
-import { registerEnqueueCommand } from './producer/enqueue-command.js';
-import { registerSqsBridgeCommand } from './producer/sqs-bridge-command.js';
-import { registerCompareCommand } from './report/compare-command.js';
-import { registerResultsCommand } from './report/results-command.js';
-import { registerRolloutCommand } from './rollout/rollout-command.js';
-import { registerQueueCommand } from './worker/queue-command.js';
-import { registerWorkerCommand } from './worker/worker-command.js';
+import { errorMessage, PromptRcaError } from './platform/errors.js';
+import { assertValidLogLevel } from './platform/log.js';
+import { registerInvestigateCommand } from './orchestrators/commands/investigate-command.js';
+import { registerLlmSimCommand } from './orchestrators/commands/llm-sim-command.js';
+import { registerEnqueueCommand } from './producer/commands/enqueue-command.js';
+import { registerSqsBridgeCommand } from './producer/commands/sqs-bridge-command.js';
+import { registerCompareCommand } from './rollout/commands/compare-command.js';
+import { registerResultsCommand } from './report/commands/results-command.js';
+import { registerRolloutCommand } from './rollout/commands/rollout-command.js';
+import { registerQueueCommand } from './worker/commands/queue-command.js';
+import { registerWorkerCommand } from './worker/commands/worker-command.js';
 
 // The SDK prints a nine-line Node-support notice on every run under Node 20; long-running commands
 // log it once as a JSON line instead (warnIfNodePastEndOfLife).

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PromptRcaQueues } from '../src/producer/queues.js';
+import type { PromptRcaQueues } from '../src/report/queues.js';
 import type { CompareResult } from '../src/report/compare-result.js';
 import type { Report } from '../src/report/report.js';
 import { ResultsPublisher } from '../src/report/results-publisher.js';

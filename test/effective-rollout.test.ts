@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import winston from 'winston';
 import { Transform } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../src/errors.js';
+import { ConfigError } from '../src/platform/errors.js';
 import { assignOrchestrator } from '../src/rollout/assignment.js';
 import { CachedRolloutReader } from '../src/rollout/cached-rollout-reader.js';
 import { effectiveRollout } from '../src/rollout/effective-rollout.js';

@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueAlarm, enqueueInvestigation, EnqueueFailedError } from '../src/producer/enqueue.js';
 import { manualAlarm } from '../src/producer/manual-alarm.js';
 import { AlarmParseError, parseAlarmMessage } from '../src/producer/parse-alarm.js';
-import { connectQueues, INVESTIGATIONS_QUEUE, type PromptRcaQueues } from '../src/producer/queues.js';
-import { connectRedis, RedisUnavailableError } from '../src/producer/redis-connection.js';
+import { INVESTIGATIONS_QUEUE } from '../src/producer/investigations-queue.js';
+import { connectQueues, type PromptRcaQueues } from '../src/report/queues.js';
+import { connectRedis, RedisUnavailableError } from '../src/platform/redis-connection.js';
 import { deleteKeys, distinctAlarms, openQueues, REDIS_URL, uniquePrefix } from './support/pipeline.js';
 
 const prefix = uniquePrefix('enqueue');

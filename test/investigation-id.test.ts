@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../src/errors.js';
+import { InputError } from '../src/platform/errors.js';
 import type { NormalizedAlarm } from '../src/producer/alarm.js';
 import { investigationIdFor, isoUtcOrNull, manualInvestigationId } from '../src/producer/investigation-id.js';
 import { parseAlarmMessage } from '../src/producer/parse-alarm.js';

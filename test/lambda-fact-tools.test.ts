@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PromptRcaError } from '../src/errors.js';
+import { PromptRcaError } from '../src/platform/errors.js';
 import { createAwsClients, type AwsClients } from '../src/orchestrators/aws/clients.js';
 import { fetchAlarmChildren } from '../src/orchestrators/facts/alarm-children.js';
 import { FactToolError, runFactCall } from '../src/orchestrators/facts/fact-call.js';

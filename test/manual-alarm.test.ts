@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../src/errors.js';
+import { InputError } from '../src/platform/errors.js';
 import { NormalizedAlarmSchema } from '../src/producer/alarm.js';
 import { manualAlarm } from '../src/producer/manual-alarm.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../src/errors.js';
+import { InputError } from '../src/platform/errors.js';
 import { NormalizedAlarmSchema } from '../src/producer/alarm.js';
 import { AlarmParseError, parseAlarmMessage, type ParsedAlarm } from '../src/producer/parse-alarm.js';
 import { sampleJson, sampleText } from './support/aws-samples.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PromptRcaQueues } from '../src/producer/queues.js';
+import type { PromptRcaQueues } from '../src/report/queues.js';
 import type { Report } from '../src/report/report.js';
 import { assignOrchestrator } from '../src/rollout/assignment.js';
 import type { RolloutFlags } from '../src/rollout/flags.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { assignOrchestrator, bucketFor } from '../src/rollout/assignment.js';
 import { rolloutFlagsFromEnv } from '../src/rollout/flags.js';
-import { ConfigError } from '../src/errors.js';
+import { ConfigError } from '../src/platform/errors.js';
 
 const ids = Array.from({ length: 2000 }, (_, i) => `inv-${i.toString(16).padStart(24, '0')}`);
 

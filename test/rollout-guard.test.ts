@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { PromptRcaQueues } from '../src/producer/queues.js';
+import type { PromptRcaQueues } from '../src/report/queues.js';
 import { failedReport } from '../src/report/failed-report.js';
 import { ResultsPublisher } from '../src/report/results-publisher.js';
 import type { Report } from '../src/report/report.js';

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLlmSim, type LlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
 import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
-import type { PromptRcaQueues } from '../src/producer/queues.js';
+import type { PromptRcaQueues } from '../src/report/queues.js';
 import type { Report } from '../src/report/report.js';
 import { bucketFor } from '../src/rollout/assignment.js';
 import { startModelProxy, type ModelProxy } from './support/model-proxy.js';

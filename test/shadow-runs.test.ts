@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueAlarm } from '../src/producer/enqueue.js';
 import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
-import type { PromptRcaQueues } from '../src/producer/queues.js';
+import type { PromptRcaQueues } from '../src/report/queues.js';
 import { failedReport } from '../src/report/failed-report.js';
 import { ORCHESTRATOR_TYPES } from '../src/report/report.js';
 import { deleteKeys, distinctAlarms, uniquePrefix } from './support/pipeline.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../src/errors.js';
+import { ConfigError } from '../src/platform/errors.js';
 import { ORCHESTRATOR_TYPES } from '../src/report/report.js';
 import { resultsJobId } from '../src/report/results-publisher.js';
 import { bucketFor } from '../src/rollout/assignment.js';

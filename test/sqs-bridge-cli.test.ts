@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PromptRcaQueues } from '../src/producer/queues.js';
+import type { PromptRcaQueues } from '../src/report/queues.js';
 import { messagesIn, receiveAll, sendBodies, startLocalSqs, TEST_CREDENTIALS, TEST_REGION, type LocalSqs } from './support/local-sqs.js';
 import { deleteKeys, logLines, openQueues, runCli, spawnCli, uniquePrefix, waitFor } from './support/pipeline.js';
 import { alarmBody, investigationIdOf, malformedBody } from './support/sqs-alarms.js';

@@ -12,7 +12,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectQueues, type PromptRcaQueues } from '../src/producer/queues.js';
+import { connectQueues, type PromptRcaQueues } from '../src/report/queues.js';
 import { ERROR_ATTRIBUTE, SqsBridge } from '../src/producer/sqs-bridge.js';
 import { BridgeCounters } from '../src/producer/sqs-bridge-metrics.js';
 import { describeQueue, SqsQueueError, SqsUnavailableError, type QueueInfo } from '../src/producer/sqs-queue.js';

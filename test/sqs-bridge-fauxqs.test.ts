@@ -1,8 +1,9 @@
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { INVESTIGATIONS_QUEUE, type PromptRcaQueues } from '../src/producer/queues.js';
-import { connectRedis } from '../src/producer/redis-connection.js';
+import { INVESTIGATIONS_QUEUE } from '../src/producer/investigations-queue.js';
+import { type PromptRcaQueues } from '../src/report/queues.js';
+import { connectRedis } from '../src/platform/redis-connection.js';
 import { ERROR_ATTRIBUTE } from '../src/producer/sqs-bridge.js';
 import { readMessage } from '../src/producer/sqs-message-outcome.js';
 import { startBridge } from './support/bridge.js';

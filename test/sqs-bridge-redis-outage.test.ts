@@ -1,7 +1,7 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectQueues, type PromptRcaQueues } from '../src/producer/queues.js';
+import { connectQueues, type PromptRcaQueues } from '../src/report/queues.js';
 import { startBridge } from './support/bridge.js';
 import { messagesIn, sendBodies, startLocalSqs, type LocalSqs } from './support/local-sqs.js';
 import { uniquePrefix, waitFor } from './support/pipeline.js';

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueAlarm } from '../src/producer/enqueue.js';
 import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
-import { INVESTIGATE_JOB, type PromptRcaQueues } from '../src/producer/queues.js';
+import { INVESTIGATE_JOB } from '../src/producer/investigations-queue.js';
+import { type PromptRcaQueues } from '../src/report/queues.js';
 import { failedReport } from '../src/report/failed-report.js';
 import { ResultsPublisher } from '../src/report/results-publisher.js';
 import { deleteKeys, distinctAlarms, uniquePrefix } from './support/pipeline.js';

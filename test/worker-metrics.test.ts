@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLlmSim, type LlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
 import { enqueueAlarm } from '../src/producer/enqueue.js';
-import { connectQueues, type PromptRcaQueues } from '../src/producer/queues.js';
+import { connectQueues, type PromptRcaQueues } from '../src/report/queues.js';
 import type { Report } from '../src/report/report.js';
 import { workerHealth } from '../src/worker/worker-health.js';
 import { distinctAlarms, logLines, reportsOn, startWorker, uniquePrefix, waitFor, type SpawnedProcess } from './support/pipeline.js';

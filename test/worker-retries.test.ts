@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLlmSim, type LlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
 import { enqueueAlarm } from '../src/producer/enqueue.js';
-import type { PromptRcaQueues } from '../src/producer/queues.js';
+import type { PromptRcaQueues } from '../src/report/queues.js';
 import { startModelProxy, type ModelProxy } from './support/model-proxy.js';
 import { deleteKeys, distinctAlarms, logLines, openQueues, startWorker, uniquePrefix, waitFor } from './support/pipeline.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../src/errors.js';
+import { ConfigError } from '../src/platform/errors.js';
 import { effectiveRollout } from '../src/rollout/effective-rollout.js';
 import { AgentToolsNeedsModelError, assertModelForRouting, workerSettingsFromEnv } from '../src/worker/worker-settings.js';
 

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../platform/errors.js';
 import type { OrchestratorType } from '../report/report.js';
 import { AgentToolsOrchestrator } from './agent-tools/agent-tools-orchestrator.js';
 import type { AwsClients } from './aws/clients.js';

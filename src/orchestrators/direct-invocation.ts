@@ -1,5 +1,5 @@
 import type { Logger } from 'winston';
-import { errorMessage, PromptRcaError } from '../errors.js';
+import { errorMessage, PromptRcaError } from '../platform/errors.js';
 import type { NormalizedAlarm } from '../producer/alarm.js';
 import { ZERO_USAGE, type Fact, type Resource } from '../report/report.js';
 import type { AwsClients } from './aws/clients.js';

@@ -1,5 +1,5 @@
 import type { Logger } from 'winston';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../platform/errors.js';
 import type { NormalizedAlarm } from '../producer/alarm.js';
 import type { Resource } from '../report/report.js';
 import type { AwsClients } from './aws/clients.js';

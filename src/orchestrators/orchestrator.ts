@@ -1,5 +1,5 @@
 import type { Logger } from 'winston';
-import { PromptRcaError } from '../errors.js';
+import { PromptRcaError } from '../platform/errors.js';
 import type { NormalizedAlarm } from '../producer/alarm.js';
 import type { ReportBody } from '../report/build-report.js';
 import type { OrchestratorType, Usage } from '../report/report.js';

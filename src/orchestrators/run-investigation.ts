@@ -1,5 +1,5 @@
 import type { Logger } from 'winston';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../platform/errors.js';
 import { buildReport, EMPTY_REPORT_BODY } from '../report/build-report.js';
 import type { Report } from '../report/report.js';
 import { InvestigationFailedError, type Findings, type InvestigationRequest, type Orchestrator } from './orchestrator.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../platform/errors.js';
 import { AlarmFileError, readAlarmFile } from './alarm-input.js';
 
 /** One alarm message out of an `enqueue --alarm` file, with where it was found for messages. */

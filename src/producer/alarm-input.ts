@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { InputError } from '../errors.js';
+import { InputError } from '../platform/errors.js';
 
 /** What an alarm file holds: the message as it arrives, and the calls when it is a scenario. */
 export interface AlarmFile {

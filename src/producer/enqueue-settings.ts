@@ -1,4 +1,4 @@
-import { integerFromEnv } from './env-integer.js';
+import { integerFromEnv } from '../platform/env-integer.js';
 
 export interface EnqueueSettings {
   /** A duplicate of an alarm enqueued less than this long ago is not investigated again. */

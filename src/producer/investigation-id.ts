@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { InputError } from '../errors.js';
+import { InputError } from '../platform/errors.js';
 import type { NormalizedAlarm } from './alarm.js';
 
 const ID_PREFIX = 'inv-';

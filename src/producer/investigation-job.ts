@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InputError } from '../errors.js';
+import { InputError } from '../platform/errors.js';
 import { NormalizedAlarmSchema, type NormalizedAlarm } from './alarm.js';
 
 /**

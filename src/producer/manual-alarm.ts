@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../platform/errors.js';
 import type { NormalizedAlarm } from './alarm.js';
 
 const REGION_CODE = /^[a-z]{2}(-[a-z]+)+-\d+$/;

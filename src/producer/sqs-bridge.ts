@@ -10,8 +10,8 @@ import {
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'winston';
-import { errorMessage } from '../errors.js';
-import type { Health } from '../worker/metrics-server.js';
+import { errorMessage } from '../platform/errors.js';
+import type { Health } from '../platform/metrics-server.js';
 import { enqueueInvestigation } from './enqueue.js';
 import type { EnqueueSettings } from './enqueue-settings.js';
 import type { InvestigationJobData, InvestigationTarget } from './investigation-job.js';

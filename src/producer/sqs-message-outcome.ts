@@ -1,5 +1,5 @@
 import type { Message } from '@aws-sdk/client-sqs';
-import { errorMessage, InputError } from '../errors.js';
+import { errorMessage, InputError } from '../platform/errors.js';
 import type { EnqueueResult } from './enqueue.js';
 import type { InvestigationTarget } from './investigation-job.js';
 import { parseAlarmMessage } from './parse-alarm.js';

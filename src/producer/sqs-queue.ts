@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { errorMessage, InputError, PromptRcaError } from '../errors.js';
+import { errorMessage, InputError, PromptRcaError } from '../platform/errors.js';
 
 /** The queue URL is malformed, the queue does not exist, or SQS refuses our credentials for it. */
 export class SqsQueueError extends InputError {}

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../platform/errors.js';
 
 /**
  * The message is not a CloudWatch alarm state change we can investigate. Every parsing stage

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { errorMessage, InputError } from '../errors.js';
+import { errorMessage, InputError } from '../platform/errors.js';
 import type { ReportCollection } from './report-collection.js';
 
 /** A FILE given to `compare` that cannot be read at all. */

@@ -1,5 +1,5 @@
-import { ConfigError } from '../errors.js';
-import { parseInteger, type IntegerRange } from '../producer/env-integer.js';
+import { ConfigError } from '../platform/errors.js';
+import { parseInteger, type IntegerRange } from '../platform/env-integer.js';
 
 export const FORCE_VALUES = ['direct', 'agent_tools'] as const;
 export type ForcedOrchestrator = (typeof FORCE_VALUES)[number];

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'winston';
-import { errorMessage, PromptRcaError } from '../errors.js';
-import type { PromptRcaQueues } from '../producer/queues.js';
+import { errorMessage, PromptRcaError } from '../platform/errors.js';
+import type { PromptRcaQueues } from '../report/queues.js';
 import { ReportCollection } from '../report/report-collection.js';
 import { storedDirectPercentage } from './effective-rollout.js';
 import { evaluateGuard, type GuardEvaluation } from './guard.js';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { ConfigError, PromptRcaError } from '../errors.js';
+import { ConfigError, PromptRcaError } from '../platform/errors.js';
 import { parseBooleanFlag, parsePercentage } from './flags.js';
 import { AUDIT_LENGTH, auditKey, type AuditEntry } from './rollout-audit.js';
 

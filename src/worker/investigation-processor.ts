@@ -1,6 +1,6 @@
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Logger } from 'winston';
-import { errorMessage, PromptRcaError } from '../errors.js';
+import { errorMessage, PromptRcaError } from '../platform/errors.js';
 import type { Orchestrator } from '../orchestrators/orchestrator.js';
 import { runInvestigation } from '../orchestrators/run-investigation.js';
 import { NormalizedAlarmSchema, type NormalizedAlarm } from '../producer/alarm.js';
@@ -12,7 +12,7 @@ import type { ResultsPublisher } from '../report/results-publisher.js';
 import { assignOrchestrator } from '../rollout/assignment.js';
 import type { RolloutFlags } from '../rollout/flags.js';
 import type { ShadowRunner } from './shadow-run.js';
-import { assignmentForJob, storedOrchestratorTypeOf, type StoredAssignment } from './stored-assignment.js';
+import { assignmentForJob, storedOrchestratorTypeOf, type StoredAssignment } from '../rollout/stored-assignment.js';
 import { isTransientError } from './transient-error.js';
 
 /** Thrown to make BullMQ retry the job with backoff; no report is published for this attempt. */

@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { errorMessage } from '../errors.js';
-import { INVESTIGATIONS_QUEUE } from '../producer/queues.js';
+import { errorMessage } from '../platform/errors.js';
+import { INVESTIGATIONS_QUEUE } from '../producer/investigations-queue.js';
 import { investigationProcessor, publishJobFailure, TransientInvestigationError, type InvestigationProcessorDeps } from './investigation-processor.js';
-import { storedOrchestratorTypeOf } from './stored-assignment.js';
+import { storedOrchestratorTypeOf } from '../rollout/stored-assignment.js';
 import type { WorkerSettings } from './worker-settings.js';
 
 export interface InvestigationWorkerOptions {

@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'winston';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../platform/errors.js';
 import { appendAssignment } from '../rollout/assignment-log.js';
 import { CachedRolloutReader } from '../rollout/cached-rollout-reader.js';
 import type { EffectiveRollout } from '../rollout/effective-rollout.js';
 import { routesOnlyToDirect, type RolloutFlags } from '../rollout/flags.js';
-import type { StoredAssignment } from './stored-assignment.js';
+import type { StoredAssignment } from '../rollout/stored-assignment.js';
 
 export interface LiveRolloutDeps {
   /** The effective rollout, with where each value comes from (the start check names it). */

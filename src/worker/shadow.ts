@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { OrchestratorType } from '../report/report.js';
-import { integerFromEnv } from '../producer/env-integer.js';
+import { integerFromEnv } from '../platform/env-integer.js';
 import { PERCENTAGE_RANGE } from '../rollout/flags.js';
 
 export const SHADOW_PERCENTAGE_VARIABLE = 'PROMPTRCA_SHADOW_PERCENTAGE';

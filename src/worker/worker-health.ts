@@ -1,4 +1,4 @@
-import type { Health } from './metrics-server.js';
+import type { Health } from '../platform/metrics-server.js';
 
 export interface WorkerState {
   /** A shutdown signal arrived. */

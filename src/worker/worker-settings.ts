@@ -1,6 +1,6 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../platform/errors.js';
 import type { LlmMode } from '../orchestrators/llm/llm-settings.js';
-import { integerFromEnv, parseInteger } from '../producer/env-integer.js';
+import { integerFromEnv, parseInteger } from '../platform/env-integer.js';
 import type { EffectiveRollout } from '../rollout/effective-rollout.js';
 import { routesOnlyToDirect } from '../rollout/flags.js';
 

@@ -7,7 +7,7 @@ import { deleteKeysUnder } from '../../bench/redis-keys.js';
 import { startLlmSim, type LlmSim } from '../../src/orchestrators/llm-sim/llm-sim-server.js';
 import { enqueueAlarm } from '../../src/producer/enqueue.js';
 import type { EnqueueSettings } from '../../src/producer/enqueue-settings.js';
-import { connectQueues, type PromptRcaQueues } from '../../src/producer/queues.js';
+import { connectQueues, type PromptRcaQueues } from '../../src/report/queues.js';
 import type { Report } from '../../src/report/report.js';
 
 export const CLI = 'dist/src/cli.js';

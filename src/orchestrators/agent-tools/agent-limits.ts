@@ -1,4 +1,4 @@
-import { PromptRcaError } from '../../errors.js';
+import { PromptRcaError } from '../../platform/errors.js';
 import type { LlmSession } from '../llm/llm-client.js';
 
 /** What bounds one agents-as-tools investigation, so that no model behaviour can make it run on. */

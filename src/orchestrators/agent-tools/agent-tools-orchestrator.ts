@@ -1,5 +1,5 @@
 import type { Logger } from 'winston';
-import { errorMessage } from '../../errors.js';
+import { errorMessage } from '../../platform/errors.js';
 import type { AwsClients } from '../aws/clients.js';
 import { alarmFact } from '../direct-invocation.js';
 import { discoverAllResources } from '../discover-all-resources.js';

@@ -1,4 +1,4 @@
-import { errorMessage } from '../../errors.js';
+import { errorMessage } from '../../platform/errors.js';
 import type { NormalizedAlarm } from '../../producer/alarm.js';
 import type { ResourceType } from '../../report/report.js';
 import { parseModelAnswer, specialistSystemPrompt } from '../specialists/llm-hypotheses.js';

@@ -1,6 +1,6 @@
 import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall } from 'openai/resources/chat/completions';
 import type { Logger } from 'winston';
-import { errorMessage, PromptRcaError } from '../../errors.js';
+import { errorMessage, PromptRcaError } from '../../platform/errors.js';
 import type { LlmSession } from '../llm/llm-client.js';
 import { clip } from '../signals/log-patterns.js';
 import { ModelOutputError } from '../specialists/llm-hypotheses.js';

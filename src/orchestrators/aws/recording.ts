@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { InputError, errorMessage } from '../../errors.js';
+import { InputError, errorMessage } from '../../platform/errors.js';
 
 /** A recording that cannot be read or does not follow DESIGN.md's format. */
 export class RecordingError extends InputError {

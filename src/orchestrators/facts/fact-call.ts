@@ -1,4 +1,4 @@
-import { PromptRcaError } from '../../errors.js';
+import { PromptRcaError } from '../../platform/errors.js';
 
 export const DEFAULT_FACT_TIMEOUT_MS = 10_000;
 

@@ -3,8 +3,8 @@ import {
   GetFunctionConfigurationCommand,
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
-import { errorMessage } from '../../errors.js';
-import { logger } from '../../log.js';
+import { errorMessage } from '../../platform/errors.js';
+import { logger } from '../../platform/log.js';
 import { AWS_SERVICES, type AwsClients } from '../aws/clients.js';
 import type { LambdaConfig } from '../evidence.js';
 import { runFactCall, type FactToolOptions } from './fact-call.js';

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { logger } from '../../log.js';
+import { logger } from '../../platform/log.js';
 import { parseChatRequest, SimRequestError, type SimChatRequest } from './chat-request.js';
 import { simulateReply, type SimReply } from './sim-policy.js';
 import { countCompletionTokens, countPromptTokens } from './token-count.js';

@@ -1,4 +1,4 @@
-import { InputError } from '../../errors.js';
+import { InputError } from '../../platform/errors.js';
 
 export const LLM_MODES = ['openai', 'none'] as const;
 export type LlmMode = (typeof LLM_MODES)[number];

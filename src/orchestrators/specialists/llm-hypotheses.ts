@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorMessage } from '../../errors.js';
+import { errorMessage } from '../../platform/errors.js';
 import { HypothesisSchema, ROOT_CAUSE_TYPES, type Hypothesis } from '../../report/report.js';
 import type { LlmSession } from '../llm/llm-client.js';
 import type { SpecialistInput } from './specialist.js';

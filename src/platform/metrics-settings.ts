@@ -1,4 +1,4 @@
-import { integerFromEnv, parseInteger } from '../producer/env-integer.js';
+import { integerFromEnv, parseInteger } from './env-integer.js';
 
 /** The port Prometheus' own exporters leave for application exporters. */
 export const DEFAULT_METRICS_PORT = 9464;

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
-import { errorMessage, InputError } from '../errors.js';
-import { moveLogsToStderr } from '../log.js';
-import { readAlarmBatch } from './alarm-batch.js';
-import { enqueueAlarm, enqueueInvestigation, type EnqueueResult } from './enqueue.js';
-import { enqueueSettingsFromEnv, type EnqueueSettings } from './enqueue-settings.js';
-import { manualInvestigationId, parseGivenInvestigationId } from './investigation-id.js';
-import { manualAlarm } from './manual-alarm.js';
-import { parseAlarmMessage } from './parse-alarm.js';
-import { connectQueues } from './queues.js';
+import { errorMessage, InputError } from '../../platform/errors.js';
+import { moveLogsToStderr } from '../../platform/log.js';
+import { readAlarmBatch } from '../alarm-batch.js';
+import { enqueueAlarm, enqueueInvestigation, type EnqueueResult } from '../enqueue.js';
+import { enqueueSettingsFromEnv, type EnqueueSettings } from '../enqueue-settings.js';
+import { manualInvestigationId, parseGivenInvestigationId } from '../investigation-id.js';
+import { manualAlarm } from '../manual-alarm.js';
+import { parseAlarmMessage } from '../parse-alarm.js';
+import { connectInvestigationsQueue } from '../investigations-queue.js';
 
 interface EnqueueCommandOptions {
   alarm?: string;
@@ -68,7 +68,7 @@ export async function enqueue(options: EnqueueCommandOptions, env: NodeJS.Proces
       }
     : null;
 
-  const queues = await connectQueues(env);
+  const queues = await connectInvestigationsQueue(env);
   try {
     const results: EnqueueResult[] = [];
     const report = (result: EnqueueResult) => {

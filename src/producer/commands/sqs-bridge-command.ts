@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { logger, warnIfNodePastEndOfLife } from '../log.js';
-import { startMetricsServer } from '../worker/metrics-server.js';
-import { DEFAULT_METRICS_PORT, metricsAddressFrom } from '../worker/metrics-settings.js';
-import { firstShutdownSignal } from '../worker/shutdown.js';
-import { enqueueSettingsFromEnv } from './enqueue-settings.js';
-import { connectQueues, INVESTIGATIONS_QUEUE } from './queues.js';
-import { redactRedisUrl } from './redis-connection.js';
-import { SqsBridge } from './sqs-bridge.js';
-import { BridgeCounters } from './sqs-bridge-metrics.js';
-import { checkQueueUrl, describeQueue, SqsQueueError, sqsClientFor } from './sqs-queue.js';
+import { logger, warnIfNodePastEndOfLife } from '../../platform/log.js';
+import { startMetricsServer } from '../../platform/metrics-server.js';
+import { DEFAULT_METRICS_PORT, metricsAddressFrom } from '../../platform/metrics-settings.js';
+import { firstShutdownSignal } from '../../platform/signals.js';
+import { enqueueSettingsFromEnv } from '../enqueue-settings.js';
+import { connectInvestigationsQueue, INVESTIGATIONS_QUEUE } from '../investigations-queue.js';
+import { redactRedisUrl } from '../../platform/redis-connection.js';
+import { SqsBridge } from '../sqs-bridge.js';
+import { BridgeCounters } from '../sqs-bridge-metrics.js';
+import { checkQueueUrl, describeQueue, SqsQueueError, sqsClientFor } from '../sqs-queue.js';
 
 interface SqsBridgeCommandOptions {
   queueUrl: string;
@@ -29,7 +29,7 @@ export async function runSqsBridge(options: SqsBridgeCommandOptions, env: NodeJS
   try {
     const queue = await describeQueue(sqs, queueUrl, '--queue-url');
     const deadLetterQueue = dlqUrl === null ? null : await describeQueue(sqs, dlqUrl, '--dlq-url');
-    const queues = await connectQueues(env);
+    const queues = await connectInvestigationsQueue(env);
 
     const registry = new Registry();
     collectDefaultMetrics({ register: registry });

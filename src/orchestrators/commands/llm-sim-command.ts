@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../platform/errors.js';
 
 interface LlmSimCommandOptions {
   port: string;
@@ -32,7 +32,7 @@ async function runLlmSim(options: LlmSimCommandOptions): Promise<void> {
     latencyPerTokenMs: milliseconds('--latency-per-token-ms', options.latencyPerTokenMs),
   };
   // Loaded here so that other commands do not pay for the tokenizer's vocabulary at start.
-  const { startLlmSim } = await import('./llm-sim-server.js');
+  const { startLlmSim } = await import('../llm-sim/llm-sim-server.js');
   const sim = await startLlmSim(settings).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EADDRINUSE' && error.code !== 'EADDRNOTAVAIL') throw error;
     throw new InputError(`cannot listen on ${settings.host}:${settings.port} (${error.code}): choose another --host or --port (0 picks a free port)`);

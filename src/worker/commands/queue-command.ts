@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PromptRcaError } from '../errors.js';
-import { parseInteger } from '../producer/env-integer.js';
-import { print, withQueues } from '../producer/operator-command.js';
-import { INVESTIGATIONS_QUEUE, RESULTS_QUEUE, type PromptRcaQueues } from '../producer/queues.js';
-import { redactRedisUrl } from '../producer/redis-connection.js';
+import { PromptRcaError } from '../../platform/errors.js';
+import { parseInteger } from '../../platform/env-integer.js';
+import { print, withQueues } from '../../report/operator-command.js';
+import { INVESTIGATIONS_QUEUE } from '../../producer/investigations-queue.js';
+import { RESULTS_QUEUE, type PromptRcaQueues } from '../../report/queues.js';
+import { redactRedisUrl } from '../../platform/redis-connection.js';
 
 /** Investigations were still running when `queue drain --timeout` ran out. */
 export class DrainTimeoutError extends PromptRcaError {}

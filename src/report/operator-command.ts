@@ -1,4 +1,4 @@
-import { moveLogsToStderr } from '../log.js';
+import { moveLogsToStderr } from '../platform/log.js';
 import { connectQueues, type PromptRcaQueues } from './queues.js';
 
 /**

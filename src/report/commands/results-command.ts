@@ -1,12 +1,12 @@
 import { QueueEvents, type Job } from 'bullmq';
 import type { Command } from 'commander';
-import { errorMessage } from '../errors.js';
-import { logger, moveLogsToStderr } from '../log.js';
-import { parseInteger } from '../producer/env-integer.js';
-import { connectQueues, RESULTS_QUEUE, type PromptRcaQueues } from '../producer/queues.js';
-import { connectRedis } from '../producer/redis-connection.js';
-import { formatReportLine } from './report-line.js';
-import { ReportSchema, type Report } from './report.js';
+import { errorMessage } from '../../platform/errors.js';
+import { logger, moveLogsToStderr } from '../../platform/log.js';
+import { parseInteger } from '../../platform/env-integer.js';
+import { connectQueues, RESULTS_QUEUE, type PromptRcaQueues } from '../queues.js';
+import { connectRedis } from '../../platform/redis-connection.js';
+import { formatReportLine } from '../report-line.js';
+import { ReportSchema, type Report } from '../report.js';
 
 interface ResultsOptions {
   follow?: boolean;

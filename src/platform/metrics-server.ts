@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import { errorMessage, InputError } from '../errors.js';
+import { errorMessage, InputError } from './errors.js';
 
 /** What `/healthz` answers: 200 when `healthy`, 503 otherwise; the rest is shown as it is. */
 export interface Health {

@@ -1,0 +1,29 @@
+import type { Queue } from 'bullmq';
+import type { RedisRole } from '../platform/redis-connection.js';
+import type { InvestigationJobData } from '../producer/investigation-job.js';
+import { connectQueueRedis, INVESTIGATIONS_QUEUE, openQueue, type QueueConnection } from '../producer/investigations-queue.js';
+import type { Report } from './report.js';
+
+export const RESULTS_QUEUE = 'promptrca-results';
+
+/** Both queues of the product on one Redis connection, under one key prefix. */
+export interface PromptRcaQueues extends QueueConnection {
+  investigations: Queue<InvestigationJobData>;
+  results: Queue<Report>;
+  close(): Promise<void>;
+}
+
+export async function connectQueues(env: NodeJS.ProcessEnv, role: RedisRole = 'command'): Promise<PromptRcaQueues> {
+  const connection = await connectQueueRedis(env, role);
+  const investigations = openQueue<InvestigationJobData>(INVESTIGATIONS_QUEUE, connection);
+  const results = openQueue<Report>(RESULTS_QUEUE, connection);
+  return {
+    ...connection,
+    investigations,
+    results,
+    async close() {
+      await Promise.allSettled([investigations.close(), results.close()]);
+      connection.redis.disconnect();
+    },
+  };
+}
