@@ -20,7 +20,8 @@ import { investigationIdFor } from '../src/producer/investigation-id.js';
 import { INVESTIGATE_JOB } from '../src/producer/investigations-queue.js';
 import { connectQueues, type PromptRcaQueues } from '../src/report/queues.js';
 import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
-import { connectRedis, redisUrlFromEnv } from '../src/platform/redis-connection.js';
+import { loadConfig } from '../src/platform/config.js';
+import { connectRedis } from '../src/platform/redis-connection.js';
 import { deleteKeysUnder } from './redis-keys.js';
 
 const NOOP_QUEUE = 'bench-noop';
@@ -31,7 +32,7 @@ const settings = { dedupeTtlSeconds: 3600, attempts: 1, backoffSeconds: 0 };
 
 /** The baseline: BullMQ with nothing to do, in a process of its own like the real worker. */
 async function runNoopWorker(): Promise<void> {
-  const redis = await connectRedis(redisUrlFromEnv(process.env), 'worker');
+  const redis = await connectRedis(loadConfig(process.env).REDIS_URL, 'worker');
   const worker = new Worker(NOOP_QUEUE, async () => null, {
     connection: redis,
     prefix: process.env.PROMPTRCA_QUEUE_PREFIX,

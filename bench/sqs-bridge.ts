@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 import { readAlarmFile } from '../src/producer/alarm-input.js';
-import { DEFAULT_REDIS_URL } from '../src/platform/redis-connection.js';
+import { loadConfig } from '../src/platform/config.js';
 import { deleteKeysUnder } from './redis-keys.js';
 import { EXAMPLES_DIR } from './scenarios.js';
 
@@ -29,7 +29,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 5_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const REDIS_URL = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
+const REDIS_URL = loadConfig(process.env).REDIS_URL;
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { errorMessage, PromptRcaError } from './platform/errors.js';
-import { assertValidLogLevel } from './platform/log.js';
+import { loadConfig } from './platform/config.js';
 import { registerInvestigateCommand } from './orchestrators/commands/investigate-command.js';
 import { registerLlmSimCommand } from './orchestrators/commands/llm-sim-command.js';
 import { registerEnqueueCommand } from './producer/commands/enqueue-command.js';
@@ -39,7 +39,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 try {
-  assertValidLogLevel(process.env);
+  // Every variable is checked once, before any command runs: a bad value stops here with exit 2.
+  loadConfig(process.env);
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {

@@ -1,15 +1,5 @@
 import winston from 'winston';
-import { ConfigError } from './errors.js';
-
-const LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'];
-
-/** winston drops every line for a level it does not know; cli.ts refuses such a LOG_LEVEL at start. */
-export function assertValidLogLevel(env: NodeJS.ProcessEnv): void {
-  const level = env.LOG_LEVEL;
-  if (level !== undefined && level !== '' && !LEVELS.includes(level)) {
-    throw new ConfigError('LOG_LEVEL', level, LEVELS.join(', '));
-  }
-}
+import { LOG_LEVELS } from './config.js';
 
 function configuredLevel(fallback: string): string {
   return process.env.LOG_LEVEL || fallback;
@@ -37,7 +27,7 @@ export function moveLogsToStderr(defaultLevel = 'warn'): void {
   for (const transport of logger.transports) {
     if (transport instanceof winston.transports.Console) logger.remove(transport);
   }
-  logger.add(new winston.transports.Console({ stderrLevels: LEVELS }));
+  logger.add(new winston.transports.Console({ stderrLevels: [...LOG_LEVELS] }));
   logger.level = configuredLevel(defaultLevel);
 }
 

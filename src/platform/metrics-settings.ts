@@ -1,10 +1,4 @@
-import { integerFromEnv, parseInteger } from './env-integer.js';
-
-/** The port Prometheus' own exporters leave for application exporters. */
-export const DEFAULT_METRICS_PORT = 9464;
-/** Every interface, so that Prometheus and probes reach it inside a container. */
-export const DEFAULT_METRICS_HOST = '0.0.0.0';
-const PORT_RANGE = { min: 0, max: 65_535 };
+import { loadConfig, parseOption } from './config.js';
 
 export interface MetricsAddress {
   /** 0 picks a free port. */
@@ -14,11 +8,9 @@ export interface MetricsAddress {
 
 /** Where the worker and the SQS bridge serve `/metrics` and `/healthz`: the option wins over the environment. */
 export function metricsAddressFrom(portOption: string | undefined, env: NodeJS.ProcessEnv): MetricsAddress {
+  const config = loadConfig(env);
   return {
-    port:
-      portOption === undefined
-        ? integerFromEnv(env, 'PROMPTRCA_METRICS_PORT', DEFAULT_METRICS_PORT, PORT_RANGE)
-        : parseInteger('--metrics-port', portOption, PORT_RANGE),
-    host: env.PROMPTRCA_METRICS_HOST?.trim() || DEFAULT_METRICS_HOST,
+    port: portOption === undefined ? config.PROMPTRCA_METRICS_PORT : parseOption('PROMPTRCA_METRICS_PORT', '--metrics-port', portOption),
+    host: config.PROMPTRCA_METRICS_HOST,
   };
 }

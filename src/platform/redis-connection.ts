@@ -1,31 +1,11 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import { ConfigError, errorMessage, PromptRcaError } from './errors.js';
+import { errorMessage, PromptRcaError } from './errors.js';
 
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-export const DEFAULT_QUEUE_PREFIX = 'bull';
 /** How long a command waits for Redis before saying it is unavailable. */
 export const REDIS_TIMEOUT_MS = 5_000;
 
 /** Redis did not answer (refused, unreachable, timed out) or refused the command. */
 export class RedisUnavailableError extends PromptRcaError {}
-
-export function redisUrlFromEnv(env: NodeJS.ProcessEnv): string {
-  const url = env.REDIS_URL?.trim() || DEFAULT_REDIS_URL;
-  let protocol: string;
-  try {
-    protocol = new URL(url).protocol;
-  } catch {
-    throw new ConfigError('REDIS_URL', url, 'a redis:// or rediss:// URL such as redis://127.0.0.1:6379');
-  }
-  if (protocol !== 'redis:' && protocol !== 'rediss:') {
-    throw new ConfigError('REDIS_URL', url, 'a redis:// or rediss:// URL such as redis://127.0.0.1:6379');
-  }
-  return url;
-}
-
-export function queuePrefixFromEnv(env: NodeJS.ProcessEnv): string {
-  return env.PROMPTRCA_QUEUE_PREFIX?.trim() || DEFAULT_QUEUE_PREFIX;
-}
 
 /** The URL without its password, for messages and logs. */
 export function redactRedisUrl(url: string): string {

@@ -1,4 +1,4 @@
-import { integerFromEnv } from '../platform/env-integer.js';
+import { loadConfig } from '../platform/config.js';
 
 export interface EnqueueSettings {
   /** A duplicate of an alarm enqueued less than this long ago is not investigated again. */
@@ -9,18 +9,11 @@ export interface EnqueueSettings {
   backoffSeconds: number;
 }
 
-export const DEFAULT_ENQUEUE_SETTINGS: EnqueueSettings = { dedupeTtlSeconds: 86_400, attempts: 3, backoffSeconds: 10 };
-
 export function enqueueSettingsFromEnv(env: NodeJS.ProcessEnv): EnqueueSettings {
+  const config = loadConfig(env);
   return {
-    dedupeTtlSeconds: integerFromEnv(env, 'PROMPTRCA_DEDUPE_TTL_SECONDS', DEFAULT_ENQUEUE_SETTINGS.dedupeTtlSeconds, {
-      min: 1,
-      max: 30 * 86_400,
-    }),
-    attempts: integerFromEnv(env, 'PROMPTRCA_JOB_ATTEMPTS', DEFAULT_ENQUEUE_SETTINGS.attempts, { min: 1, max: 20 }),
-    backoffSeconds: integerFromEnv(env, 'PROMPTRCA_JOB_BACKOFF_SECONDS', DEFAULT_ENQUEUE_SETTINGS.backoffSeconds, {
-      min: 0,
-      max: 3_600,
-    }),
+    dedupeTtlSeconds: config.PROMPTRCA_DEDUPE_TTL_SECONDS,
+    attempts: config.PROMPTRCA_JOB_ATTEMPTS,
+    backoffSeconds: config.PROMPTRCA_JOB_BACKOFF_SECONDS,
   };
 }

@@ -2,7 +2,8 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { errorMessage } from '../platform/errors.js';
 import { logger } from '../platform/log.js';
-import { connectRedis, queuePrefixFromEnv, redisUrlFromEnv, type RedisRole } from '../platform/redis-connection.js';
+import { loadConfig } from '../platform/config.js';
+import { connectRedis, type RedisRole } from '../platform/redis-connection.js';
 import type { InvestigationJobData } from './investigation-job.js';
 
 export const INVESTIGATIONS_QUEUE = 'promptrca-investigations';
@@ -21,8 +22,7 @@ export interface InvestigationsQueue extends QueueConnection {
 }
 
 export async function connectQueueRedis(env: NodeJS.ProcessEnv, role: RedisRole): Promise<QueueConnection> {
-  const redisUrl = redisUrlFromEnv(env);
-  const prefix = queuePrefixFromEnv(env);
+  const { REDIS_URL: redisUrl, PROMPTRCA_QUEUE_PREFIX: prefix } = loadConfig(env);
   return { redis: await connectRedis(redisUrl, role), redisUrl, prefix };
 }
 

@@ -1,5 +1,6 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { errorMessage, InputError, PromptRcaError } from '../platform/errors.js';
+import { loadConfig } from '../platform/config.js';
 
 /** The queue URL is malformed, the queue does not exist, or SQS refuses our credentials for it. */
 export class SqsQueueError extends InputError {}
@@ -58,7 +59,8 @@ export function regionOfQueueUrl(value: string): string | null {
  */
 export async function sqsClientFor(queueUrl: string, env: NodeJS.ProcessEnv): Promise<SQSClient> {
   const region = regionOfQueueUrl(queueUrl);
-  const endpointConfigured = Boolean(env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL);
+  const config = loadConfig(env);
+  const endpointConfigured = Boolean(config.AWS_ENDPOINT_URL_SQS ?? config.AWS_ENDPOINT_URL);
   const sqs = new SQSClient({
     region: region ?? undefined,
     endpoint: region === null && !endpointConfigured ? new URL(queueUrl).origin : undefined,

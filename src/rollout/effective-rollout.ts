@@ -1,3 +1,4 @@
+import { loadConfig, type SettingName } from '../platform/config.js';
 import { rolloutFlagsFromEnv, type ForcedOrchestrator, type RolloutFlags } from './flags.js';
 import type { StoredRollout } from './rollout-state.js';
 
@@ -19,8 +20,6 @@ export interface EffectiveRollout {
   direct_percentage: number;
 }
 
-const isSet = (value: string | undefined) => value !== undefined && value !== '';
-
 /**
  * DESIGN.md's precedence, with live state: FORCE (per process, from the environment) wins; else a
  * value stored by `rollout set` wins over the environment, which wins over the default. Throws
@@ -28,7 +27,8 @@ const isSet = (value: string | undefined) => value !== undefined && value !== ''
  */
 export function effectiveRollout(env: NodeJS.ProcessEnv, stored: StoredRollout | null): EffectiveRollout {
   const fromEnv = rolloutFlagsFromEnv(env);
-  const envSource = (variable: string): ValueSource => (isSet(env[variable]) ? 'env' : 'default');
+  const { given } = loadConfig(env);
+  const envSource = (variable: SettingName): ValueSource => (given.has(variable) ? 'env' : 'default');
   const overridden = fromEnv.force === null ? null : ('force' as const);
   const enabled: EffectiveValue<boolean> =
     stored?.enabled === undefined

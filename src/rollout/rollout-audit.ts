@@ -1,6 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { loadConfig } from '../platform/config.js';
 
 /** Changes kept; older ones are trimmed off the list. */
 export const AUDIT_LENGTH = 1_000;
@@ -22,7 +23,7 @@ export function auditKey(prefix: string): string {
 
 /** Who is changing the rollout, for the audit: PROMPTRCA_OPERATOR, else `user@host`. */
 export function operatorName(env: NodeJS.ProcessEnv): string {
-  const named = env.PROMPTRCA_OPERATOR?.trim();
+  const named = loadConfig(env).PROMPTRCA_OPERATOR;
   if (named) return named;
   let user: string;
   try {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { ConfigError, PromptRcaError } from '../platform/errors.js';
-import { parseBooleanFlag, parsePercentage } from './flags.js';
+import { parseOption } from '../platform/config.js';
 import { AUDIT_LENGTH, auditKey, type AuditEntry } from './rollout-audit.js';
 
 /**
@@ -26,8 +26,8 @@ export class InvalidStoredRolloutError extends ConfigError {}
 export function parseStoredRollout(key: string, hash: Record<string, string>): StoredRollout {
   const stored: StoredRollout = {};
   try {
-    if (hash.enabled !== undefined) stored.enabled = parseBooleanFlag(`${key} enabled`, hash.enabled);
-    if (hash.percentage !== undefined) stored.percentage = parsePercentage(`${key} percentage`, hash.percentage);
+    if (hash.enabled !== undefined) stored.enabled = parseOption('PROMPTRCA_USE_DIRECT_ORCHESTRATION', `${key} enabled`, hash.enabled);
+    if (hash.percentage !== undefined) stored.percentage = parseOption('PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE', `${key} percentage`, hash.percentage);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     throw new InvalidStoredRolloutError(error.variable, error.value, error.allowed);

@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { OrchestratorType } from '../report/report.js';
-import { integerFromEnv } from '../platform/env-integer.js';
-import { PERCENTAGE_RANGE } from '../rollout/flags.js';
-
-export const SHADOW_PERCENTAGE_VARIABLE = 'PROMPTRCA_SHADOW_PERCENTAGE';
+import { loadConfig } from '../platform/config.js';
 
 /** Share (0–100) of investigations on which the other orchestrator runs too; unset means none. */
 export function shadowPercentageFromEnv(env: NodeJS.ProcessEnv): number {
-  return integerFromEnv(env, SHADOW_PERCENTAGE_VARIABLE, 0, PERCENTAGE_RANGE);
+  return loadConfig(env).PROMPTRCA_SHADOW_PERCENTAGE;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { InputError } from '../platform/errors.js';
 import type { LlmMode } from '../orchestrators/llm/llm-settings.js';
-import { integerFromEnv, parseInteger } from '../platform/env-integer.js';
+import { loadConfig, parseOption } from '../platform/config.js';
 import type { EffectiveRollout } from '../rollout/effective-rollout.js';
 import { routesOnlyToDirect } from '../rollout/flags.js';
 
@@ -16,16 +16,15 @@ export interface WorkerSettings {
   lockDurationMs: number;
 }
 
-const CONCURRENCY = { min: 1, max: 1_000 };
-
 export function workerSettingsFromEnv(env: NodeJS.ProcessEnv, concurrencyOption?: string): WorkerSettings {
+  const config = loadConfig(env);
   return {
     concurrency:
       concurrencyOption === undefined
-        ? integerFromEnv(env, 'PROMPTRCA_WORKER_CONCURRENCY', 10, CONCURRENCY)
-        : parseInteger('--concurrency', concurrencyOption, CONCURRENCY),
-    shutdownGraceSeconds: integerFromEnv(env, 'PROMPTRCA_SHUTDOWN_GRACE_SECONDS', 30, { min: 0, max: 3_600 }),
-    lockDurationMs: integerFromEnv(env, 'PROMPTRCA_LOCK_DURATION_MS', 30_000, { min: 1_000, max: 600_000 }),
+        ? config.PROMPTRCA_WORKER_CONCURRENCY
+        : parseOption('PROMPTRCA_WORKER_CONCURRENCY', '--concurrency', concurrencyOption),
+    shutdownGraceSeconds: config.PROMPTRCA_SHUTDOWN_GRACE_SECONDS,
+    lockDurationMs: config.PROMPTRCA_LOCK_DURATION_MS,
   };
 }
 

@@ -18,6 +18,7 @@ import { createOrchestrator } from '../create-orchestrator.js';
 import { LlmClient } from '../llm/llm-client.js';
 import { defaultLlmMode, llmSettingsFromEnv, parseLlmMode } from '../llm/llm-settings.js';
 import { runInvestigation } from '../run-investigation.js';
+import { loadConfig } from '../../platform/config.js';
 
 interface InvestigateOptions {
   alarm?: string;
@@ -53,7 +54,7 @@ interface Target {
 function resolveTarget(options: InvestigateOptions, env: NodeJS.ProcessEnv): Target | null {
   if (options.alarm && options.functionName) throw new InputError('give either --alarm FILE or --function-name NAME, not both');
   if (options.functionName) {
-    const region = options.region ?? env.AWS_REGION ?? 'us-east-1';
+    const region = options.region ?? loadConfig(env).AWS_REGION;
     return {
       alarm: manualAlarm(options.functionName, region),
       investigationId: options.investigationId === undefined ? manualInvestigationId() : parseGivenInvestigationId(options.investigationId),
@@ -82,10 +83,10 @@ export async function investigate(options: InvestigateOptions, env: NodeJS.Proce
   const target = resolveTarget(options, env);
   if (!target) return 0;
 
-  const replayPath = options.replay ?? env.PROMPTRCA_AWS_REPLAY;
+  const replayPath = options.replay ?? loadConfig(env).PROMPTRCA_AWS_REPLAY;
   const replay = replayPath ? await loadRecording(replayPath) : target.scenario;
   const recorder = options.record ? new CallRecorder() : undefined;
-  const region = options.region ?? target.alarm.region ?? env.AWS_REGION ?? 'us-east-1';
+  const region = options.region ?? target.alarm.region ?? loadConfig(env).AWS_REGION;
   const aws = createAwsClients({ region, replay: replay ?? undefined, recorder });
   const llm = llmMode === 'openai' ? new LlmClient(llmSettingsFromEnv(env)) : null;
   const type = chosen ?? assignOrchestrator(target.investigationId, flags).orchestrator_type;

@@ -1,4 +1,5 @@
 import { InputError } from '../../platform/errors.js';
+import { loadConfig } from '../../platform/config.js';
 
 export const LLM_MODES = ['openai', 'none'] as const;
 export type LlmMode = (typeof LLM_MODES)[number];
@@ -18,11 +19,10 @@ export interface LlmSettings {
   maxRetryWaitMs?: number;
 }
 
-export const DEFAULT_MODEL = 'gpt-4o-mini';
-
 /** DESIGN.md: `--llm` defaults to openai when a key or an endpoint is configured, else none. */
 export function defaultLlmMode(env: NodeJS.ProcessEnv): LlmMode {
-  return env.OPENAI_API_KEY || env.OPENAI_BASE_URL ? 'openai' : 'none';
+  const config = loadConfig(env);
+  return config.OPENAI_API_KEY || config.OPENAI_BASE_URL ? 'openai' : 'none';
 }
 
 export function parseLlmMode(value: string): LlmMode {
@@ -31,11 +31,12 @@ export function parseLlmMode(value: string): LlmMode {
 }
 
 export function llmSettingsFromEnv(env: NodeJS.ProcessEnv): LlmSettings {
+  const config = loadConfig(env);
   return {
     // Local OpenAI-compatible servers ignore the key, but the client refuses to start without one.
-    apiKey: env.OPENAI_API_KEY || 'not-needed-for-local-endpoints',
-    baseURL: env.OPENAI_BASE_URL || undefined,
-    model: env.PROMPTRCA_MODEL || DEFAULT_MODEL,
+    apiKey: config.OPENAI_API_KEY ?? 'not-needed-for-local-endpoints',
+    baseURL: config.OPENAI_BASE_URL ?? undefined,
+    model: config.PROMPTRCA_MODEL,
     timeoutMs: 60_000,
     maxRetries: 3,
   };

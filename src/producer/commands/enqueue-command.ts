@@ -8,6 +8,7 @@ import { manualInvestigationId, parseGivenInvestigationId } from '../investigati
 import { manualAlarm } from '../manual-alarm.js';
 import { parseAlarmMessage } from '../parse-alarm.js';
 import { connectInvestigationsQueue } from '../investigations-queue.js';
+import { loadConfig } from '../../platform/config.js';
 
 interface EnqueueCommandOptions {
   alarm?: string;
@@ -64,7 +65,7 @@ export async function enqueue(options: EnqueueCommandOptions, env: NodeJS.Proces
     ? {
         investigationId:
           options.investigationId === undefined ? manualInvestigationId() : parseGivenInvestigationId(options.investigationId),
-        alarm: manualAlarm(options.functionName, options.region ?? env.AWS_REGION ?? 'us-east-1'),
+        alarm: manualAlarm(options.functionName, options.region ?? loadConfig(env).AWS_REGION),
       }
     : null;
 

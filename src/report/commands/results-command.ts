@@ -2,7 +2,7 @@ import { QueueEvents, type Job } from 'bullmq';
 import type { Command } from 'commander';
 import { errorMessage } from '../../platform/errors.js';
 import { logger, moveLogsToStderr } from '../../platform/log.js';
-import { parseInteger } from '../../platform/env-integer.js';
+import { parseWholeNumber } from '../../platform/config.js';
 import { connectQueues, RESULTS_QUEUE, type PromptRcaQueues } from '../queues.js';
 import { connectRedis } from '../../platform/redis-connection.js';
 import { formatReportLine } from '../report-line.js';
@@ -30,7 +30,7 @@ async function lastEventId(queues: PromptRcaQueues): Promise<string> {
 
 export async function showResults(options: ResultsOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   moveLogsToStderr();
-  const last = parseInteger('--last', options.last, { min: 0, max: 1_000_000 });
+  const last = parseWholeNumber('--last', options.last, 0, 1_000_000);
   const queues = await connectQueues(env);
   const seen = new Set<string>();
   const print = (job: Job<Report> | undefined) => {

@@ -5,9 +5,9 @@ import { dirname, resolve } from 'node:path';
 import { errorMessage, InputError } from '../../platform/errors.js';
 import { moveLogsToStderr } from '../../platform/log.js';
 import { connectQueues, RESULTS_QUEUE } from '../../report/queues.js';
-import { connectRedis, queuePrefixFromEnv, redisUrlFromEnv } from '../../platform/redis-connection.js';
+import { connectRedis } from '../../platform/redis-connection.js';
 import { effectiveRollout } from '../effective-rollout.js';
-import { parsePercentage } from '../flags.js';
+import { loadConfig, parseOption } from '../../platform/config.js';
 import { readStoredRollout } from '../rollout-state.js';
 import { renderComparePage } from '../../report/compare-html.js';
 import { compareResult } from '../../report/compare-result.js';
@@ -33,9 +33,10 @@ interface CompareOptions {
 export async function currentRolloutPercentage(env: NodeJS.ProcessEnv): Promise<number> {
   // An invalid environment is bad input (exit 2) whether or not Redis answers.
   effectiveRollout(env, null);
-  const redis = await connectRedis(redisUrlFromEnv(env), 'command');
+  const config = loadConfig(env);
+  const redis = await connectRedis(config.REDIS_URL, 'command');
   try {
-    return effectiveRollout(env, await readStoredRollout(redis, queuePrefixFromEnv(env))).direct_percentage;
+    return effectiveRollout(env, await readStoredRollout(redis, config.PROMPTRCA_QUEUE_PREFIX)).direct_percentage;
   } finally {
     redis.disconnect();
   }
@@ -61,7 +62,7 @@ export async function runCompare(
   const currentPercentage =
     options.currentPercentage === undefined
       ? await currentRolloutPercentage(env)
-      : parsePercentage('--current-percentage', options.currentPercentage);
+      : parseOption('PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE', '--current-percentage', options.currentPercentage);
   if (options.html !== undefined) await checkWritable(options.html);
 
   let total: number | null = null;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../platform/errors.js';
 import { logger } from '../../platform/log.js';
-import { parseInteger } from '../../platform/env-integer.js';
+import { parseOption, parseWholeNumber } from '../../platform/config.js';
 import { print, withQueues } from '../../report/operator-command.js';
 import { INVESTIGATIONS_QUEUE } from '../../producer/investigations-queue.js';
 import { RESULTS_QUEUE, type PromptRcaQueues } from '../../report/queues.js';
@@ -13,7 +13,6 @@ import { StoredAssignmentSchema } from '../stored-assignment.js';
 import { recentAssignments, splitOf, type AssignmentSplit } from '../assignment-log.js';
 import { ROLLOUT_CACHE_MS } from '../cached-rollout-reader.js';
 import { effectiveRollout, storedDirectPercentage, unstoredValues, type EffectiveRollout, type EffectiveValue } from '../effective-rollout.js';
-import { parseBooleanFlag, parsePercentage } from '../flags.js';
 import { guardOnce, runGuardLoop, type GuardRun } from '../guard-runner.js';
 import { formatAuditEntry, operatorName, readAudit, type AuditEntry } from '../rollout-audit.js';
 import { applyRolloutChange, InvalidStoredRolloutError, readStoredRollout, rolloutKey, type RolloutChange, type StoredRollout } from '../rollout-state.js';
@@ -118,8 +117,8 @@ export function rolloutChangeFromOptions(options: { percentage?: string; enabled
     throw new InputError('rollout set needs --percentage N (a whole number from 0 to 100) and/or --enabled true|false');
   }
   const change: RolloutChange = {};
-  if (options.enabled !== undefined) change.enabled = parseBooleanFlag('--enabled', options.enabled);
-  if (options.percentage !== undefined) change.percentage = parsePercentage('--percentage', options.percentage);
+  if (options.enabled !== undefined) change.enabled = parseOption('PROMPTRCA_USE_DIRECT_ORCHESTRATION', '--enabled', options.enabled);
+  if (options.percentage !== undefined) change.percentage = parseOption('PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE', '--percentage', options.percentage);
   return change;
 }
 
@@ -179,7 +178,7 @@ export function registerRolloutCommand(program: Command): void {
     .option('--last <n>', 'assignments to count for the split', '1000')
     .action((options: { json?: boolean; last: string }) =>
       withRolloutQueues(async (queues) => {
-        const last = parseInteger('--last', options.last, { min: 1, max: 10_000 });
+        const last = parseWholeNumber('--last', options.last, 1, 10_000);
         const status = await rolloutStatus(queues, process.env, last);
         print(options.json ? JSON.stringify(status, null, 2) : formatRolloutStatus(status));
       }),

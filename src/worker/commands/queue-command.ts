@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PromptRcaError } from '../../platform/errors.js';
-import { parseInteger } from '../../platform/env-integer.js';
+import { parseWholeNumber } from '../../platform/config.js';
 import { print, withQueues } from '../../report/operator-command.js';
 import { INVESTIGATIONS_QUEUE } from '../../producer/investigations-queue.js';
 import { RESULTS_QUEUE, type PromptRcaQueues } from '../../report/queues.js';
@@ -140,7 +140,7 @@ export function registerQueueCommand(program: Command): void {
     .addHelpText('after', '\nWaiting and delayed jobs are kept; `promptrca queue resume` carries on with them.')
     .action((options: { timeout: string }) =>
       withQueues(async (queues) => {
-        const timeoutSeconds = parseInteger('--timeout', options.timeout, { min: 0, max: 86_400 });
+        const timeoutSeconds = parseWholeNumber('--timeout', options.timeout, 0, 86_400);
         const status = await drainQueue(queues, { timeoutSeconds, progress: print });
         print(
           `drained: nothing in flight; kept ${status.counts.waiting ?? 0} waiting and ${status.counts.delayed ?? 0} delayed ` +

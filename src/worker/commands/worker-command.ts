@@ -16,7 +16,8 @@ import { rolloutFlagsFromEnv } from '../../rollout/flags.js';
 import { startInvestigationWorker } from '../investigation-worker.js';
 import { liveRollout } from '../live-rollout.js';
 import { startMetricsServer, type MetricsServer } from '../../platform/metrics-server.js';
-import { DEFAULT_METRICS_PORT, metricsAddressFrom } from '../../platform/metrics-settings.js';
+import { DEFAULT_METRICS_PORT } from '../../platform/config.js';
+import { metricsAddressFrom } from '../../platform/metrics-settings.js';
 import { askRedis } from '../../platform/redis-probe.js';
 import { shadowPercentageFromEnv } from '../shadow.js';
 import { ShadowRunner } from '../shadow-run.js';
@@ -25,6 +26,7 @@ import { closeWithGrace } from '../close-with-grace.js';
 import { workerHealth } from '../worker-health.js';
 import { WorkerMetrics } from '../worker-metrics.js';
 import { assertModelForRouting, workerSettingsFromEnv } from '../worker-settings.js';
+import { loadConfig } from '../../platform/config.js';
 
 interface WorkerOptions {
   concurrency?: string;
@@ -38,7 +40,7 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
   const flags = rolloutFlagsFromEnv(env);
   const llmMode = parseLlmMode(options.llm ?? defaultLlmMode(env));
   const settings = workerSettingsFromEnv(env, options.concurrency);
-  const replayPath = options.replay ?? env.PROMPTRCA_AWS_REPLAY;
+  const replayPath = options.replay ?? loadConfig(env).PROMPTRCA_AWS_REPLAY;
   const replay = replayPath ? await loadRecording(replayPath) : undefined;
   const llm = llmMode === 'openai' ? new LlmClient(llmSettingsFromEnv(env)) : null;
   const metricsAddress = metricsAddressFrom(options.metricsPort, env);
@@ -54,7 +56,7 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
     return clients;
   };
   const orchestratorFor = (type: OrchestratorType, alarm: NormalizedAlarm) =>
-    createOrchestrator(type, awsFor(alarm.region ?? env.AWS_REGION ?? 'us-east-1'), llm);
+    createOrchestrator(type, awsFor(alarm.region ?? loadConfig(env).AWS_REGION), llm);
 
   const queues = await connectQueues(env, 'worker');
   const stopping = new AbortController();

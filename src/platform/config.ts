@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/**
+ * How one environment variable is read: the values it allows, as an error message names them, the
+ * parser of its trimmed text, and the value when it is unset or blank.
+ */
+interface Setting<T> {
+  allowed: string;
+  parse: z.ZodType<T, string>;
+  fallback: T;
+}
+
+function wholeNumber(min: number, max: number, fallback: number): Setting<number> {
+  return {
+    allowed: `a whole number from ${min} to ${max}`,
+    parse: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().min(min).max(max)),
+    fallback,
+  };
+}
+
+function oneOf<const T extends string>(values: readonly T[], fallback: T | null): Setting<T | null> {
+  return {
+    allowed: values.join(values.length > 2 ? ', ' : ' or ') + (fallback === null ? ' (or unset)' : ''),
+    parse: z.enum(values),
+    fallback,
+  };
+}
+
+function text(fallback: string): Setting<string>;
+function text(): Setting<string | null>;
+function text(fallback: string | null = null): Setting<string | null> {
+  return { allowed: 'any text', parse: z.string(), fallback };
+}
+
+const trueOrFalse = (fallback: boolean): Setting<boolean> => ({
+  allowed: 'true or false',
+  parse: z.enum(['true', 'false']).transform((value) => value === 'true'),
+  fallback,
+});
+
+function hasProtocol(protocols: readonly string[]) {
+  return (value: string) => URL.canParse(value) && protocols.includes(new URL(value).protocol);
+}
+
+/** Where AWS calls go when nothing else names a region: the SDK's own default. */
+export const DEFAULT_AWS_REGION = 'us-east-1';
+/** The port Prometheus' own exporters leave for application exporters. */
+export const DEFAULT_METRICS_PORT = 9464;
+export const PERCENTAGE = { min: 0, max: 100 } as const;
+export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
+
+/**
+ * Every environment variable the product reads, in one place. DESIGN.md: an invalid value stops the
+ * process at start with a message naming the variable, the value and what is allowed, never a
+ * silent fallback.
+ */
+const SETTINGS = {
+  REDIS_URL: {
+    allowed: 'a redis:// or rediss:// URL such as redis://127.0.0.1:6379',
+    parse: z.string().refine(hasProtocol(['redis:', 'rediss:'])),
+    fallback: 'redis://127.0.0.1:6379',
+  } satisfies Setting<string>,
+  PROMPTRCA_QUEUE_PREFIX: text('bull'),
+  PROMPTRCA_USE_DIRECT_ORCHESTRATION: trueOrFalse(false),
+  PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE: wholeNumber(PERCENTAGE.min, PERCENTAGE.max, 100),
+  PROMPTRCA_FORCE_ORCHESTRATOR: oneOf(['direct', 'agent_tools'], null),
+  PROMPTRCA_SHADOW_PERCENTAGE: wholeNumber(PERCENTAGE.min, PERCENTAGE.max, 0),
+  PROMPTRCA_DEDUPE_TTL_SECONDS: wholeNumber(1, 30 * 86_400, 86_400),
+  PROMPTRCA_JOB_ATTEMPTS: wholeNumber(1, 20, 3),
+  PROMPTRCA_JOB_BACKOFF_SECONDS: wholeNumber(0, 3_600, 10),
+  PROMPTRCA_WORKER_CONCURRENCY: wholeNumber(1, 1_000, 10),
+  PROMPTRCA_SHUTDOWN_GRACE_SECONDS: wholeNumber(0, 3_600, 30),
+  PROMPTRCA_LOCK_DURATION_MS: wholeNumber(1_000, 600_000, 30_000),
+  PROMPTRCA_METRICS_PORT: wholeNumber(0, 65_535, DEFAULT_METRICS_PORT),
+  // Every interface, so that Prometheus and probes reach it inside a container.
+  PROMPTRCA_METRICS_HOST: text('0.0.0.0'),
+  PROMPTRCA_OPERATOR: text(),
+  PROMPTRCA_AWS_REPLAY: text(),
+  OPENAI_API_KEY: text(),
+  OPENAI_BASE_URL: text(),
+  PROMPTRCA_MODEL: text('gpt-4o-mini'),
+  AWS_REGION: text(DEFAULT_AWS_REGION),
+  AWS_ENDPOINT_URL: text(),
+  AWS_ENDPOINT_URL_SQS: text(),
+  LOG_LEVEL: oneOf(LOG_LEVELS, null),
+  PROMPTRCA_LOG_FILE: text(),
+};
+
+type Settings = typeof SETTINGS;
+export type SettingName = keyof Settings;
+
+/** The environment as the product reads it: each variable parsed, defaults filled in. */
+export type Config = { readonly [Name in SettingName]: Settings[Name]['fallback'] } & {
+  /** The variables set to a non-blank value, so that `rollout status` can say "env" or "default". */
+  readonly given: ReadonlySet<SettingName>;
+};
+
+const blank = (value: string | undefined) => value === undefined || value.trim() === '';
+
+function settingSchema<T>({ parse, fallback }: Setting<T>) {
+  return z.preprocess((value: unknown) => (typeof value === 'string' && !blank(value) ? value.trim() : undefined), parse.optional()).transform((value) => value ?? fallback);
+}
+
+const ENVIRONMENT = z.object(
+  Object.fromEntries(Object.entries(SETTINGS).map(([name, setting]) => [name, settingSchema(setting as Setting<unknown>)])) as unknown as {
+    [Name in SettingName]: z.ZodType<Settings[Name]['fallback']>;
+  },
+);
+
+/**
+ * Reads and checks every variable of SETTINGS at once; throws ConfigError for the first invalid one,
+ * naming it, its value and what it allows.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const result = ENVIRONMENT.safeParse(env);
+  if (!result.success) {
+    const name = String(result.error.issues[0]?.path[0]) as SettingName;
+    throw new ConfigError(name, env[name] ?? '', SETTINGS[name].allowed);
+  }
+  const given = new Set((Object.keys(SETTINGS) as SettingName[]).filter((name) => !blank(env[name])));
+  return { ...result.data, given };
+}
+
+/**
+ * A command-line option that overrides a variable (`--concurrency` for PROMPTRCA_WORKER_CONCURRENCY):
+ * parsed by the variable's own rule, so both report a bad value alike.
+ */
+export function parseOption<Name extends SettingName>(name: Name, option: string, value: string): Config[Name] {
+  const setting = SETTINGS[name] as Setting<Config[Name]>;
+  const result = setting.parse.safeParse(value.trim());
+  if (!result.success) throw new ConfigError(option, value, setting.allowed);
+  return result.data;
+}
+
+/** A whole number within a range, for options that no variable backs (`--last`, `--timeout`). */
+export function parseWholeNumber(option: string, value: string, min: number, max: number): number {
+  const { parse, allowed } = wholeNumber(min, max, min);
+  const result = parse.safeParse(value.trim());
+  if (!result.success) throw new ConfigError(option, value, allowed);
+  return result.data;
+}
