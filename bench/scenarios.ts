@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseRecording, type Recording } from '../src/orchestrators/aws/recording.js';
-import { readAlarmFile, readJsonFile } from '../src/producer/alarm-input.js';
+import { readAlarmFile } from '../src/producer/alarm-input.js';
 import type { NormalizedAlarm } from '../src/producer/alarm.js';
 import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
 
@@ -24,7 +24,7 @@ export function loadScenario(path: string): Scenario {
   const file = readAlarmFile(path);
   const parsed = parseAlarmMessage(file.message);
   if (parsed.action !== 'investigate') throw new Error(`${path}: the alarm is not investigated: ${parsed.reason}`);
-  const { expected_root_cause: expected } = readJsonFile(path, 'scenario') as { expected_root_cause?: string };
+  const { expected_root_cause: expected } = (file.scenario ?? {}) as { expected_root_cause?: string };
   return {
     file: path,
     alarm: parsed.alarm,

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { errorMessage } from '../platform/errors.js';
-import { AlarmFileError, readAlarmFile } from './alarm-input.js';
+import { describePath, parseJson } from '../platform/files.js';
+import { AlarmFileError, alarmFileFrom, readAlarmText } from './alarm-input.js';
 
 /** One alarm message out of an `enqueue --alarm` file, with where it was found for messages. */
 export interface AlarmItem {
@@ -14,13 +14,14 @@ export interface AlarmItem {
  * be one. A bad line names its number; no item is returned unless every line parses.
  */
 export function readAlarmBatch(path: string): AlarmItem[] {
-  const text = readText(path);
-  if (isOneJsonDocument(text)) return [{ where: path, message: readAlarmFile(path).message }];
+  const text = readAlarmText(path);
+  const document = parseJson(text);
+  if (document.ok) return [{ where: describePath(path), message: alarmFileFrom(document.value, path).message }];
   const items: AlarmItem[] = [];
   const problems: string[] = [];
   for (const [index, line] of text.split('\n').entries()) {
     if (line.trim() === '') continue;
-    const where = `${path} line ${index + 1}`;
+    const where = `${describePath(path)} line ${index + 1}`;
     try {
       items.push({ where, message: scenarioAlarmOrSelf(JSON.parse(line)) });
     } catch (parseError) {
@@ -29,28 +30,11 @@ export function readAlarmBatch(path: string): AlarmItem[] {
   }
   if (problems.length > 0) {
     throw new AlarmFileError(
-      `${path} is neither one JSON document nor JSON lines: ${problems.slice(0, 5).join('; ')}` +
+      `${describePath(path)} is neither one JSON document nor JSON lines: ${problems.slice(0, 5).join('; ')}` +
         (problems.length > 5 ? `; and ${problems.length - 5} more` : ''),
     );
   }
   return items;
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new AlarmFileError(`cannot read alarm file ${path}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
-  }
-}
-
-function isOneJsonDocument(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A line may be a scenario `{ alarm, calls }` as well as the alarm message itself. */

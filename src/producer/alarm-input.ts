@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { InputError } from '../platform/errors.js';
+import { describePath, parseJson, readText } from '../platform/files.js';
 
 /** What an alarm file holds: the message as it arrives, and the calls when it is a scenario. */
 export interface AlarmFile {
@@ -10,18 +10,17 @@ export interface AlarmFile {
 
 export class AlarmFileError extends InputError {}
 
-export function readJsonFile(path: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new AlarmFileError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new AlarmFileError(`${what} ${path} is not JSON: ${(error as Error).message}`);
-  }
+/** The text of an alarm file (`-`: standard input); an empty one is a mistake, not zero alarms. */
+export function readAlarmText(path: string): string {
+  const text = readText(path, (reason) => new AlarmFileError(`cannot read alarm file ${describePath(path)}: ${reason}`));
+  if (text.trim() === '') throw new AlarmFileError(`alarm file ${describePath(path)} is empty: expected an alarm message, a scenario or JSON lines of alarms`);
+  return text;
+}
+
+function readJsonFile(path: string): unknown {
+  const parsed = parseJson(readAlarmText(path));
+  if (!parsed.ok) throw new AlarmFileError(`alarm file ${describePath(path)} is not JSON: ${parsed.error.message}`);
+  return parsed.value;
 }
 
 /**
@@ -29,11 +28,15 @@ export function readJsonFile(path: string, what: string): unknown {
  * with calls but no alarm is a mistake worth naming, not an unknown alarm shape.
  */
 export function readAlarmFile(path: string): AlarmFile {
-  const json = readJsonFile(path, 'alarm file');
+  return alarmFileFrom(readJsonFile(path), path);
+}
+
+/** An alarm file's JSON, already parsed: the message, and the calls when it is a scenario. */
+export function alarmFileFrom(json: unknown, path: string): AlarmFile {
   if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
     const record = json as Record<string, unknown>;
     if ('calls' in record && !('alarm' in record)) {
-      throw new AlarmFileError(`${path} has "calls" but no "alarm": a scenario needs both ({ "alarm": ..., "calls": [...] })`);
+      throw new AlarmFileError(`${describePath(path)} has "calls" but no "alarm": a scenario needs both ({ "alarm": ..., "calls": [...] })`);
     }
     if ('alarm' in record) return { message: record.alarm, scenario: record.calls === undefined ? null : json };
   }

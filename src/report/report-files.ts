@@ -1,19 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { errorMessage, InputError } from '../platform/errors.js';
+import { InputError } from '../platform/errors.js';
+import { parseJson, readText } from '../platform/files.js';
 import type { ReportCollection } from './report-collection.js';
 
 /** A FILE given to `compare` that cannot be read at all. */
 export class ReportFileError extends InputError {}
-
-type Parsed = { ok: true; value: unknown } | { ok: false; error: Error };
-
-function parseJson(text: string): Parsed {
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch (error) {
-    return { ok: false, error: error as Error };
-  }
-}
 
 const holdsObject = (line: string) => {
   const parsed = parseJson(line);
@@ -32,12 +22,7 @@ function whereIsError(path: string, text: string, error: Error): string {
  * not one JSON document but has a line holding a whole JSON object is read as JSON lines.
  */
 export async function collectReportFile(path: string, collection: ReportCollection): Promise<void> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ReportFileError(`cannot read report file ${path}: ${errorMessage(error)}`);
-  }
+  const text = readText(path, (reason) => new ReportFileError(`cannot read report file ${path}: ${reason}`));
   if (text.trim() === '') return collection.addUnreadable(path, 'empty file, no reports in it');
 
   const document = parseJson(text);

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { InputError, errorMessage } from '../../platform/errors.js';
+import { InputError } from '../../platform/errors.js';
+import { parseJson, readText } from '../../platform/files.js';
 
 /** A recording that cannot be read or does not follow DESIGN.md's format. */
 export class RecordingError extends InputError {
@@ -76,19 +76,10 @@ export function parseRecording(json: unknown, origin: string): Recording {
 }
 
 export async function loadRecording(path: string): Promise<Recording> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new RecordingError(path, `cannot be read: ${errorMessage(error)}`, { cause: error });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new RecordingError(path, `is not JSON: ${errorMessage(error)}`, { cause: error });
-  }
-  return parseRecording(json, path);
+  const text = readText(path, (reason) => new RecordingError(path, `cannot be read: ${reason}`));
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw new RecordingError(path, `is not JSON: ${parsed.error.message}`, { cause: parsed.error });
+  return parseRecording(parsed.value, path);
 }
 
 /** The input as it appears in a recording file: Dates become ISO strings, undefined keys vanish. */

@@ -103,7 +103,7 @@ export function registerInvestigateCommand(program: Command): void {
   program
     .command('investigate')
     .description('investigate one alarm (or one function) now and print the root cause')
-    .option('--alarm <file>', 'alarm message as it arrives (EventBridge, SNS, SNS-in-SQS) or a scenario {alarm, calls}')
+    .option('--alarm <file>', 'alarm message as it arrives (EventBridge, SNS, SNS-in-SQS) or a scenario {alarm, calls}; - reads standard input')
     .option('--function-name <name>', 'investigate a Lambda function without an alarm')
     .option('--investigation-id <id>', 'use this ID instead of a derived or fresh one')
     .option('--region <region>', 'AWS region (default: the alarm\'s, then AWS_REGION, then us-east-1)')
@@ -114,8 +114,7 @@ export function registerInvestigateCommand(program: Command): void {
     .option('--json', 'print the report JSON instead of the summary')
     .addHelpText(
       'after',
-      '\nExit codes: 0 done, 1 the investigation failed, 2 bad input or configuration.\n' +
-        'Example: promptrca investigate --alarm examples/lambda-timeout.json --orchestrator direct --llm none',
+      '\nExample: promptrca investigate --alarm examples/lambda-timeout.json --orchestrator direct --llm none',
     )
     .action(async (options: InvestigateOptions) => {
       process.exitCode = await investigate(options);

@@ -15,6 +15,7 @@ interface EnqueueCommandOptions {
   functionName?: string;
   region?: string;
   investigationId?: string;
+  json?: boolean;
 }
 
 const SOURCE = 'cli';
@@ -32,6 +33,15 @@ export function formatEnqueueResult(result: EnqueueResult, settings: EnqueueSett
   }
   if (result.outcome === 'skipped') return `${head}  (${result.reason})`;
   return head;
+}
+
+function enqueueResultJson(result: EnqueueResult) {
+  return {
+    outcome: result.outcome,
+    investigation_id: result.investigationId,
+    alarm_name: result.alarmName,
+    ...(result.outcome === 'skipped' ? { reason: result.reason } : {}),
+  };
 }
 
 /** Every alarm of the file is checked before any is enqueued, so a bad line enqueues nothing. */
@@ -74,17 +84,18 @@ export async function enqueue(options: EnqueueCommandOptions, env: NodeJS.Proces
     const results: EnqueueResult[] = [];
     const report = (result: EnqueueResult) => {
       results.push(result);
-      process.stdout.write(`${formatEnqueueResult(result, settings)}\n`);
+      if (!options.json) process.stdout.write(`${formatEnqueueResult(result, settings)}\n`);
     };
     if (manual) report(await enqueueInvestigation(queues.investigations, manual, { source: SOURCE, settings }));
     for (const message of messages) {
       report(await enqueueAlarm(queues.investigations, message, { source: SOURCE, settings }));
     }
-    if (results.length > 1) {
-      const count = (outcome: EnqueueResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
-      process.stdout.write(
-        `${results.length} alarms: ${count('new')} new, ${count('duplicate')} duplicate, ${count('skipped')} skipped\n`,
-      );
+    const count = (outcome: EnqueueResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
+    const counts = { new: count('new'), duplicate: count('duplicate'), skipped: count('skipped') };
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ results: results.map(enqueueResultJson), counts }, null, 2)}\n`);
+    } else if (results.length > 1) {
+      process.stdout.write(`${results.length} alarms: ${counts.new} new, ${counts.duplicate} duplicate, ${counts.skipped} skipped\n`);
     }
     return 0;
   } finally {
@@ -96,15 +107,16 @@ export function registerEnqueueCommand(program: Command): void {
   program
     .command('enqueue')
     .description('put alarms on the investigations queue for the workers (duplicates within the dedupe window are not re-investigated)')
-    .option('--alarm <file>', 'one alarm message as it arrives (or a scenario), or many as JSON lines')
+    .option('--alarm <file>', 'one alarm message as it arrives (or a scenario), or many as JSON lines; - reads standard input')
     .option('--function-name <name>', 'enqueue a manual investigation of a Lambda function')
     .option('--region <region>', "the function's AWS region (default: AWS_REGION, then us-east-1)")
     .option('--investigation-id <id>', 'with --function-name: use this ID instead of a fresh one')
+    .option('--json', 'print every outcome and the counts as one JSON document')
     .addHelpText(
       'after',
       '\nPrints one line per alarm: new, duplicate (enqueued before, within PROMPTRCA_DEDUPE_TTL_SECONDS,\n' +
         'default 24 h) or skipped (OK / INSUFFICIENT_DATA transitions). Redis is REDIS_URL, keys under\n' +
-        'PROMPTRCA_QUEUE_PREFIX. Exit codes: 0 done, 1 Redis unavailable, 2 bad input or configuration.\n' +
+        'PROMPTRCA_QUEUE_PREFIX.\n' +
         'Example: promptrca enqueue --alarm alarms.jsonl',
     )
     .action(async (options: EnqueueCommandOptions) => {

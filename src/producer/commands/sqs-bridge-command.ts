@@ -100,8 +100,8 @@ export function registerSqsBridgeCommand(program: Command): void {
         'Region, credentials and endpoint come from the AWS SDK chain (AWS_REGION, AWS_PROFILE,\n' +
         'AWS_ENDPOINT_URL_SQS); Redis from REDIS_URL, PROMPTRCA_QUEUE_PREFIX. /metrics binds to\n' +
         'PROMPTRCA_METRICS_HOST (default 0.0.0.0); /healthz answers 503 while Redis or SQS is unavailable.\n' +
-        'Exit codes: 0 stopped by a signal, 1 Redis or SQS unreachable at start, 2 bad URL, missing queue,\n' +
-        'refused credentials or another bad setting.\n' +
+        'At start, Redis or SQS unreachable is exit 1; a bad URL, a missing queue, refused credentials or\n' +
+        'another bad setting is exit 2.\n' +
         'Example: promptrca sqs-bridge --queue-url https://sqs.eu-west-1.amazonaws.com/123456789012/alarms',
     )
     .action(async (options: SqsBridgeCommandOptions) => {

@@ -126,7 +126,7 @@ Shadow reports count; pairs of both orchestrators on one investigation are repor
 malformed jobs (no alarm, or MalformedJobError: another program's data) count for neither and are
 left out, with their number and why.
 Without --current-percentage the live rollout is read from Redis, report FILES or not.
-Exit codes: 0 whatever the verdict, 1 Redis unavailable, 2 bad input (option, unreadable file).`,
+The verdict never sets the exit code: 0 whatever it says; 1 when Redis is unavailable.`,
     )
     .action(async (files: string[], options: CompareOptions) => {
       process.exitCode = await runCompare(files, options);

@@ -141,11 +141,21 @@ export function describeStoredRouting(stored: StoredRollout, thisShell: Effectiv
   );
 }
 
-async function change(queues: PromptRcaQueues, rolloutChange: RolloutChange, reason: string | undefined): Promise<void> {
+interface ChangeOutcome {
+  change: AuditEntry;
+  stored: StoredRollout;
+  routing: string;
+}
+
+async function change(queues: PromptRcaQueues, rolloutChange: RolloutChange, reason: string | undefined): Promise<ChangeOutcome> {
   const entry = await applyRolloutChange(queues.redis, queues.prefix, rolloutChange, { who: operatorName(process.env), reason: reason ?? null });
-  print(`rollout changed: ${formatAuditEntry(entry)}`);
   const stored = await readStoredRollout(queues.redis, queues.prefix);
-  print(`${describeStoredRouting(stored, effectiveRollout(process.env, stored))}; investigations in flight keep their orchestrator`);
+  const routing = `${describeStoredRouting(stored, effectiveRollout(process.env, stored))}; investigations in flight keep their orchestrator`;
+  return { change: entry, stored, routing };
+}
+
+function formatChange(outcome: ChangeOutcome): string {
+  return `rollout changed: ${formatAuditEntry(outcome.change)}\n${outcome.routing}`;
 }
 
 function formatGuardRun(run: GuardRun): string {
@@ -190,6 +200,7 @@ export function registerRolloutCommand(program: Command): void {
     .option('--percentage <n>', 'share of new investigations routed to direct_invocation, a whole number 0–100')
     .option('--enabled <bool>', 'true or false: direct orchestration on or off')
     .option('--reason <text>', 'why, for the audit')
+    .option('--json', 'print the audited change and the stored rollout as JSON')
     .addHelpText(
       'after',
       '\nA stored value wins over PROMPTRCA_USE_DIRECT_ORCHESTRATION / _DIRECT_ORCHESTRATION_PERCENTAGE;\n' +
@@ -197,19 +208,28 @@ export function registerRolloutCommand(program: Command): void {
         'the processes that set it. Every change is audited (time, old → new, who: PROMPTRCA_OPERATOR or\n' +
         'user@host, reason). Investigations in flight keep the orchestrator they were assigned.',
     )
-    .action((options: { percentage?: string; enabled?: string; reason?: string }) => {
+    .action((options: { percentage?: string; enabled?: string; reason?: string; json?: boolean }) => {
       const rolloutChange = rolloutChangeFromOptions(options);
-      return withRolloutQueues((queues) => change(queues, rolloutChange, options.reason));
+      return withRolloutQueues(async (queues) => {
+        const outcome = await change(queues, rolloutChange, options.reason);
+        print(options.json ? JSON.stringify(outcome, null, 2) : formatChange(outcome));
+      });
     });
 
   rollout
     .command('rollback')
     .description('route every new investigation to agent_tools at once (percentage 0); in-flight ones keep theirs')
     .option('--reason <text>', 'why, for the audit')
-    .action((options: { reason?: string }) =>
+    .option('--json', 'print the audited change, the stored rollout and the investigations in flight as JSON')
+    .action((options: { reason?: string; json?: boolean }) =>
       withRolloutQueues(async (queues) => {
-        await change(queues, { percentage: 0 }, options.reason);
+        const outcome = await change(queues, { percentage: 0 }, options.reason);
         const flight = await inFlight(queues);
+        if (options.json) {
+          print(JSON.stringify({ ...outcome, in_flight: flight }, null, 2));
+          return;
+        }
+        print(formatChange(outcome));
         print(`in flight, finishing with their stored orchestrator: ${flight.direct_invocation} direct_invocation, ${flight.agent_tools} agent_tools`);
       }),
     );

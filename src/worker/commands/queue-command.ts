@@ -116,20 +116,26 @@ export function registerQueueCommand(program: Command): void {
   queue
     .command('pause')
     .description('stop every replica from taking new investigations (those in flight finish); nothing is deleted')
-    .action(() =>
+    .option('--json', 'print the outcome as JSON')
+    .action((options: { json?: boolean }) =>
       withQueues(async (queues) => {
         await queues.investigations.pause();
-        print(`${INVESTIGATIONS_QUEUE} paused: workers take no new investigations until \`promptrca queue resume\``);
+        print(
+          options.json
+            ? JSON.stringify({ queue: INVESTIGATIONS_QUEUE, paused: true })
+            : `${INVESTIGATIONS_QUEUE} paused: workers take no new investigations until \`promptrca queue resume\``,
+        );
       }),
     );
 
   queue
     .command('resume')
     .description('let every replica take investigations again')
-    .action(() =>
+    .option('--json', 'print the outcome as JSON')
+    .action((options: { json?: boolean }) =>
       withQueues(async (queues) => {
         await queues.investigations.resume();
-        print(`${INVESTIGATIONS_QUEUE} resumed`);
+        print(options.json ? JSON.stringify({ queue: INVESTIGATIONS_QUEUE, paused: false }) : `${INVESTIGATIONS_QUEUE} resumed`);
       }),
     );
 
@@ -137,11 +143,17 @@ export function registerQueueCommand(program: Command): void {
     .command('drain')
     .description('pause every replica and wait until no investigation is in flight (for a rollback); deletes nothing')
     .option('--timeout <seconds>', 'give up waiting after this long (exit 1, the queue stays paused); 0 waits for ever', '600')
+    .option('--json', 'print the final queue status as JSON (progress lines go to stderr)')
     .addHelpText('after', '\nWaiting and delayed jobs are kept; `promptrca queue resume` carries on with them.')
-    .action((options: { timeout: string }) =>
+    .action((options: { timeout: string; json?: boolean }) =>
       withQueues(async (queues) => {
         const timeoutSeconds = parseWholeNumber('--timeout', options.timeout, 0, 86_400);
-        const status = await drainQueue(queues, { timeoutSeconds, progress: print });
+        const progress = options.json ? (line: string) => process.stderr.write(`${line}\n`) : print;
+        const status = await drainQueue(queues, { timeoutSeconds, progress });
+        if (options.json) {
+          print(JSON.stringify({ drained: true, ...status }, null, 2));
+          return;
+        }
         print(
           `drained: nothing in flight; kept ${status.counts.waiting ?? 0} waiting and ${status.counts.delayed ?? 0} delayed ` +
             '(nothing deleted). The queue stays paused: `promptrca queue resume` carries on.',
