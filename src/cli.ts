@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { loadConfig } from './platform/config.js';
 import { errorMessage, PromptRcaError } from './platform/errors.js';
 
 // The SDK prints a nine-line Node-support notice on every run of an older Node; long-running
@@ -90,8 +89,8 @@ const program = new Command()
   .configureOutput({ outputError: (message) => reportError(message.replace(/^error: /, '').trim()) })
   .addHelpText('after', EXIT_CODES)
   // Every variable is checked once, before any command runs (help and --version need none of them).
-  .hook('preAction', () => {
-    loadConfig(process.env);
+  .hook('preAction', async () => {
+    (await import('./platform/config.js')).loadConfig(process.env);
   });
 
 // A reader that goes away (`| head`) is not an error of ours.

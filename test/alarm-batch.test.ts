@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAlarmBatch } from '../src/producer/alarm-batch.js';
-import { AlarmFileError } from '../src/producer/alarm-input.js';
+import { AlarmFileError } from '../src/producer/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'promptrca-alarm-batch-'));
 const scenario = JSON.parse(readFileSync('examples/lambda-timeout.json', 'utf8')) as { alarm: unknown };

@@ -25,7 +25,7 @@ function malformedJobReport(jobId: string, data: unknown, orchestratorType: Orch
     investigationId: jobId,
     orchestratorType,
     alarm: alarmReadable ? manualAlarm('checkout-api', 'eu-west-1', new Date('2024-03-12T10:20:00Z')) : null,
-    error: `${error.name}: ${error.message}`,
+    failure: { message: `${error.name}: ${error.message}`, kind: 'malformed_job' },
   });
 }
 
@@ -62,7 +62,7 @@ describe('reports of malformed jobs (another program\'s bad data)', () => {
       investigationId: 'real-1',
       orchestratorType: 'direct_invocation',
       alarm: manualAlarm('checkout-api', 'eu-west-1'),
-      error: "Cannot find module 'aws-sdk'",
+      failure: { message: "Cannot find module 'aws-sdk'", kind: 'permanent' },
     });
     const result = compared([...healthyRollout(40, 40), ...junk, real]);
     expect(result.comparison.critical_errors.map((error) => error.investigation_id)).toEqual(['real-1']);

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ReportCollection } from '../src/report/report-collection.js';
-import { collectReportFile, ReportFileError } from '../src/report/report-files.js';
+import { collectReportFile } from '../src/report/report-files.js';
 import { parseSince } from '../src/report/since-option.js';
 import { craftReport, craftReports } from './support/crafted-reports.js';
+import { ReportFileError } from '../src/report/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'promptrca-report-files-'));
 const file = (name: string, content: string) => {

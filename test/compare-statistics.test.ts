@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareOrchestrators, percentile } from '../src/report/comparison.js';
-import { criticalErrors, isTransientUpstreamError } from '../src/report/critical-errors.js';
+import { criticalErrors } from '../src/report/critical-errors.js';
 import { craftReport, craftReports } from './support/crafted-reports.js';
 
 describe('per-orchestrator statistics', () => {
@@ -79,30 +79,20 @@ describe('shadow reports and pairs', () => {
 });
 
 describe('critical errors', () => {
-  it('recognises transient upstream errors by the wording of the AWS SDK, openai and ioredis', () => {
-    const transient = [
-      'ThrottlingException: Rate exceeded',
-      '429 Too Many Requests',
-      '503 Service Unavailable',
-      'Request timed out.',
-      'Connection error.',
-      'read ECONNRESET',
-      'Reached the max retries per request limit (which is 1)',
-      'upstream returned HTTP 502',
+  it('judges an unpaired failure by the kind stored beside its message, never by the wording', () => {
+    const { error_kind: _absent, ...written_before_error_kind } = craftReport('direct_invocation', { id: 'k4', status: 'failed', error: 'Rate exceeded' });
+    const reports = [
+      craftReport('direct_invocation', { id: 'k1', status: 'failed', error: "TypeError: Cannot read properties of undefined", errorKind: 'transient' }),
+      craftReport('direct_invocation', { id: 'k2', status: 'failed', error: 'ThrottlingException: Rate exceeded', errorKind: 'permanent' }),
+      craftReport('direct_invocation', { id: 'k3', status: 'failed', error: 'anything', errorKind: 'malformed_job' }),
+      written_before_error_kind,
     ];
-    const notTransient = [
-      "Cannot find module 'handler'",
-      'AccessDeniedException: User is not authorized to perform lambda:GetFunctionConfiguration',
-      'ResourceNotFoundException: Function not found: arn:aws:lambda:eu-west-1:123:function:svc-500',
-      "TypeError: Cannot read properties of undefined (reading 'name')",
-    ];
-    expect(transient.filter((error) => !isTransientUpstreamError(error))).toEqual([]);
-    expect(notTransient.filter(isTransientUpstreamError)).toEqual([]);
+    expect(criticalErrors(reports).map((error) => error.investigation_id)).toEqual(['k2', 'k3', 'k4']);
   });
 
   it('blames direct_invocation when agent_tools completed the same investigation, whatever the error', () => {
     const reports = [
-      craftReport('direct_invocation', { id: 'p1', status: 'failed', error: 'Rate exceeded' }),
+      craftReport('direct_invocation', { id: 'p1', status: 'failed', error: 'Rate exceeded', errorKind: 'transient' }),
       craftReport('agent_tools', { id: 'p1', shadow: true }),
     ];
     expect(criticalErrors(reports)).toEqual([{ investigation_id: 'p1', error: 'Rate exceeded', kind: 'agent_tools_completed' }]);
@@ -118,7 +108,7 @@ describe('critical errors', () => {
 
   it('blames an unpaired failure unless its error is transient, and never agent_tools failures', () => {
     const reports = [
-      craftReport('direct_invocation', { id: 'u1', status: 'failed', error: '500 Internal Server Error' }),
+      craftReport('direct_invocation', { id: 'u1', status: 'failed', error: '500 Internal Server Error', errorKind: 'transient' }),
       craftReport('direct_invocation', { id: 'u2', status: 'failed', error: "Cannot find module 'handler'" }),
       craftReport('agent_tools', { id: 'u3', status: 'failed', error: "Cannot find module 'handler'" }),
     ];

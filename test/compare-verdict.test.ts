@@ -100,7 +100,7 @@ describe('roll back', () => {
   it('counts a throttled direct failure as critical when its shadow agent_tools run completed the same investigation', () => {
     const reports = [
       ...healthyRollout(),
-      craftReport('direct_invocation', { id: 'inv-pair', status: 'failed', error: 'ThrottlingException: Rate exceeded' }),
+      craftReport('direct_invocation', { id: 'inv-pair', status: 'failed', error: 'ThrottlingException: Rate exceeded', errorKind: 'transient' }),
       craftReport('agent_tools', { id: 'inv-pair', shadow: true, duration: 10, tokens: 6_000 }),
     ];
     const verdict = judge(reports);
@@ -111,8 +111,8 @@ describe('roll back', () => {
   it('rolls back on an error rate of 5% or more even when every failure is transient', () => {
     const reports = [
       ...healthyRollout(38, 60),
-      craftReport('direct_invocation', { status: 'failed', error: '503 Service Unavailable' }),
-      craftReport('direct_invocation', { status: 'failed', error: 'Request timed out.' }),
+      craftReport('direct_invocation', { status: 'failed', error: '503 Service Unavailable', errorKind: 'transient' }),
+      craftReport('direct_invocation', { status: 'failed', error: 'Request timed out.', errorKind: 'transient' }),
     ];
     const verdict = judge(reports);
     expect(statusOf(verdict, 'critical_errors')).toBe('pass');
@@ -121,7 +121,7 @@ describe('roll back', () => {
   });
 
   it('keeps an error rate just below 5% and promotes', () => {
-    const reports = [...healthyRollout(40, 60), craftReport('direct_invocation', { status: 'failed', error: 'Rate exceeded' })];
+    const reports = [...healthyRollout(40, 60), craftReport('direct_invocation', { status: 'failed', error: 'Rate exceeded', errorKind: 'transient' })];
     expect(judge(reports).decision).toBe('promote');
   });
 
@@ -159,7 +159,7 @@ describe('roll back', () => {
 
   it('does not judge confidence or error rate on a small sample, only critical errors', () => {
     const reports = [
-      craftReport('direct_invocation', { status: 'failed', error: 'Rate exceeded' }),
+      craftReport('direct_invocation', { status: 'failed', error: 'Rate exceeded', errorKind: 'transient' }),
       craftReport('direct_invocation', { confidence: 0.3 }),
       ...craftReports('agent_tools', 3),
     ];

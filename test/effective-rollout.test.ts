@@ -6,8 +6,9 @@ import { ConfigError } from '../src/platform/errors.js';
 import { assignOrchestrator } from '../src/rollout/assignment.js';
 import { CachedRolloutReader } from '../src/rollout/cached-rollout-reader.js';
 import { effectiveRollout } from '../src/rollout/effective-rollout.js';
-import { InvalidStoredRolloutError, parseStoredRollout, rolloutKey } from '../src/rollout/rollout-state.js';
+import { parseStoredRollout, rolloutKey } from '../src/rollout/rollout-state.js';
 import { deleteKeys, REDIS_URL, uniquePrefix } from './support/pipeline.js';
+import { InvalidStoredRolloutError } from '../src/rollout/errors.js';
 
 const ENV_AT_10 = { PROMPTRCA_USE_DIRECT_ORCHESTRATION: 'true', PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE: '10' };
 

@@ -3,13 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueAlarm, enqueueInvestigation, EnqueueFailedError } from '../src/producer/enqueue.js';
+import { enqueueAlarm, enqueueInvestigation } from '../src/producer/enqueue.js';
 import { manualAlarm } from '../src/producer/manual-alarm.js';
 import { AlarmParseError, parseAlarmMessage } from '../src/producer/parse-alarm.js';
 import { INVESTIGATIONS_QUEUE } from '../src/producer/investigations-queue.js';
 import { connectQueues, type PromptRcaQueues } from '../src/report/queues.js';
-import { connectRedis, RedisUnavailableError } from '../src/platform/redis-connection.js';
+import { connectRedis } from '../src/platform/redis-connection.js';
 import { deleteKeys, distinctAlarms, openQueues, REDIS_URL, uniquePrefix } from './support/pipeline.js';
+import { EnqueueFailedError } from '../src/producer/errors.js';
+import { RedisUnavailableError } from '../src/platform/errors.js';
 
 const prefix = uniquePrefix('enqueue');
 const settings = { dedupeTtlSeconds: 3600, attempts: 4, backoffSeconds: 2 };

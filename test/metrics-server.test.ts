@@ -1,7 +1,8 @@
 import { Agent, request } from 'node:http';
 import { Counter, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { MetricsPortError, startMetricsServer, type Health } from '../src/platform/metrics-server.js';
+import { startMetricsServer, type Health } from '../src/platform/metrics-server.js';
+import { MetricsPortError } from '../src/platform/errors.js';
 
 function serve(health: () => Health | Promise<Health>) {
   const registry = new Registry();

@@ -20,7 +20,7 @@ function failingDirect(total: number, failed: number, startedAt: string): Report
   return craftReports('direct_invocation', total, (i) => ({
     startedAt,
     confidence: 0.86,
-    ...(i < failed ? { status: 'failed' as const, error: THROTTLED } : {}),
+    ...(i < failed ? { status: 'failed' as const, error: THROTTLED, errorKind: 'transient' as const } : {}),
   }));
 }
 const agents = (count: number, startedAt: string) => craftReports('agent_tools', count, () => ({ startedAt, confidence: 0.8 }));
@@ -159,7 +159,7 @@ describe('promptrca rollout guard against Redis', () => {
   it('leaves reports of malformed jobs out: they never roll back', async () => {
     const { env, queues } = await rolloutAt25('junk');
     const junk = Array.from({ length: 5 }, (_, i) =>
-      failedReport({ investigationId: `junk-${i}`, orchestratorType: 'direct_invocation', alarm: null, error: `MalformedJobError: job junk-${i} is not an investigation` }),
+      failedReport({ investigationId: `junk-${i}`, orchestratorType: 'direct_invocation', alarm: null, failure: { message: `MalformedJobError: job junk-${i} is not an investigation`, kind: 'malformed_job' } }),
     );
     await publish(queues, [...healthyRollout(30, 30).map((r) => ({ ...r, started_at: now() })), ...junk]);
     const run = await runCli(['rollout', 'guard', '--once'], env);

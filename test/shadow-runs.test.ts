@@ -29,7 +29,7 @@ afterAll(async () => {
 async function publishedBeforeCrash(day: number): Promise<{ id: string; message: unknown }> {
   const [message] = distinctAlarms(1, Date.UTC(2025, 1, day));
   const id = parseAlarmMessage(message).investigationId;
-  await worker.publisher.publish(failedReport({ investigationId: id, orchestratorType: 'agent_tools', alarm: null, error: 'the earlier primary report' }));
+  await worker.publisher.publish(failedReport({ investigationId: id, orchestratorType: 'agent_tools', alarm: null, failure: { message: 'the earlier primary report', kind: 'permanent' } }));
   return { id, message };
 }
 
@@ -41,7 +41,7 @@ describe('shadow runs in the worker', () => {
     await enqueueAlarm(queues.investigations, message, { source: 'test', settings });
 
     expect(await finished(queues, id)).toBe('completed');
-    expect((await queues.results.getJob(id))!.data).toMatchObject({ orchestrator_type: 'agent_tools', error: 'the earlier primary report' });
+    expect((await queues.results.getJob(id))!.data).toMatchObject({ orchestrator_type: 'agent_tools', failure: { message: 'the earlier primary report', kind: 'permanent' } });
     const shadow = (await queues.results.getJob(`${id}-shadow`))!;
     expect(shadow.name).toBe('direct_invocation');
     expect(shadow.data).toMatchObject({ investigation_id: id, orchestrator_type: 'direct_invocation', status: 'completed', shadow: true });
@@ -49,7 +49,7 @@ describe('shadow runs in the worker', () => {
 
   it('does not run the shadow again when its report already exists', async () => {
     const { id, message } = await publishedBeforeCrash(2);
-    const earlierShadow = failedReport({ investigationId: id, orchestratorType: 'direct_invocation', alarm: null, error: 'the earlier shadow report' });
+    const earlierShadow = failedReport({ investigationId: id, orchestratorType: 'direct_invocation', alarm: null, failure: { message: 'the earlier shadow report', kind: 'permanent' } });
     await worker.publisher.publish({ ...earlierShadow, shadow: true });
     await enqueueAlarm(queues.investigations, message, { source: 'test', settings });
 

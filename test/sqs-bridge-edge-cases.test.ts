@@ -15,12 +15,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectQueues, type PromptRcaQueues } from '../src/report/queues.js';
 import { ERROR_ATTRIBUTE, SqsBridge } from '../src/producer/sqs-bridge.js';
 import { BridgeCounters } from '../src/producer/sqs-bridge-metrics.js';
-import { describeQueue, SqsQueueError, SqsUnavailableError, type QueueInfo } from '../src/producer/sqs-queue.js';
+import { describeQueue, type QueueInfo } from '../src/producer/sqs-queue.js';
 import { memoryLogger } from './support/bridge.js';
 import { TEST_CREDENTIALS } from './support/local-sqs.js';
 import { deleteKeys, openQueues, uniquePrefix, waitFor } from './support/pipeline.js';
 import { alarmBody, investigationIdOf, malformedBody } from './support/sqs-alarms.js';
 import { ThrowawayRedis } from './support/throwaway-redis.js';
+import { SqsQueueError, SqsUnavailableError } from '../src/producer/errors.js';
 
 const sqs = new SQSClient({ region: 'eu-west-1', credentials: TEST_CREDENTIALS });
 const sqsMock = mockClient(sqs);

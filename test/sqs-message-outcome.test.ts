@@ -10,8 +10,9 @@ import {
   RetryBackoff,
   type EnqueueAttempt,
 } from '../src/producer/sqs-message-outcome.js';
-import { checkQueueUrl, parseRedrivePolicy, regionOfQueueUrl, SqsQueueError } from '../src/producer/sqs-queue.js';
+import { checkQueueUrl, parseRedrivePolicy, regionOfQueueUrl } from '../src/producer/sqs-queue.js';
 import { alarmBody, investigationIdOf, malformedBody, WIRE_SHAPES } from './support/sqs-alarms.js';
+import { SqsQueueError } from '../src/producer/errors.js';
 
 const message = (body: string | undefined, id = 'm-1'): Message => ({ MessageId: id, Body: body, ReceiptHandle: `rh-${id}` });
 

@@ -2,12 +2,12 @@ import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../src/platform/errors.js';
 import { createAwsClients } from '../src/orchestrators/aws/clients.js';
 import { parseRecording } from '../src/orchestrators/aws/recording.js';
-import { isTransientError } from '../src/worker/transient-error.js';
+import { LlmClient } from '../src/orchestrators/llm/llm-client.js';
+import { isTransientError } from '../src/platform/error-kind.js';
 
 /** What the real client throws for the call, or null when it succeeds. */
 async function thrownBy(call: () => Promise<unknown>): Promise<unknown> {
@@ -24,11 +24,16 @@ describe('isTransientError', () => {
   let baseURL: string;
 
   beforeAll(async () => {
-    // An OpenAI-compatible endpoint that answers every call with the status the x-status header asks for.
+    // An OpenAI-compatible endpoint that answers every call with the status its model name asks for.
     server = createServer((request, response) => {
-      request.resume();
+      let body = '';
+      request.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
       request.on('end', () => {
-        const status = Number(request.headers['x-status'] ?? 500);
+        const { model } = JSON.parse(body) as { model: string };
+        if (model === 'hang') return;
+        const status = Number(model);
         response.writeHead(status, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ error: { message: `status ${status}`, type: 'test' } }));
       });
@@ -37,22 +42,36 @@ describe('isTransientError', () => {
     baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   });
 
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  afterAll(
+    () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
+  );
 
-  const chat = (status: number | null) => {
-    const client = new OpenAI({ apiKey: 'test', baseURL: status === null ? 'http://127.0.0.1:1/v1' : baseURL, maxRetries: 0 });
-    return thrownBy(() =>
-      client.chat.completions.create(
-        { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
-        { headers: { 'x-status': String(status) } },
-      ),
-    );
+  /** What the product's own LLM client throws once its retries are spent (none here). */
+  const chat = (status: number | null | 'hang') => {
+    const client = new LlmClient({
+      apiKey: 'test',
+      baseURL: status === null ? 'http://127.0.0.1:1/v1' : baseURL,
+      model: String(status),
+      timeoutMs: status === 'hang' ? 200 : 5_000,
+      maxRetries: 0,
+    });
+    return thrownBy(() => client.session().chat({ messages: [{ role: 'user', content: 'hi' }] }));
   };
 
   it('retries LLM rate limits, server errors and unreachable endpoints', async () => {
     expect(isTransientError(await chat(429))).toBe(true);
     expect(isTransientError(await chat(503))).toBe(true);
     expect(isTransientError(await chat(null))).toBe(true);
+  });
+
+  it('retries an LLM call that timed out, though the timeout error carries no status', async () => {
+    const timedOut = await chat('hang');
+    expect(timedOut).toBeInstanceOf(Error);
+    expect(isTransientError(timedOut)).toBe(true);
   });
 
   it('does not retry LLM requests the endpoint rejects as wrong', async () => {

@@ -103,7 +103,7 @@ describe('the investigation worker', () => {
     const [message] = distinctAlarms(1, Date.UTC(2025, 0, 4));
     const alarmId = parseAlarmMessage(message).investigationId;
     // As if a worker had published, then died before completing the job.
-    const earlier = failedReport({ investigationId: alarmId, orchestratorType: 'direct_invocation', alarm: null, error: 'the earlier report' });
+    const earlier = failedReport({ investigationId: alarmId, orchestratorType: 'direct_invocation', alarm: null, failure: { message: 'the earlier report', kind: 'permanent' } });
     await new ResultsPublisher(queues.results).publish(earlier);
     await enqueueAlarm(queues.investigations, message, { source: 'test', settings });
 

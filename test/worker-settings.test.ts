@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/platform/errors.js';
 import { effectiveRollout } from '../src/rollout/effective-rollout.js';
-import { AgentToolsNeedsModelError, assertModelForRouting, workerSettingsFromEnv } from '../src/worker/worker-settings.js';
+import { assertModelForRouting, workerSettingsFromEnv } from '../src/worker/worker-settings.js';
+import { AgentToolsNeedsModelError } from '../src/worker/errors.js';
 
 describe('workerSettingsFromEnv', () => {
   it('uses the defaults when nothing is set, and --concurrency over the environment', () => {

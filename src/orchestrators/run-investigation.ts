@@ -1,7 +1,8 @@
 import type { Logger } from 'winston';
+import { errorKind } from '../platform/error-kind.js';
 import { errorMessage } from '../platform/errors.js';
 import { buildReport, EMPTY_REPORT_BODY } from '../report/build-report.js';
-import type { Report } from '../report/report.js';
+import type { Failure, Report } from '../report/report.js';
 import { InvestigationFailedError, type Findings, type InvestigationRequest, type Orchestrator } from './orchestrator.js';
 
 /**
@@ -21,13 +22,13 @@ export async function runInvestigation(
   const startedAt = new Date();
   const startedMs = performance.now();
   let findings: Findings = EMPTY_REPORT_BODY;
-  let error: string | null = null;
+  let failure: Failure | null = null;
   try {
     findings = await orchestrator.investigate(request, log);
   } catch (caught) {
-    error = errorMessage(caught);
+    failure = { message: errorMessage(caught), kind: errorKind(caught) };
     if (caught instanceof InvestigationFailedError) findings = { ...EMPTY_REPORT_BODY, usage: caught.usage };
-    log.error(`Investigation failed: ${error}`, { error });
+    log.error(`Investigation failed: ${failure.message}`, { error: failure.message, error_kind: failure.kind });
   }
   return buildReport(
     {
@@ -36,7 +37,7 @@ export async function runInvestigation(
       alarm: request.alarm,
       startedAt,
       durationSeconds: Math.round(performance.now() - startedMs) / 1000,
-      error,
+      failure,
     },
     findings,
   );

@@ -1,21 +1,51 @@
 /**
- * Base of every error the product raises on purpose. `exitCode` follows DESIGN.md:
- * 1 the investigation failed, 2 bad input or configuration.
+ * Whether trying again can succeed: `transient` for what the environment causes and time cures
+ * (throttling, a 5xx, a dropped connection, Redis away), `permanent` for the rest (bad input,
+ * missing permissions, a bug). The worker retries transient failures; `compare` and the guard
+ * never count them against an orchestrator.
  */
+export type ErrorKind = 'transient' | 'permanent';
+
+/** DESIGN.md's exit codes: 1 the work failed, 2 bad input or configuration. */
+export type ExitCode = 1 | 2;
+
+export interface PromptRcaErrorOptions {
+  cause?: unknown;
+  /** @defaultValue the class's own kind (`permanent` unless the class says otherwise) */
+  kind?: ErrorKind;
+}
+
+/** Base of every error the product raises on purpose. */
 export class PromptRcaError extends Error {
-  readonly exitCode: number = 1;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** @defaultValue 1 */
+  readonly exitCode: ExitCode = 1;
+  readonly kind: ErrorKind;
+
+  constructor(message: string, options: PromptRcaErrorOptions = {}) {
+    super(message, { cause: options.cause });
     this.name = new.target.name;
+    this.kind = options.kind ?? this.defaultKind();
+  }
+
+  /** Subclasses for failures that time cures answer `transient`. */
+  protected defaultKind(): ErrorKind {
+    return 'permanent';
+  }
+}
+
+/** A failure of a service the work needs (Redis, AWS, the LLM endpoint) that a later try may get past. */
+export class ServiceUnavailableError extends PromptRcaError {
+  protected override defaultKind(): ErrorKind {
+    return 'transient';
   }
 }
 
 /** Input or configuration that can never work as given; retrying will not help. */
 export class InputError extends PromptRcaError {
-  override readonly exitCode: number = 2;
+  override readonly exitCode: ExitCode = 2;
 }
 
-/** An environment variable holds a value outside what it allows. */
+/** An environment variable (or the option that overrides it) holds a value outside what it allows. */
 export class ConfigError extends InputError {
   constructor(
     readonly variable: string,
@@ -25,6 +55,12 @@ export class ConfigError extends InputError {
     super(`${variable}=${JSON.stringify(value)} is not valid: allowed ${allowed}`);
   }
 }
+
+/** Redis did not answer (refused, unreachable, timed out) or refused the command. */
+export class RedisUnavailableError extends ServiceUnavailableError {}
+
+/** The metrics port cannot be bound (in use, or not allowed). */
+export class MetricsPortError extends InputError {}
 
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;

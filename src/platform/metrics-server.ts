@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import { errorMessage, InputError } from './errors.js';
+import { MetricsPortError, errorMessage } from './errors.js';
 
 /** What `/healthz` answers: 200 when `healthy`, 503 otherwise; the rest is shown as it is. */
 export interface Health {
@@ -23,9 +23,6 @@ export interface MetricsServer {
   readonly url: string;
   close(): Promise<void>;
 }
-
-/** The metrics port cannot be bound (in use, or not allowed). */
-export class MetricsPortError extends InputError {}
 
 function send(response: ServerResponse, status: number, contentType: string, body: string): void {
   response.writeHead(status, { 'content-type': contentType });

@@ -1,11 +1,8 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import { errorMessage, PromptRcaError } from './errors.js';
+import { RedisUnavailableError, errorMessage } from './errors.js';
 
 /** How long a command waits for Redis before saying it is unavailable. */
 export const REDIS_TIMEOUT_MS = 5_000;
-
-/** Redis did not answer (refused, unreachable, timed out) or refused the command. */
-export class RedisUnavailableError extends PromptRcaError {}
 
 /** The URL without its password, for messages and logs. */
 export function redactRedisUrl(url: string): string {

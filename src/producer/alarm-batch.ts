@@ -1,6 +1,7 @@
 import { errorMessage } from '../platform/errors.js';
 import { describePath, parseJson } from '../platform/files.js';
-import { AlarmFileError, alarmFileFrom, readAlarmText } from './alarm-input.js';
+import { alarmFileFrom, readAlarmText } from './alarm-input.js';
+import { AlarmFileError } from './errors.js';
 
 /** One alarm message out of an `enqueue --alarm` file, with where it was found for messages. */
 export interface AlarmItem {

@@ -1,5 +1,5 @@
-import { InputError } from '../platform/errors.js';
 import { describePath, parseJson, readText } from '../platform/files.js';
+import { AlarmFileError } from './errors.js';
 
 /** What an alarm file holds: the message as it arrives, and the calls when it is a scenario. */
 export interface AlarmFile {
@@ -7,8 +7,6 @@ export interface AlarmFile {
   /** The whole file when it is a scenario (`{ alarm, calls }`), to be parsed as a recording. */
   scenario: unknown | null;
 }
-
-export class AlarmFileError extends InputError {}
 
 /** The text of an alarm file (`-`: standard input); an empty one is a mistake, not zero alarms. */
 export function readAlarmText(path: string): string {

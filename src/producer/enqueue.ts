@@ -1,12 +1,10 @@
 import type { Queue } from 'bullmq';
-import { errorMessage, PromptRcaError } from '../platform/errors.js';
+import { errorMessage } from '../platform/errors.js';
 import { enqueueSettingsFromEnv, type EnqueueSettings } from './enqueue-settings.js';
 import type { InvestigationJobData, InvestigationTarget } from './investigation-job.js';
 import { parseAlarmMessage } from './parse-alarm.js';
 import { INVESTIGATE_JOB } from './investigations-queue.js';
-
-/** Redis refused or did not take the job; nothing was enqueued. */
-export class EnqueueFailedError extends PromptRcaError {}
+import { EnqueueFailedError } from './errors.js';
 
 export type EnqueueResult =
   | { outcome: 'new' | 'duplicate'; investigationId: string; alarmName: string }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { InputError } from '../platform/errors.js';
 import { NormalizedAlarmSchema, type NormalizedAlarm } from './alarm.js';
+import { MalformedJobError } from './errors.js';
 
 /**
  * DESIGN.md's job data on `promptrca-investigations`. Loose, so that fields a worker adds (the
@@ -18,9 +18,6 @@ export interface InvestigationTarget {
   investigationId: string;
   alarm: NormalizedAlarm;
 }
-
-/** A job on the investigations queue that no producer of ours would have written. */
-export class MalformedJobError extends InputError {}
 
 export function parseInvestigationJob(jobId: string, data: unknown): InvestigationJobData {
   const parsed = InvestigationJobDataSchema.safeParse(data);

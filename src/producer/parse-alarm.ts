@@ -4,7 +4,8 @@ import { ALARM_STATE_CHANGE, EventBridgeAlarmSchema } from './eventbridge-alarm.
 import { investigationIdFor, isoUtcOrNull } from './investigation-id.js';
 import { LambdaAlarmActionSchema } from './lambda-alarm-action.js';
 import { SnsAlarmSchema } from './sns-alarm.js';
-import { AlarmParseError, EXPECTED_ALARM_SHAPES, keysOf, unwrapEnvelope, type Unwrapped } from './unwrap-envelope.js';
+import { EXPECTED_ALARM_SHAPES, keysOf, unwrapEnvelope, type Unwrapped } from './unwrap-envelope.js';
+import { AlarmParseError } from './errors.js';
 
 export { AlarmParseError };
 

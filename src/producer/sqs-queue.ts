@@ -1,12 +1,7 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { errorMessage, InputError, PromptRcaError } from '../platform/errors.js';
+import { errorMessage, PromptRcaError } from '../platform/errors.js';
 import { loadConfig } from '../platform/config.js';
-
-/** The queue URL is malformed, the queue does not exist, or SQS refuses our credentials for it. */
-export class SqsQueueError extends InputError {}
-
-/** SQS did not answer (network, throttling, a 5xx); nothing says the configuration is wrong. */
-export class SqsUnavailableError extends PromptRcaError {}
+import { SqsQueueError, SqsUnavailableError } from './errors.js';
 
 export interface RedrivePolicy {
   deadLetterTargetArn: string;

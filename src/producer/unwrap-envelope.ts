@@ -1,10 +1,4 @@
-import { InputError } from '../platform/errors.js';
-
-/**
- * The message is not a CloudWatch alarm state change we can investigate. Every parsing stage
- * raises it; it lives here because unwrapping is the first stage.
- */
-export class AlarmParseError extends InputError {}
+import { AlarmParseError } from './errors.js';
 
 export const EXPECTED_ALARM_SHAPES =
   'expected a CloudWatch alarm: an EventBridge "CloudWatch Alarm State Change" event, an SNS alarm notification ' +

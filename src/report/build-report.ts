@@ -1,5 +1,5 @@
 import type { NormalizedAlarm } from '../producer/alarm.js';
-import { summarize, ZERO_USAGE, type Fact, type Hypothesis, type OrchestratorType, type Report, type Resource, type RootCause, type Usage } from './report.js';
+import { summarize, ZERO_USAGE, type Fact, type Failure, type Hypothesis, type OrchestratorType, type Report, type Resource, type RootCause, type Usage } from './report.js';
 
 /** What an investigation found; the report adds identity, timing and status around it. */
 export interface ReportBody {
@@ -30,15 +30,16 @@ export interface ReportHeader {
   startedAt: Date;
   durationSeconds: number;
   /** Null for a completed investigation; the reason for a failed one. */
-  error: string | null;
+  failure: Failure | null;
 }
 
 export function buildReport(header: ReportHeader, body: ReportBody): Report {
   const base = {
     investigation_id: header.investigationId,
     orchestrator_type: header.orchestratorType,
-    status: header.error === null ? ('completed' as const) : ('failed' as const),
-    error: header.error,
+    status: header.failure === null ? ('completed' as const) : ('failed' as const),
+    error: header.failure?.message ?? null,
+    error_kind: header.failure?.kind ?? null,
     started_at: header.startedAt.toISOString(),
     duration_seconds: header.durationSeconds,
     alarm: header.alarm,

@@ -1,17 +1,5 @@
 import type { Report } from './report.js';
 
-/**
- * Failures that the environment causes, not the orchestrator: throttling, rate limits, timeouts,
- * 5xx answers and dropped connections of AWS, the LLM endpoint or Redis. A failed report keeps only
- * the error's text, so they are recognised by the wording the AWS SDK, openai and ioredis use.
- */
-const TRANSIENT_UPSTREAM_ERROR =
-  /throttl|rate exceeded|rate limit|too many requests|timed out|timeout|service unavailable|internal server error|internal failure|bad gateway|connection (error|reset|refused|closed|is closed)|socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|EPIPE|ENETUNREACH|EHOSTUNREACH|max retries per request|(^|status( code)?:? |HTTP )(429|5\d\d)\b/i;
-
-export function isTransientUpstreamError(error: string): boolean {
-  return TRANSIENT_UPSTREAM_ERROR.test(error);
-}
-
 export type CriticalErrorKind = 'agent_tools_completed' | 'not_transient';
 
 export interface CriticalError {
@@ -26,7 +14,8 @@ export interface CriticalError {
  * blame for:
  * - when agent_tools also reported on the same investigation (shadow pairs): agent_tools completed
  *   it, whatever direct_invocation's error was; if both failed, the incident itself was the problem;
- * - otherwise: its error is not a transient upstream error (see isTransientUpstreamError).
+ * - otherwise: its error is not transient (the report's `error_kind`; a report from before that
+ *   field existed counts as not transient, since nothing else may be read into its message).
  */
 export function criticalErrors(reports: readonly Report[]): CriticalError[] {
   const agentStatus = new Map<string, Report['status']>();
@@ -39,7 +28,7 @@ export function criticalErrors(reports: readonly Report[]): CriticalError[] {
     const error = report.error ?? 'no error given';
     const paired = agentStatus.get(report.investigation_id);
     if (paired === 'completed') critical.push({ investigation_id: report.investigation_id, error, kind: 'agent_tools_completed' });
-    else if (paired === undefined && !isTransientUpstreamError(error)) {
+    else if (paired === undefined && report.error_kind !== 'transient') {
       critical.push({ investigation_id: report.investigation_id, error, kind: 'not_transient' });
     }
   }

@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import { MalformedJobError } from '../producer/investigation-job.js';
 import { ReportSchema, type Report } from './report.js';
 
 export const NEVER_INVESTIGATED_REASON =
@@ -9,10 +8,10 @@ export const NEVER_INVESTIGATED_REASON =
 /**
  * The worker's report of a job it could not even start investigating. Every orchestrator run has an
  * alarm, so a report without one never ran; a malformed job whose alarm happens to parse (a wrong
- * investigation_id, say) is recognised by the error the worker files it with.
+ * investigation_id, say) is recognised by the kind the worker files its error with.
  */
 export function neverInvestigated(report: Report): boolean {
-  return report.alarm === null || (report.error?.startsWith(`${MalformedJobError.name}: `) ?? false);
+  return report.alarm === null || report.error_kind === 'malformed_job';
 }
 
 /** An entry read from a file or the results queue that does not count, and why. */

@@ -1,9 +1,6 @@
-import { InputError } from '../platform/errors.js';
 import { parseJson, readText } from '../platform/files.js';
 import type { ReportCollection } from './report-collection.js';
-
-/** A FILE given to `compare` that cannot be read at all. */
-export class ReportFileError extends InputError {}
+import { ReportFileError } from './errors.js';
 
 const holdsObject = (line: string) => {
   const parsed = parseJson(line);

@@ -81,11 +81,27 @@ export const SummarySchema = z.object({
 });
 export type Summary = z.infer<typeof SummarySchema>;
 
+export const FAILURE_KINDS = ['transient', 'permanent', 'malformed_job'] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
+
+/** What a failed investigation's report says of the failure. */
+export interface Failure {
+  message: string;
+  kind: FailureKind;
+}
+
 export const ReportSchema = z.object({
   investigation_id: z.string(),
   orchestrator_type: z.enum(ORCHESTRATOR_TYPES),
   status: z.enum(['completed', 'failed']),
   error: z.string().nullable(),
+  /**
+   * Why a failed investigation failed, kept beside the message so that nothing has to read the
+   * message: `transient` (the environment: throttling, a 5xx, an unreachable service),
+   * `permanent` (the input or the orchestrator), `malformed_job` (another program's data, never
+   * investigated). Null for a completed one; absent in reports written before it existed.
+   */
+  error_kind: z.enum(FAILURE_KINDS).nullable().optional(),
   started_at: z.string(),
   duration_seconds: z.number(),
   alarm: NormalizedAlarmSchema.nullable(),

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'winston';
 import { effectiveRollout, type EffectiveRollout } from './effective-rollout.js';
-import { InvalidStoredRolloutError, readStoredRollout, rolloutKey } from './rollout-state.js';
+import { readStoredRollout, rolloutKey } from './rollout-state.js';
+import { InvalidStoredRolloutError } from './errors.js';
 
 /** How stale a worker's view of the live rollout may be: every replica follows a change within it. */
 export const ROLLOUT_CACHE_MS = 1_000;

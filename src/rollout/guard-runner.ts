@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'winston';
-import { errorMessage, PromptRcaError } from '../platform/errors.js';
+import { errorMessage } from '../platform/errors.js';
 import type { PromptRcaQueues } from '../report/queues.js';
 import { ReportCollection } from '../report/report-collection.js';
 import { storedDirectPercentage } from './effective-rollout.js';
@@ -8,12 +8,7 @@ import { evaluateGuard, type GuardEvaluation } from './guard.js';
 import { collectReportsSince } from './recent-results.js';
 import { readAudit, type AuditEntry } from './rollout-audit.js';
 import { applyRolloutChange, readStoredRollout, type StoredRollout } from './rollout-state.js';
-
-/** The guard could not read the rollout or the results; it changed nothing. */
-export class GuardUnableToEvaluateError extends PromptRcaError {}
-
-/** A rollback was due but Redis refused to store it: an operator must act. */
-export class GuardRollbackFailedError extends PromptRcaError {}
+import { GuardRollbackFailedError, GuardUnableToEvaluateError } from './errors.js';
 
 export interface GuardOptions {
   queues: PromptRcaQueues;

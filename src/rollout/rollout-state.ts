@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
-import { ConfigError, PromptRcaError } from '../platform/errors.js';
+import { ConfigError } from '../platform/errors.js';
 import { parseOption } from '../platform/config.js';
 import { AUDIT_LENGTH, auditKey, type AuditEntry } from './rollout-audit.js';
+import { InvalidStoredRolloutError, RolloutChangeConflictError } from './errors.js';
 
 /**
  * The live rollout as `promptrca rollout set` stores it: each value that was set, nothing for one
@@ -18,9 +19,6 @@ export type RolloutChange = StoredRollout;
 export function rolloutKey(prefix: string): string {
   return `${prefix}:promptrca:rollout`;
 }
-
-/** Someone wrote a value into the rollout hash that `rollout set` would never have written. */
-export class InvalidStoredRolloutError extends ConfigError {}
 
 /** The hash's fields as read from Redis; fields other than enabled and percentage are ignored. */
 export function parseStoredRollout(key: string, hash: Record<string, string>): StoredRollout {
@@ -39,9 +37,6 @@ export async function readStoredRollout(redis: Redis, prefix: string): Promise<S
   const key = rolloutKey(prefix);
   return parseStoredRollout(key, await redis.hgetall(key));
 }
-
-/** Another `rollout set` (or the guard) kept changing the state while this one tried to apply. */
-export class RolloutChangeConflictError extends PromptRcaError {}
 
 const CHANGE_TRIES = 5;
 

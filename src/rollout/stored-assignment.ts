@@ -1,9 +1,9 @@
 import type { Job } from 'bullmq';
 import { z } from 'zod';
-import { MalformedJobError } from '../producer/investigation-job.js';
 import { ORCHESTRATOR_TYPES, type OrchestratorType } from '../report/report.js';
 import { ASSIGNMENT_SOURCES, assignOrchestrator, type Assignment } from './assignment.js';
 import type { RolloutFlags } from './flags.js';
+import { MalformedJobError } from '../producer/errors.js';
 
 /** The assignment as kept in the job's data under `assignment`, with when it was made. */
 export const StoredAssignmentSchema = z.object({

@@ -1,22 +1,21 @@
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Logger } from 'winston';
-import { errorMessage, PromptRcaError } from '../platform/errors.js';
+import { errorMessage } from '../platform/errors.js';
 import type { Orchestrator } from '../orchestrators/orchestrator.js';
 import { runInvestigation } from '../orchestrators/run-investigation.js';
 import { NormalizedAlarmSchema, type NormalizedAlarm } from '../producer/alarm.js';
-import { MalformedJobError, parseInvestigationJob } from '../producer/investigation-job.js';
+import { parseInvestigationJob } from '../producer/investigation-job.js';
 import { failedReport } from '../report/failed-report.js';
 import { logReportEnd } from '../report/log-report-end.js';
-import type { OrchestratorType, Report, Summary } from '../report/report.js';
+import type { Failure, OrchestratorType, Report, Summary } from '../report/report.js';
 import type { ResultsPublisher } from '../report/results-publisher.js';
 import { assignOrchestrator } from '../rollout/assignment.js';
 import type { RolloutFlags } from '../rollout/flags.js';
 import type { ShadowRunner } from './shadow-run.js';
 import { assignmentForJob, storedOrchestratorTypeOf, type StoredAssignment } from '../rollout/stored-assignment.js';
-import { isTransientError } from './transient-error.js';
-
-/** Thrown to make BullMQ retry the job with backoff; no report is published for this attempt. */
-export class TransientInvestigationError extends PromptRcaError {}
+import { errorKind } from '../platform/error-kind.js';
+import { MalformedJobError } from '../producer/errors.js';
+import { TransientInvestigationError } from './errors.js';
 
 export interface InvestigationProcessorDeps {
   /** Read at every first dequeue; a job that already holds an assignment never consults them. */
@@ -60,12 +59,12 @@ function logFailure(log: Logger, report: Report): void {
  * Publishes a `failed` report for a job that could not be investigated at all (malformed, or
  * abandoned after killing its workers too often), using whatever of the job is still readable.
  */
-export async function publishJobFailure(deps: InvestigationProcessorDeps, job: Job, error: string): Promise<Report> {
+export async function publishJobFailure(deps: InvestigationProcessorDeps, job: Job, failure: Failure): Promise<Report> {
   const investigationId = job.id ?? 'unknown';
   const orchestratorType =
     storedOrchestratorTypeOf(job) ?? assignOrchestrator(investigationId, await deps.currentFlags()).orchestrator_type;
   const alarm = NormalizedAlarmSchema.safeParse((job.data as { alarm?: unknown } | null)?.alarm);
-  const report = failedReport({ investigationId, orchestratorType, alarm: alarm.success ? alarm.data : null, error });
+  const report = failedReport({ investigationId, orchestratorType, alarm: alarm.success ? alarm.data : null, failure });
   const log = deps.log.child({ investigation_id: investigationId, orchestrator_type: orchestratorType });
   logFailure(log, report);
   await deps.publisher.publish(report);
@@ -91,7 +90,7 @@ export function investigationProcessor(deps: InvestigationProcessorDeps) {
       if (!(error instanceof MalformedJobError)) throw error;
       // Bad data put there by some other program: retrying cannot fix it, and the worker goes on.
       const reason = `${error.name}: ${error.message}`;
-      await publishJobFailure(deps, job, reason);
+      await publishJobFailure(deps, job, { message: reason, kind: 'malformed_job' });
       throw new UnrecoverableError(reason);
     }
     const investigationId = data.investigation_id;
@@ -125,7 +124,7 @@ export function investigationProcessor(deps: InvestigationProcessorDeps) {
         investigationId,
         orchestratorType: assignment.orchestrator_type,
         alarm: data.alarm,
-        error: errorMessage(error),
+        failure: { message: errorMessage(error), kind: errorKind(error) },
       });
       logFailure(log, report);
       outcome = { report, error };
@@ -136,7 +135,7 @@ export function investigationProcessor(deps: InvestigationProcessorDeps) {
       await job.moveToWait(token);
       throw new WaitingError();
     }
-    if (outcome.error !== null && isTransientError(outcome.error) && attempt < attempts) {
+    if (outcome.error !== null && errorKind(outcome.error) === 'transient' && attempt < attempts) {
       throw new TransientInvestigationError(
         `attempt ${attempt} of ${attempts} failed with a transient error, retrying: ${errorMessage(outcome.error)}`,
         { cause: outcome.error },

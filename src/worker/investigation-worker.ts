@@ -3,9 +3,10 @@ import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { errorMessage } from '../platform/errors.js';
 import { INVESTIGATIONS_QUEUE } from '../producer/investigations-queue.js';
-import { investigationProcessor, publishJobFailure, TransientInvestigationError, type InvestigationProcessorDeps } from './investigation-processor.js';
+import { investigationProcessor, publishJobFailure, type InvestigationProcessorDeps } from './investigation-processor.js';
 import { storedOrchestratorTypeOf } from '../rollout/stored-assignment.js';
 import type { WorkerSettings } from './worker-settings.js';
+import { TransientInvestigationError } from './errors.js';
 
 export interface InvestigationWorkerOptions {
   /** A 'worker'-role connection (`maxRetriesPerRequest: null`), as BullMQ requires. */
@@ -61,7 +62,10 @@ export function startInvestigationWorker({ connection, prefix, settings, deps }:
       log.warn(error.message, { investigation_id: job.id, orchestrator_type: storedOrchestratorTypeOf(job), attempt: job.attemptsMade });
     } else if (job.deferredFailure) {
       // BullMQ failed it without running the processor (stalled too often): still report it.
-      publishJobFailure(deps, job, `abandoned: ${job.deferredFailure} (workers running it stopped without finishing)`).catch(
+      publishJobFailure(deps, job, {
+        message: `abandoned: ${job.deferredFailure} (workers running it stopped without finishing)`,
+        kind: 'permanent',
+      }).catch(
         (publishError: unknown) => log.error(`could not publish the failed report of ${job.id}: ${errorMessage(publishError)}`),
       );
     }

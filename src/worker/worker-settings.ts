@@ -1,8 +1,8 @@
-import { InputError } from '../platform/errors.js';
 import type { LlmMode } from '../orchestrators/llm/llm-settings.js';
 import { loadConfig, parseOption } from '../platform/config.js';
 import type { EffectiveRollout } from '../rollout/effective-rollout.js';
 import { routesOnlyToDirect } from '../rollout/flags.js';
+import { AgentToolsNeedsModelError } from './errors.js';
 
 export interface WorkerSettings {
   /** Investigations one worker process runs at the same time. */
@@ -27,9 +27,6 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv, concurrencyOption?
     lockDurationMs: config.PROMPTRCA_LOCK_DURATION_MS,
   };
 }
-
-/** The worker could be assigned agent_tools but has no model to run it with. */
-export class AgentToolsNeedsModelError extends InputError {}
 
 const STORED = 'the rollout stored by `promptrca rollout set`';
 

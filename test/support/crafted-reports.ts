@@ -1,10 +1,12 @@
 import { manualAlarm } from '../../src/producer/manual-alarm.js';
-import { ReportSchema, summarize, type OrchestratorType, type Report } from '../../src/report/report.js';
+import { ReportSchema, summarize, type FailureKind, type OrchestratorType, type Report } from '../../src/report/report.js';
 
 export interface Craft {
   id?: string;
   status?: 'completed' | 'failed';
   error?: string;
+  /** @defaultValue 'permanent' for a failed report */
+  errorKind?: FailureKind;
   duration?: number;
   tokens?: number;
   llmCalls?: number;
@@ -28,6 +30,7 @@ export function craftReport(type: OrchestratorType, craft: Craft = {}): Report {
     orchestrator_type: type,
     status,
     error: completed ? null : (craft.error ?? 'TypeError: Cannot read properties of undefined'),
+    error_kind: completed ? null : (craft.errorKind ?? 'permanent'),
     started_at: craft.startedAt ?? '2024-03-12T10:20:00.000Z',
     duration_seconds: craft.duration ?? 1,
     alarm: manualAlarm('checkout-api', 'eu-west-1', new Date('2024-03-12T10:20:00Z')),

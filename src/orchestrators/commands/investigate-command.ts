@@ -15,7 +15,6 @@ import { createAwsClients } from '../aws/clients.js';
 import { CallRecorder } from '../aws/recorder.js';
 import { loadRecording, parseRecording, type Recording } from '../aws/recording.js';
 import { createOrchestrator } from '../create-orchestrator.js';
-import { LlmClient } from '../llm/llm-client.js';
 import { defaultLlmMode, llmSettingsFromEnv, parseLlmMode } from '../llm/llm-settings.js';
 import { runInvestigation } from '../run-investigation.js';
 import { loadConfig } from '../../platform/config.js';
@@ -88,7 +87,8 @@ export async function investigate(options: InvestigateOptions, env: NodeJS.Proce
   const recorder = options.record ? new CallRecorder() : undefined;
   const region = options.region ?? target.alarm.region ?? loadConfig(env).AWS_REGION;
   const aws = createAwsClients({ region, replay: replay ?? undefined, recorder });
-  const llm = llmMode === 'openai' ? new LlmClient(llmSettingsFromEnv(env)) : null;
+  // openai is loaded only when a model is asked: `--llm none` runs on the rules alone.
+  const llm = llmMode === 'openai' ? new (await import('../llm/llm-client.js')).LlmClient(llmSettingsFromEnv(env)) : null;
   const type = chosen ?? assignOrchestrator(target.investigationId, flags).orchestrator_type;
   const orchestrator = createOrchestrator(type, aws, llm);
 

@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import OpenAI from 'openai';
+import OpenAI, { APIConnectionError } from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { Logger } from 'winston';
 import { errorMessage } from '../../platform/errors.js';
 import { logger } from '../../platform/log.js';
+import { LlmUnavailableError } from '../errors.js';
 import { addUsage, ZERO_USAGE, type Usage } from '../../report/report.js';
 import type { LlmSettings } from './llm-settings.js';
 import { DEFAULT_MAX_RETRY_WAIT_MS, retryDelayMs } from './retry-policy.js';
@@ -59,7 +60,10 @@ export class LlmSession {
         return completion;
       } catch (error) {
         const delayMs = signal?.aborted ? null : retryDelayMs(error, attempt, this.settings.maxRetries, maxWaitMs);
-        if (delayMs === null) throw error;
+        if (delayMs === null) {
+          // A timeout carries no status and no cause to tell it from a bug; say what it is.
+          throw error instanceof APIConnectionError ? new LlmUnavailableError(errorMessage(error), { cause: error }) : error;
+        }
         this.log.warn(
           `LLM call failed, retry ${attempt + 1} of ${this.settings.maxRetries} in ${Math.round(delayMs)} ms: ${errorMessage(error)}`,
         );

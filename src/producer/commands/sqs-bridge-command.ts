@@ -10,7 +10,8 @@ import { connectInvestigationsQueue, INVESTIGATIONS_QUEUE } from '../investigati
 import { redactRedisUrl } from '../../platform/redis-connection.js';
 import { SqsBridge } from '../sqs-bridge.js';
 import { BridgeCounters } from '../sqs-bridge-metrics.js';
-import { checkQueueUrl, describeQueue, SqsQueueError, sqsClientFor } from '../sqs-queue.js';
+import { checkQueueUrl, describeQueue, sqsClientFor } from '../sqs-queue.js';
+import { SqsQueueError } from '../errors.js';
 
 interface SqsBridgeCommandOptions {
   queueUrl: string;

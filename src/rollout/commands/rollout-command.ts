@@ -15,7 +15,8 @@ import { ROLLOUT_CACHE_MS } from '../cached-rollout-reader.js';
 import { effectiveRollout, storedDirectPercentage, unstoredValues, type EffectiveRollout, type EffectiveValue } from '../effective-rollout.js';
 import { guardOnce, runGuardLoop, type GuardRun } from '../guard-runner.js';
 import { formatAuditEntry, operatorName, readAudit, type AuditEntry } from '../rollout-audit.js';
-import { applyRolloutChange, InvalidStoredRolloutError, readStoredRollout, rolloutKey, type RolloutChange, type StoredRollout } from '../rollout-state.js';
+import { applyRolloutChange, readStoredRollout, rolloutKey, type RolloutChange, type StoredRollout } from '../rollout-state.js';
+import { InvalidStoredRolloutError } from '../errors.js';
 
 export interface RolloutStatus {
   redis: string;

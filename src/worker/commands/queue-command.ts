@@ -1,14 +1,11 @@
 import type { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PromptRcaError } from '../../platform/errors.js';
 import { parseWholeNumber } from '../../platform/config.js';
 import { print, withQueues } from '../../report/operator-command.js';
 import { INVESTIGATIONS_QUEUE } from '../../producer/investigations-queue.js';
 import { RESULTS_QUEUE, type PromptRcaQueues } from '../../report/queues.js';
 import { redactRedisUrl } from '../../platform/redis-connection.js';
-
-/** Investigations were still running when `queue drain --timeout` ran out. */
-export class DrainTimeoutError extends PromptRcaError {}
+import { DrainTimeoutError } from '../errors.js';
 
 export interface QueueStatus {
   queue: string;

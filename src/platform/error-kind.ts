@@ -1,5 +1,4 @@
-import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
-import { OrchestratorUnavailableError } from '../orchestrators/create-orchestrator.js';
+import { PromptRcaError, type ErrorKind } from './errors.js';
 
 /** Network failures that a later attempt can get past (a dropped connection, an overloaded peer). */
 const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
@@ -22,42 +21,43 @@ const TRANSIENT_AWS_NAMES = new Set([
 /** ioredis and BullMQ errors raised while Redis is away. */
 const TRANSIENT_REDIS_NAMES = new Set(['MaxRetriesPerRequestError', 'ConnectionClosedError']);
 
+/** What the AWS SDK, HTTP clients (openai's APIError) and Node put on their errors. */
 interface ErrorFields {
   name?: unknown;
   code?: unknown;
+  status?: unknown;
   $retryable?: unknown;
   $fault?: unknown;
   $metadata?: { httpStatusCode?: unknown };
   cause?: unknown;
 }
 
+const isRetryableStatus = (status: unknown) => typeof status === 'number' && (status === 429 || status >= 500);
+
 function isTransientItself(error: unknown): boolean {
-  if (error instanceof APIUserAbortError) return false;
-  // This worker cannot run the assigned orchestrator (agent_tools without a model, after a live
-  // rollout change), but another replica may: the job goes back with backoff, its assignment kept.
-  if (error instanceof OrchestratorUnavailableError) return true;
-  if (error instanceof APIConnectionError) return true;
-  if (error instanceof APIError) return error.status === 429 || (typeof error.status === 'number' && error.status >= 500);
+  if (error instanceof PromptRcaError) return error.kind === 'transient';
   if (typeof error !== 'object' || error === null) return false;
   const fields = error as ErrorFields;
   if (fields.$retryable || fields.$fault === 'server') return true;
-  const status = fields.$metadata?.httpStatusCode;
-  if (typeof status === 'number' && (status === 429 || status >= 500)) return true;
+  if (isRetryableStatus(fields.$metadata?.httpStatusCode) || isRetryableStatus(fields.status)) return true;
   const name = typeof fields.name === 'string' ? fields.name : '';
   if (TRANSIENT_AWS_NAMES.has(name) || TRANSIENT_REDIS_NAMES.has(name)) return true;
   return typeof fields.code === 'string' && TRANSIENT_NETWORK_CODES.has(fields.code);
 }
 
 /**
- * Whether an investigation that failed with this error is worth another attempt: throttling,
- * 5xx and connection failures of AWS, the LLM endpoint or Redis, and an orchestrator this worker
- * cannot run. Bad input, missing permissions
- * and bugs are not; retrying them only delays the failed report. Follows `cause` chains.
+ * Whether a failure is worth another attempt: our own errors say so by their kind; others are known
+ * by the fields their libraries set (throttling, 429 and 5xx, connection failures of AWS, an HTTP
+ * endpoint or Redis), never by their wording. Follows `cause` chains: a wrapped throttle is transient.
  */
-export function isTransientError(error: unknown): boolean {
+export function errorKind(error: unknown): ErrorKind {
   for (let current = error, depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
-    if (isTransientItself(current)) return true;
+    if (isTransientItself(current)) return 'transient';
     current = (current as ErrorFields).cause;
   }
-  return false;
+  return 'permanent';
+}
+
+export function isTransientError(error: unknown): boolean {
+  return errorKind(error) === 'transient';
 }
