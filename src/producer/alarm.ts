@@ -39,3 +39,24 @@ export const NormalizedAlarmSchema = z.object({
   ),
 });
 export type NormalizedAlarm = z.infer<typeof NormalizedAlarmSchema>;
+
+export type MetricRef = NormalizedAlarm['metrics'][number];
+
+/** What every wire shape says about an alarm, in one vocabulary, before normalisation. */
+export interface AlarmFields {
+  name: string;
+  arn: string | null;
+  state: AlarmState;
+  previous_state: AlarmState | null;
+  reason: string;
+  region: string | null;
+  account: string | null;
+  /** As the wire wrote it. */
+  time: string;
+  /** Every metricStat of the alarm's definition, in order. */
+  metrics: MetricRef[];
+  /** The definition holds expressions (metric math, anomaly band) over those metrics. */
+  metricMath: boolean;
+  alarmRule: string | null;
+  triggeringChildren: string[];
+}

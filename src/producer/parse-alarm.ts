@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AlarmFormat, AlarmState, NormalizedAlarm } from './alarm.js';
+import type { AlarmFields, AlarmFormat, NormalizedAlarm } from './alarm.js';
 import { ALARM_STATE_CHANGE, EventBridgeAlarmSchema } from './eventbridge-alarm.js';
 import { investigationIdFor, isoUtcOrNull } from './investigation-id.js';
 import { LambdaAlarmActionSchema } from './lambda-alarm-action.js';
@@ -12,27 +12,6 @@ export { AlarmParseError };
 export type ParsedAlarm =
   | { action: 'investigate'; alarm: NormalizedAlarm; investigationId: string }
   | { action: 'skip'; alarm: NormalizedAlarm; investigationId: string; reason: string };
-
-export type MetricRef = NormalizedAlarm['metrics'][number];
-
-/** What every wire shape says about an alarm, in one vocabulary, before normalisation. */
-export interface AlarmFields {
-  name: string;
-  arn: string | null;
-  state: AlarmState;
-  previous_state: AlarmState | null;
-  reason: string;
-  region: string | null;
-  account: string | null;
-  /** As the wire wrote it. */
-  time: string;
-  /** Every metricStat of the alarm's definition, in order. */
-  metrics: MetricRef[];
-  /** The definition holds expressions (metric math, anomaly band) over those metrics. */
-  metricMath: boolean;
-  alarmRule: string | null;
-  triggeringChildren: string[];
-}
 
 function validate(schema: z.ZodType<AlarmFields, unknown>, shape: string, { message, where }: Unwrapped): AlarmFields {
   const result = schema.safeParse(message);
