@@ -7,12 +7,12 @@ import {
   planBatch,
   readMessage,
   receiveCountOf,
-  RetryBackoff,
   type EnqueueAttempt,
 } from '../src/producer/sqs-message-outcome.js';
 import { checkQueueUrl, parseRedrivePolicy, regionOfQueueUrl } from '../src/producer/sqs-queue.js';
 import { alarmBody, investigationIdOf, malformedBody, WIRE_SHAPES } from './support/sqs-alarms.js';
 import { SqsQueueError } from '../src/producer/errors.js';
+import { RetryBackoff } from '../src/platform/backoff.js';
 
 const message = (body: string | undefined, id = 'm-1'): Message => ({ MessageId: id, Body: body, ReceiptHandle: `rh-${id}` });
 
@@ -98,7 +98,7 @@ describe('receiveCountOf', () => {
 
 describe('RetryBackoff', () => {
   it('doubles from 1 s up to 30 s and starts over after a success', () => {
-    const backoff = new RetryBackoff(1_000, 30_000);
+    const backoff = new RetryBackoff({ initialMs: 1_000, maxMs: 30_000 });
     expect(Array.from({ length: 7 }, () => backoff.next())).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
     backoff.reset();
     expect(backoff.next()).toBe(1_000);

@@ -12,6 +12,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'winston';
 import { errorMessage } from '../platform/errors.js';
 import type { Health } from '../platform/metrics-server.js';
+import { RetryBackoff } from '../platform/backoff.js';
 import { enqueueInvestigation } from './enqueue.js';
 import type { EnqueueSettings } from './enqueue-settings.js';
 import type { InvestigationJobData, InvestigationTarget } from './investigation-job.js';
@@ -21,7 +22,6 @@ import {
   outcomeOf,
   planBatch,
   receiveCountOf,
-  RetryBackoff,
   type Disposition,
   type EnqueueAttempt,
   type MessageContent,
@@ -88,9 +88,9 @@ export class SqsBridge {
   constructor(options: SqsBridgeOptions) {
     this.options = options;
     this.log = options.log;
-    const { initialMs, maxMs } = options.backoff ?? { initialMs: 1_000, maxMs: 30_000 };
-    this.redisBackoff = new RetryBackoff(initialMs, maxMs);
-    this.sqsBackoff = new RetryBackoff(initialMs, maxMs);
+    const backoff = options.backoff ?? { initialMs: 1_000, maxMs: 30_000 };
+    this.redisBackoff = new RetryBackoff(backoff);
+    this.sqsBackoff = new RetryBackoff(backoff);
   }
 
   get state(): BridgeState {

@@ -97,22 +97,3 @@ export function receiveCountOf(message: Message): number | null {
   const count = Number(message.Attributes?.ApproximateReceiveCount);
   return Number.isInteger(count) && count > 0 ? count : null;
 }
-
-/** Exponential delays, from `initialMs` doubling up to `maxMs`, back to the start after `reset()`. */
-export class RetryBackoff {
-  private previousMs: number | null = null;
-
-  constructor(
-    readonly initialMs: number,
-    readonly maxMs: number,
-  ) {}
-
-  next(): number {
-    this.previousMs = this.previousMs === null ? this.initialMs : Math.min(this.previousMs * 2, this.maxMs);
-    return this.previousMs;
-  }
-
-  reset(): void {
-    this.previousMs = null;
-  }
-}

@@ -1,8 +1,8 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { backoffDelayMs } from '../../platform/backoff.js';
 import { PromptRcaError } from '../../platform/errors.js';
 
-const INITIAL_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 8_000;
+const LLM_BACKOFF = { initialMs: 500, maxMs: 8_000, jitter: 0.25 };
 export const DEFAULT_MAX_RETRY_WAIT_MS = 30_000;
 
 /** The server asked us to come back later than an investigation can wait. */
@@ -45,7 +45,7 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
 
 /** Exponential from 0.5 s to 8 s with up to 25% jitter, so replicas rate-limited together spread out. */
 export function backoffMs(attempt: number, random = Math.random): number {
-  return Math.min(INITIAL_BACKOFF_MS * 2 ** attempt, MAX_BACKOFF_MS) * (1 - random() * 0.25);
+  return backoffDelayMs(attempt, LLM_BACKOFF, random);
 }
 
 /**
