@@ -41,7 +41,7 @@ describe('shadow runs in the worker', () => {
     await enqueueAlarm(queues.investigations, message, { source: 'test', settings });
 
     expect(await finished(queues, id)).toBe('completed');
-    expect((await queues.results.getJob(id))!.data).toMatchObject({ orchestrator_type: 'agent_tools', failure: { message: 'the earlier primary report', kind: 'permanent' } });
+    expect((await queues.results.getJob(id))!.data).toMatchObject({ orchestrator_type: 'agent_tools', error: 'the earlier primary report' });
     const shadow = (await queues.results.getJob(`${id}-shadow`))!;
     expect(shadow.name).toBe('direct_invocation');
     expect(shadow.data).toMatchObject({ investigation_id: id, orchestrator_type: 'direct_invocation', status: 'completed', shadow: true });
