@@ -12,8 +12,9 @@ export interface Health {
 export interface MetricsServerOptions {
   registry: Registry;
   health: () => Health | Promise<Health>;
-  /** 0 picks a free port. */
+  /** 0 picks a free port (the product's default is PROMPTRCA_METRICS_PORT, 9464). */
   port: number;
+  /** The product's default is PROMPTRCA_METRICS_HOST, 0.0.0.0. */
   host: string;
 }
 

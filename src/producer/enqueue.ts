@@ -13,8 +13,9 @@ export type EnqueueResult =
 export interface EnqueueOptions {
   /** Where the alarm came from, kept on the job (`cli`, `sqs`, the name of your program …). */
   source: string;
-  /** Defaults to the PROMPTRCA_DEDUPE_TTL_SECONDS / _JOB_ATTEMPTS / _JOB_BACKOFF_SECONDS environment. */
+  /** @defaultValue the PROMPTRCA_DEDUPE_TTL_SECONDS / _JOB_ATTEMPTS / _JOB_BACKOFF_SECONDS environment */
   settings?: EnqueueSettings;
+  /** Kept on the job as `received_at`. @defaultValue now */
   receivedAt?: Date;
 }
 

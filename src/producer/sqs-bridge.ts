@@ -12,7 +12,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'winston';
 import { errorMessage } from '../platform/errors.js';
 import type { Health } from '../platform/metrics-server.js';
-import { RetryBackoff } from '../platform/backoff.js';
+import { RetryBackoff, type BackoffOptions } from '../platform/backoff.js';
 import { enqueueInvestigation } from './enqueue.js';
 import type { EnqueueSettings } from './enqueue-settings.js';
 import type { InvestigationJobData, InvestigationTarget } from './investigation-job.js';
@@ -50,12 +50,13 @@ export interface SqsBridgeOptions {
   redis: Redis;
   counters: BridgeCounters;
   log: Logger;
-  /** Defaults to the PROMPTRCA_DEDUPE_TTL_SECONDS / _JOB_ATTEMPTS / _JOB_BACKOFF_SECONDS environment. */
+  /** @defaultValue the PROMPTRCA_DEDUPE_TTL_SECONDS / _JOB_ATTEMPTS / _JOB_BACKOFF_SECONDS environment */
   settings?: EnqueueSettings;
+  /** Long-poll wait of each ReceiveMessage. @defaultValue 20 (the most SQS allows) */
   waitTimeSeconds?: number;
-  /** Pause after Redis or SQS failed, doubling from `initialMs` up to `maxMs`. */
-  backoff?: { initialMs: number; maxMs: number };
-  /** How often the counters are logged while running. */
+  /** Pause after Redis or SQS failed, doubling from `initialMs` up to `maxMs`. @defaultValue 1 s up to 30 s */
+  backoff?: BackoffOptions;
+  /** How often the counters are logged while running. @defaultValue 60000 */
   statsIntervalMs?: number;
 }
 

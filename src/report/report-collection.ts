@@ -37,6 +37,7 @@ export interface CollectionOptions {
   since: Date | null;
   /** Called every `progressEvery` entries with the number read so far. */
   onProgress?: (read: number) => void;
+  /** @defaultValue 1000 */
   progressEvery?: number;
 }
 

@@ -15,7 +15,9 @@ export interface LiveRolloutOptions {
   log: Logger;
   /** Hears every rollout that differs from the previous one read (the first one included). */
   onChange?: (rollout: EffectiveRollout) => void;
+  /** How long a rollout read from Redis is used before it is read again. @defaultValue {@link ROLLOUT_CACHE_MS} (1 s) */
   maxAgeMs?: number;
+  /** @defaultValue `Date.now` */
   now?: () => number;
 }
 

@@ -15,6 +15,7 @@ export interface GuardOptions {
   windowMs: number;
   /** Who the audit names for an automatic rollback. */
   who: string;
+  /** @defaultValue the clock */
   now?: () => Date;
 }
 

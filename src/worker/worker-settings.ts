@@ -5,13 +5,14 @@ import { routesOnlyToDirect } from '../rollout/flags.js';
 import { AgentToolsNeedsModelError } from './errors.js';
 
 export interface WorkerSettings {
-  /** Investigations one worker process runs at the same time. */
+  /** Investigations one worker process runs at the same time. @defaultValue 10 (PROMPTRCA_WORKER_CONCURRENCY) */
   concurrency: number;
-  /** After SIGTERM/SIGINT, how long in-flight investigations may take before they go back to the queue. */
+  /** After SIGTERM/SIGINT, how long in-flight investigations may take before they go back to the queue. @defaultValue 30 (PROMPTRCA_SHUTDOWN_GRACE_SECONDS) */
   shutdownGraceSeconds: number;
   /**
    * BullMQ's job lock. A worker renews it while alive; once a killed worker's lock lapses, another
    * replica's stalled-job check (run as often) takes the job over, so recovery takes up to twice this.
+   * @defaultValue 30000 (PROMPTRCA_LOCK_DURATION_MS)
    */
   lockDurationMs: number;
 }
