@@ -3,14 +3,14 @@ import { errorMessage, PromptRcaError } from '../platform/errors.js';
 import type { NormalizedAlarm } from '../producer/alarm.js';
 import { ZERO_USAGE, type Fact, type Resource } from '../report/report.js';
 import type { AwsClients } from './aws/clients.js';
-import type { LambdaEvidence } from './evidence.js';
+import type { LambdaEvidence } from './specialists/lambda/evidence.js';
 import { discoverAllResources } from './discover-all-resources.js';
-import { gatherLambdaEvidence } from './gather-lambda-evidence.js';
+import { gatherLambdaEvidence } from './specialists/lambda/gather-lambda-evidence.js';
 import { investigationWindow } from './investigation-window.js';
-import { lambdaEvidenceFacts } from './lambda-evidence-facts.js';
+import { lambdaEvidenceFacts } from './specialists/lambda/lambda-evidence-facts.js';
 import type { LlmClient } from './llm/llm-client.js';
 import type { Findings, InvestigationRequest, Orchestrator } from './orchestrator.js';
-import { adviceFor } from './rules/advice.js';
+import { adviceFor } from './specialists/lambda/rules/advice.js';
 import { chooseRootCause } from './rules/choose-root-cause.js';
 import { specialistFor } from './specialists/specialists.js';
 

@@ -1,4 +1,4 @@
-import type { LambdaEvidence } from '../evidence.js';
+import type { LambdaEvidence } from '../specialists/lambda/evidence.js';
 
 type EvidencePart = Partial<Omit<LambdaEvidence, 'functionName'>>;
 

@@ -1,6 +1,6 @@
 import type { NormalizedAlarm } from '../../producer/alarm.js';
 import type { Fact, Hypothesis, Resource, ResourceType } from '../../report/report.js';
-import type { LambdaEvidence } from '../evidence.js';
+import type { LambdaEvidence } from './lambda/evidence.js';
 import type { LlmSession } from '../llm/llm-client.js';
 
 /** Everything one specialist sees: its resources and the facts already gathered for them. */

@@ -1,5 +1,5 @@
 import type { ResourceType } from '../../report/report.js';
-import { lambdaHypotheses } from '../rules/lambda-rules.js';
+import { lambdaHypotheses } from './lambda/rules/lambda-rules.js';
 import { alarmMetricHypotheses } from './alarm-metric-rules.js';
 import { ruleSpecialist } from './rule-specialist.js';
 import type { Specialist } from './specialist.js';

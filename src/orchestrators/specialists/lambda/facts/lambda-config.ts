@@ -3,11 +3,11 @@ import {
   GetFunctionConfigurationCommand,
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
-import { errorMessage } from '../../platform/errors.js';
-import { logger } from '../../platform/log.js';
-import { AWS_SERVICES, type AwsClients } from '../aws/clients.js';
+import { errorMessage } from '../../../../platform/errors.js';
+import { logger } from '../../../../platform/log.js';
+import { AWS_SERVICES, type AwsClients } from '../../../aws/clients.js';
+import { runFactCall, type FactToolOptions } from '../../../facts/fact-call.js';
 import type { LambdaConfig } from '../evidence.js';
-import { runFactCall, type FactToolOptions } from './fact-call.js';
 
 function toLambdaConfig(
   configuration: FunctionConfiguration,

@@ -1,11 +1,11 @@
-import type { AwsClients } from '../aws/clients.js';
-import { fetchLambdaConfig } from '../facts/lambda-config.js';
-import { fetchLambdaLogs } from '../facts/lambda-logs.js';
-import { fetchLambdaMetrics } from '../facts/lambda-metrics.js';
-import type { TimeWindow } from '../investigation-window.js';
-import { scanLogs } from '../signals/scan-logs.js';
-import { defineTool, resourceParameters, type AgentTool } from './agent-tool.js';
-import type { EvidenceNotebook } from './evidence-notebook.js';
+import { defineTool, resourceParameters, type AgentTool } from '../../agent-tools/agent-tool.js';
+import type { EvidenceNotebook } from '../../agent-tools/evidence-notebook.js';
+import type { AwsClients } from '../../aws/clients.js';
+import type { TimeWindow } from '../../investigation-window.js';
+import { fetchLambdaConfig } from './facts/lambda-config.js';
+import { fetchLambdaLogs } from './facts/lambda-logs.js';
+import { fetchLambdaMetrics } from './facts/lambda-metrics.js';
+import { scanLogs } from './signals/scan-logs.js';
 import { configResult, logsResult, metricsResult } from './tool-results.js';
 
 const FUNCTION_NAME = resourceParameters('function_name');

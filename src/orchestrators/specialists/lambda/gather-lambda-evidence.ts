@@ -1,9 +1,9 @@
-import type { AwsClients } from './aws/clients.js';
+import type { AwsClients } from '../../aws/clients.js';
+import type { TimeWindow } from '../../investigation-window.js';
 import type { LambdaEvidence } from './evidence.js';
 import { fetchLambdaConfig } from './facts/lambda-config.js';
 import { fetchLambdaLogs } from './facts/lambda-logs.js';
 import { fetchLambdaMetrics } from './facts/lambda-metrics.js';
-import type { TimeWindow } from './investigation-window.js';
 import { scanLogs } from './signals/scan-logs.js';
 
 export interface GatheredLambdaEvidence {
