@@ -52,7 +52,7 @@ export async function fetchLambdaLogs(clients: AwsClients, query: LambdaLogsQuer
       nextToken,
     });
     const answer = await runFactCall(
-      { service: AWS_SERVICES.logs, command: 'FilterLogEvents', timeoutMs: query.timeoutMs },
+      { service: AWS_SERVICES.logs.name, command: 'FilterLogEvents', timeoutMs: query.timeoutMs },
       (options) => clients.logs.send(command, options),
     );
     // The token it was sent, handed back, marks the page just read: a replay whose recording holds

@@ -52,7 +52,7 @@ export async function fetchLambdaMetrics(clients: AwsClients, query: LambdaMetri
     MetricDataQueries: metricDataQueries(query.functionName, query.periodSeconds ?? DEFAULT_METRIC_PERIOD_SECONDS),
   });
   const answer = await runFactCall(
-    { service: AWS_SERVICES.cloudwatch, command: 'GetMetricData', timeoutMs: query.timeoutMs },
+    { service: AWS_SERVICES.cloudwatch.name, command: 'GetMetricData', timeoutMs: query.timeoutMs },
     (options) => clients.cloudwatch.send(command, options),
   );
   const results = answer.MetricDataResults ?? [];
