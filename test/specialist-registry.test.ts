@@ -22,6 +22,8 @@ describe('the specialist registry', () => {
 
   it('gives each specialist its own agent tool and parameter, so llm-sim knows which resource fills it', () => {
     expect(isUnique(SPECIALISTS.map((specialist) => specialist.agentTool.toolName))).toBe(true);
+    // llm-sim tells a lead, which delegates, by these names.
+    for (const specialist of SPECIALISTS) expect(specialist.agentTool.toolName).toMatch(/^investigate_/);
     expect(isUnique(SPECIALISTS.map((specialist) => specialist.agentTool.parameter))).toBe(true);
   });
 

@@ -2,7 +2,7 @@ import type { NormalizedAlarm } from '../producer/alarm.js';
 import type { Fact } from '../report/report.js';
 import type { SpecialistEvidence } from './specialists/resource-specialist.js';
 
-export function alarmFact(alarm: NormalizedAlarm): Fact {
+function alarmFact(alarm: NormalizedAlarm): Fact {
   return {
     source: 'cloudwatch.alarm',
     content: `${alarm.name} went ${alarm.state} at ${alarm.time}: ${alarm.reason}`,

@@ -30,7 +30,7 @@ export interface ResourceSpecialist<Evidence = unknown> {
 }
 
 export interface AgentDelegation {
-  /** The tool's name: `investigate_lambda_function`. */
+  /** The tool's name: `investigate_…`, by which llm-sim tells a lead's tools from a specialist's. */
   readonly toolName: string;
   /**
    * Its one argument, the resource's name: `function_name`. The specialist's fact tools take the
