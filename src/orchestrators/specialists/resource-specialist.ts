@@ -10,6 +10,8 @@ import type { ResourceDiscovery } from './resource-discovery.js';
  * One resource type the investigation knows: how an alarm names its resources, what is read of
  * them and how it is judged, and how agent_tools hands them to a model. `Evidence` is what the
  * specialist reads of one resource; the orchestrators only pass it back to the same specialist.
+ * What takes `Evidence` is declared as a method, so that specialists of every kind of evidence
+ * fit in the registry's one list.
  */
 export interface ResourceSpecialist<Evidence = unknown> {
   /** The resource type in reports and prompts: `lambda` in `lambda:orders-api`. */
