@@ -7,9 +7,9 @@
 import winston from 'winston';
 import { createAwsClients } from '../src/orchestrators/aws/clients.js';
 import { DirectInvocationOrchestrator } from '../src/orchestrators/direct-invocation.js';
-import type { LogLine } from '../src/orchestrators/evidence.js';
+import type { LogLine } from '../src/orchestrators/specialists/lambda/evidence.js';
 import { runInvestigation } from '../src/orchestrators/run-investigation.js';
-import { scanLogs } from '../src/orchestrators/signals/scan-logs.js';
+import { scanLogs } from '../src/orchestrators/specialists/lambda/signals/scan-logs.js';
 import { bundledScenarios, type Scenario } from './scenarios.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { LambdaConfig, LambdaEvidence, MetricSummary } from '../src/orchestrators/evidence.js';
-import { adviceFor } from '../src/orchestrators/rules/advice.js';
+import type { LambdaConfig, LambdaEvidence, MetricSummary } from '../src/orchestrators/specialists/lambda/evidence.js';
+import { adviceFor } from '../src/orchestrators/specialists/lambda/rules/advice.js';
 import { chooseRootCause } from '../src/orchestrators/rules/choose-root-cause.js';
-import { lambdaHypotheses } from '../src/orchestrators/rules/lambda-rules.js';
-import { scanLogs } from '../src/orchestrators/signals/scan-logs.js';
+import { lambdaHypotheses } from '../src/orchestrators/specialists/lambda/rules/lambda-rules.js';
+import { scanLogs } from '../src/orchestrators/specialists/lambda/signals/scan-logs.js';
 import { HypothesisSchema, type Hypothesis, type RootCauseType } from '../src/report/report.js';
 
 const FN = 'orders-api';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { LogLine, LogScan, LogSignal, SignalKind } from '../src/orchestrators/evidence.js';
-import { scanLogs } from '../src/orchestrators/signals/scan-logs.js';
-import { parseInitReportLine, parseReportLine } from '../src/orchestrators/signals/report-line.js';
+import type { LogLine, LogScan, LogSignal, SignalKind } from '../src/orchestrators/specialists/lambda/evidence.js';
+import { scanLogs } from '../src/orchestrators/specialists/lambda/signals/scan-logs.js';
+import { parseInitReportLine, parseReportLine } from '../src/orchestrators/specialists/lambda/signals/report-line.js';
 
 const REQUEST_ID = '5e3a1c1d-9f2b-4c6e-8a7d-2b1f0c9e8d7a';
 const AT = Date.parse('2024-03-12T10:15:00Z');

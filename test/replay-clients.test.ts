@@ -20,8 +20,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAwsClients } from '../src/orchestrators/aws/clients.js';
 import { CallRecorder } from '../src/orchestrators/aws/recorder.js';
 import { loadRecording, parseRecording } from '../src/orchestrators/aws/recording.js';
-import { fetchLambdaConfig } from '../src/orchestrators/facts/lambda-config.js';
-import { fetchLambdaLogs } from '../src/orchestrators/facts/lambda-logs.js';
+import { fetchLambdaConfig } from '../src/orchestrators/specialists/lambda/facts/lambda-config.js';
+import { fetchLambdaLogs } from '../src/orchestrators/specialists/lambda/facts/lambda-logs.js';
 
 const ordersConfig = { FunctionName: 'orders', Timeout: 3, MemorySize: 128, Runtime: 'nodejs20.x' } as const;
 

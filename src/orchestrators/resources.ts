@@ -1,19 +1,14 @@
 import type { NormalizedAlarm } from '../producer/alarm.js';
 import type { Resource } from '../report/report.js';
-
-interface Arn {
-  partition: string;
-  service: string;
-  region: string;
-  account: string;
-  resource: string;
-}
+import { SPECIALISTS, specialistFor } from './specialists/registry.js';
+import type { ArnParts, DimensionContext, DimensionReader } from './specialists/resource-discovery.js';
 
 const ARN = /^arn:([^:]+):([^:]+):([^:]*):([^:]*):(.+)$/;
+const ARN_SERVICES = SPECIALISTS.flatMap((specialist) => (specialist.discovery.arn ? [specialist.discovery.arn.service] : []));
 /** ARNs of the services the specialists know, wherever they appear in free text. */
-const ARN_IN_TEXT = /arn:aws[a-z-]*:(?:lambda|states|dynamodb|sqs|sns):[^\s"'(),\]]+/g;
+const ARN_IN_TEXT = new RegExp(`arn:aws[a-z-]*:(?:${ARN_SERVICES.join('|')}):[^\\s"'(),\\]]+`, 'g');
 
-function parseArn(text: string): Arn | null {
+function parseArn(text: string): ArnParts | null {
   const match = ARN.exec(text);
   if (!match) return null;
   const [, partition = '', service = '', region = '', account = '', resource = ''] = match;
@@ -27,72 +22,36 @@ function withRegion(resource: Omit<Resource, 'region'>, region: string | null): 
 function resourceFromArn(text: string): Resource | null {
   const arn = parseArn(text);
   if (!arn) return null;
-  const { partition, service, region, account, resource } = arn;
-  const found = (type: Resource['type'], name: string | undefined, resourceArn = text): Resource | null =>
-    name ? withRegion({ type, name, arn: resourceArn }, region) : null;
-  switch (service) {
-    case 'lambda': {
-      // Qualified ARNs (":alias", ":7") name a version of the same function; report the function.
-      const name = /^function:([^:]+)/.exec(resource)?.[1];
-      return found('lambda', name, `arn:${partition}:lambda:${region}:${account}:function:${name}`);
-    }
-    case 'states':
-      return found('stepfunctions', /^stateMachine:([^:]+)/.exec(resource)?.[1]);
-    case 'dynamodb': {
-      const name = /^table\/([^/]+)/.exec(resource)?.[1];
-      return found('dynamodb', name, `arn:${partition}:dynamodb:${region}:${account}:table/${name}`);
-    }
-    case 'sqs':
-      return found('sqs', resource);
-    case 'sns': {
-      // A subscription ARN is the topic ARN plus ":<subscription id>".
-      const name = resource.split(':')[0];
-      return found('sns', name, `arn:${partition}:sns:${region}:${account}:${name}`);
-    }
-    default:
-      return null;
+  for (const { type, discovery } of SPECIALISTS) {
+    const found = discovery.arn?.service === arn.service ? discovery.arn.read(arn) : null;
+    if (found) return withRegion({ type, name: found.name, arn: found.arn ?? text }, arn.region);
   }
+  return null;
 }
 
-/** Dimension values and --function-name: "fn", "fn:alias", "fn:7", "123456789012:function:fn" or a full ARN. */
-function lambdaFromReference(reference: string, region: string | null): Resource | null {
-  if (reference.startsWith('arn:')) return resourceFromArn(reference);
-  const name = /(?:^|:)function:([^:]+)/.exec(reference)?.[1] ?? reference.split(':')[0];
-  return name ? withRegion({ type: 'lambda', name }, region) : null;
-}
+type MetricContext = Pick<DimensionContext, 'namespace' | 'region' | 'partition'>;
 
-interface DimensionContext {
-  namespace: string | null;
-  region: string | null;
-  partition: string;
+/** The specialists that read a dimension of this name, in registry order. */
+function dimensionReaders(name: string): Array<{ type: string; read: DimensionReader }> {
+  return SPECIALISTS.flatMap(({ type, discovery: { dimensions } }) =>
+    dimensions && Object.hasOwn(dimensions, name) ? [{ type, read: dimensions[name]! }] : [],
+  );
 }
 
 /** See shared/aws-samples/02-dimensions-reference.md for which dimension names which resource. */
-function resourceFromDimension(name: string, value: string, context: DimensionContext): Resource | null {
-  const { namespace, region, partition } = context;
-  switch (name) {
-    case 'FunctionName':
-      return lambdaFromReference(value, region);
-    case 'Resource':
-      // In AWS/ApiGateway "Resource" is a path such as /pets; only Lambda's names a function ("fn:alias").
-      return namespace === 'AWS/Lambda' ? lambdaFromReference(value, region) : null;
-    case 'ApiName':
-      return withRegion({ type: 'apigateway', name: value }, region);
-    case 'ApiId':
-      // HTTP and WebSocket APIs are known by ID, not name; the ARN tells the specialist which lookup to use.
-      return region
-        ? { type: 'apigateway', name: value, arn: `arn:${partition}:apigateway:${region}::/apis/${value}`, region }
-        : { type: 'apigateway', name: value };
-    case 'TableName':
-      return withRegion({ type: 'dynamodb', name: value }, region);
-    case 'QueueName':
-      return withRegion({ type: 'sqs', name: value }, region);
-    case 'TopicName':
-      return withRegion({ type: 'sns', name: value }, region);
-    default:
-      // StateMachineArn, and any custom dimension that holds an ARN.
-      return value.startsWith('arn:') ? resourceFromArn(value) : null;
+function resourceFromDimension(name: string, value: string, metric: MetricContext): Resource | null {
+  const readers = dimensionReaders(name);
+  // StateMachineArn, and any custom dimension that holds an ARN.
+  if (readers.length === 0) return value.startsWith('arn:') ? resourceFromArn(value) : null;
+  for (const { type, read } of readers) {
+    const found = read(value, {
+      ...metric,
+      resource: (resourceName, arn) => withRegion({ type, name: resourceName, ...(arn ? { arn } : {}) }, metric.region),
+      resourceFromArn,
+    });
+    if (found) return found;
   }
+  return null;
 }
 
 /** One entry per resource: a later mention (an ARN) fills in what an earlier one (a dimension) lacked. */
@@ -108,25 +67,17 @@ function deduplicate(resources: Resource[]): Resource[] {
 
 /**
  * The resources an alarm points at, from every dimension of its metrics and every ARN it mentions,
- * without calling AWS. Lambdas come first: most incidents end in a function.
+ * without calling AWS; those of specialists that are listed first come first.
  */
 export function discoverResources(alarm: NormalizedAlarm): Resource[] {
   const partition = (alarm.arn && parseArn(alarm.arn)?.partition) || 'aws';
   const metrics = [{ namespace: alarm.namespace, dimensions: alarm.dimensions }, ...alarm.metrics];
   const fromDimensions = metrics.flatMap(({ namespace, dimensions }) =>
-    Object.entries(dimensions).map(([name, value]) =>
-      resourceFromDimension(name, value, { namespace, region: alarm.region, partition }),
-    ),
+    Object.entries(dimensions).map(([name, value]) => resourceFromDimension(name, value, { namespace, region: alarm.region, partition })),
   );
   // A sentence may end right after an ARN; its full stop is not part of the name.
-  const fromText = [...alarm.reason.matchAll(ARN_IN_TEXT)].map((match) =>
-    resourceFromArn(match[0].replace(/[.,;:]+$/, '')),
-  );
-  const resources = deduplicate(
-    [...fromDimensions, ...fromText].filter((resource): resource is Resource => resource !== null),
-  );
-  return [
-    ...resources.filter((resource) => resource.type === 'lambda'),
-    ...resources.filter((resource) => resource.type !== 'lambda'),
-  ];
+  const fromText = [...alarm.reason.matchAll(ARN_IN_TEXT)].map((match) => resourceFromArn(match[0].replace(/[.,;:]+$/, '')));
+  const resources = deduplicate([...fromDimensions, ...fromText].filter((resource): resource is Resource => resource !== null));
+  const listedFirst = (resource: Resource) => specialistFor(resource.type).discovery.listedFirst ?? false;
+  return [...resources.filter(listedFirst), ...resources.filter((resource) => !listedFirst(resource))];
 }

@@ -17,19 +17,9 @@ export const ROOT_CAUSE_TYPES = [
 ] as const;
 export type RootCauseType = (typeof ROOT_CAUSE_TYPES)[number];
 
-export const RESOURCE_TYPES = [
-  'lambda',
-  'apigateway',
-  'dynamodb',
-  'sqs',
-  'sns',
-  'stepfunctions',
-  'unknown',
-] as const;
-export type ResourceType = (typeof RESOURCE_TYPES)[number];
-
 export const ResourceSchema = z.object({
-  type: z.enum(RESOURCE_TYPES),
+  /** A type of the specialist registry (`lambda`, `apigateway` …): the report does not depend on which exist. */
+  type: z.string().min(1),
   name: z.string(),
   arn: z.string().optional(),
   region: z.string().optional(),

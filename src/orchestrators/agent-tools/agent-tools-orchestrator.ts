@@ -1,19 +1,16 @@
 import type { Logger } from 'winston';
 import { errorMessage } from '../../platform/errors.js';
 import type { AwsClients } from '../aws/clients.js';
-import { alarmFact } from '../direct-invocation.js';
+import { conclude } from '../conclusion.js';
 import { discoverAllResources } from '../discover-all-resources.js';
+import { investigationFacts } from '../investigation-facts.js';
 import { investigationWindow } from '../investigation-window.js';
-import { lambdaEvidenceFacts } from '../lambda-evidence-facts.js';
 import type { LlmClient } from '../llm/llm-client.js';
 import { InvestigationFailedError, type Findings, type InvestigationRequest, type Orchestrator } from '../orchestrator.js';
-import { adviceFor } from '../rules/advice.js';
-import { chooseRootCause } from '../rules/choose-root-cause.js';
+import { SPECIALISTS } from '../specialists/registry.js';
 import { AgentBudget, DEFAULT_AGENT_LIMITS, type AgentLimits } from './agent-limits.js';
-import { EvidenceNotebook } from './evidence-notebook.js';
-import { lambdaFactTools } from './fact-tools.js';
 import { leadConversation } from './lead-agent.js';
-import { SPECIALIST_AGENTS, specialistTool } from './specialist-agents.js';
+import { specialistTool } from './specialist-agents.js';
 import { converse, type ConversationContext } from './tool-conversation.js';
 
 /**
@@ -44,11 +41,15 @@ export class AgentToolsOrchestrator implements Orchestrator {
       warnings,
       signal: request.signal,
     };
-    const notebook = new EvidenceNotebook();
-    const awsTools = lambdaFactTools(this.aws, investigationWindow(alarm), notebook, this.limits.factTimeoutMs);
-    const specialistTools = SPECIALIST_AGENTS.map((agent) =>
-      specialistTool(agent, alarm, agent.name === 'lambda' ? awsTools : [], context),
-    );
+    const window = investigationWindow(alarm);
+    // The lead holds every specialist's fact tools too (the legacy pattern); whichever model calls
+    // them, what they read is the report's evidence.
+    const toolSets = SPECIALISTS.map((specialist) => ({
+      specialist,
+      factTools: specialist.evidence?.factTools(this.aws, window, this.limits.factTimeoutMs),
+    }));
+    const specialistTools = toolSets.map(({ specialist, factTools }) => specialistTool(specialist, alarm, factTools?.tools ?? [], context));
+    const awsTools = toolSets.flatMap(({ factTools }) => factTools?.tools ?? []);
     let answer;
     try {
       answer = await converse(leadConversation(alarm, resources, [...specialistTools, ...awsTools]), context);
@@ -56,15 +57,13 @@ export class AgentToolsOrchestrator implements Orchestrator {
       throw new InvestigationFailedError(errorMessage(error), session.usage, { cause: error });
     }
 
-    const hypotheses = [...answer].sort((a, b) => b.confidence - a.confidence);
-    const rootCause = chooseRootCause(hypotheses);
-    const lambdaEvidence = notebook.all();
+    const evidence = toolSets.flatMap(({ specialist, factTools }) =>
+      (factTools?.read() ?? []).map((read) => ({ specialist, evidence: read })),
+    );
     return {
       resources,
-      facts: [alarmFact(alarm), ...lambdaEvidence.flatMap(lambdaEvidenceFacts)],
-      hypotheses,
-      root_cause: rootCause,
-      advice: adviceFor(rootCause, lambdaEvidence[0] ?? null),
+      facts: investigationFacts(alarm, evidence),
+      ...conclude(answer, evidence),
       usage: session.usage,
       warnings,
     };

@@ -1,25 +1,24 @@
-import type { LambdaEvidence } from '../evidence.js';
-
-type EvidencePart = Partial<Omit<LambdaEvidence, 'functionName'>>;
-
 /**
- * What the fact tools returned during one investigation, whichever model asked for it, so the
- * report's facts and advice come from the same data as direct's and not from a model's retelling.
+ * What a specialist's fact tools read during one investigation, whichever model asked for it, so
+ * the report's facts and advice come from the same data as direct's and not from a model's retelling.
  */
-export class EvidenceNotebook {
-  private readonly byFunction = new Map<string, LambdaEvidence>();
+export class EvidenceNotebook<Evidence> {
+  private readonly byResource = new Map<string, Evidence>();
 
-  record(functionName: string, part: EvidencePart): void {
-    const known = this.byFunction.get(functionName) ?? { functionName, config: null, logs: null, metrics: null };
-    this.byFunction.set(functionName, { ...known, ...part });
+  /** `empty` is a resource's evidence before any tool has read a part of it. */
+  constructor(private readonly empty: (resourceName: string) => Evidence) {}
+
+  record(resourceName: string, part: Partial<Evidence>): void {
+    const known = this.byResource.get(resourceName) ?? this.empty(resourceName);
+    this.byResource.set(resourceName, { ...known, ...part });
   }
 
-  get(functionName: string): LambdaEvidence | undefined {
-    return this.byFunction.get(functionName);
+  get(resourceName: string): Evidence | undefined {
+    return this.byResource.get(resourceName);
   }
 
-  /** In the order the functions were first looked at. */
-  all(): LambdaEvidence[] {
-    return [...this.byFunction.values()];
+  /** In the order the resources were first looked at. */
+  all(): Evidence[] {
+    return [...this.byResource.values()];
   }
 }

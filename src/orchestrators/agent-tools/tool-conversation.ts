@@ -2,7 +2,7 @@ import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall } from '
 import type { Logger } from 'winston';
 import { errorMessage, PromptRcaError } from '../../platform/errors.js';
 import type { LlmSession } from '../llm/llm-client.js';
-import { clip } from '../signals/log-patterns.js';
+import { clip } from '../clip.js';
 import { ModelOutputError } from '../specialists/llm-hypotheses.js';
 import { AgentLimitError, type AgentBudget } from './agent-limits.js';
 import { toolDefinition, type AgentTool } from './agent-tool.js';

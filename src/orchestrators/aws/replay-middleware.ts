@@ -4,7 +4,7 @@ import { findRecordedCall, toJsonForm, type Recording } from './recording.js';
 /** Builds the error a service would throw for an AWS error name. */
 export type ServiceErrorFactory = (name: string, message: string) => Error;
 
-type ServiceExceptionClass = new (options: {
+export type ServiceExceptionClass = new (options: {
   name: string;
   $fault: 'client' | 'server';
   message: string;

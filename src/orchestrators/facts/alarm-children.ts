@@ -49,7 +49,7 @@ export async function fetchAlarmChildren(
   do {
     const command = new DescribeAlarmsCommand({ AlarmNames: names, NextToken: nextToken });
     const answer = await runFactCall(
-      { service: AWS_SERVICES.cloudwatch, command: 'DescribeAlarms', timeoutMs: options.timeoutMs },
+      { service: AWS_SERVICES.cloudwatch.name, command: 'DescribeAlarms', timeoutMs: options.timeoutMs },
       (sendOptions) => clients.cloudwatch.send(command, sendOptions),
     );
     children.push(...(answer.MetricAlarms ?? []).flatMap(metricsOf));

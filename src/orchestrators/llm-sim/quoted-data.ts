@@ -1,3 +1,4 @@
+import { SPECIALISTS } from '../specialists/registry.js';
 import { textOf, type SimMessage } from './chat-request.js';
 
 /** What the simulated model reads as evidence: user and tool messages, never the system prompt or tool schemas. */
@@ -52,7 +53,8 @@ export function quotedData(messages: readonly SimMessage[]): QuotedData {
   return data;
 }
 
-const RESOURCE_REFERENCE = /"(lambda|apigateway|dynamodb|sqs|sns|stepfunctions):([^"\\]+)"/g;
+/** A quoted `"<type>:<name>"` of a type the registry knows. */
+const RESOURCE_REFERENCE = new RegExp(`"(${SPECIALISTS.map((specialist) => specialist.type).join('|')}):([^"\\\\]+)"`, 'g');
 
 /** `"lambda:orders-api"`-style references in the data, by resource type, in order of first mention. */
 export function resourceReferences(data: QuotedData): Map<string, string[]> {

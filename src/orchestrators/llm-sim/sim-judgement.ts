@@ -1,3 +1,4 @@
+import { clip } from '../clip.js';
 import type { QuotedData } from './quoted-data.js';
 
 export interface SimHypothesis {
@@ -41,16 +42,11 @@ const MAX_EVIDENCE = 2;
 const MAX_EVIDENCE_CHARS = 200;
 const STATED_KEYS = ['rule_hypotheses', 'hypotheses'];
 
-function clip(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > MAX_EVIDENCE_CHARS ? `${flat.slice(0, MAX_EVIDENCE_CHARS - 1)}…` : flat;
-}
-
 /** Quoted strings that back a type, skipping the bare signal-kind labels, which prove nothing by themselves. */
 function evidenceFor(type: string, data: QuotedData): string[] {
   const rule = KEYWORD_RULES.find((r) => r.type === type);
   if (!rule) return [];
-  const quotes = data.leaves.filter((leaf) => rule.pattern.test(leaf) && /\s/.test(leaf.trim())).map(clip);
+  const quotes = data.leaves.filter((leaf) => rule.pattern.test(leaf) && /\s/.test(leaf.trim())).map((leaf) => clip(leaf, MAX_EVIDENCE_CHARS));
   const figures = data.figures.filter(({ key, value }) => rule.figure?.(key, value)).map(({ key, value }) => `${key} = ${value}`);
   return [...new Set([...quotes, ...figures])].slice(0, MAX_EVIDENCE);
 }

@@ -1,3 +1,4 @@
+import { SPECIALISTS } from '../specialists/registry.js';
 import type { SimChatRequest, SimTool } from './chat-request.js';
 import { resourceReferences, type QuotedData } from './quoted-data.js';
 
@@ -6,15 +7,8 @@ export interface PlannedCall {
   arguments: Record<string, string>;
 }
 
-/** Which resource a parameter of that name takes its value from. */
-const PARAMETER_RESOURCE_TYPES: Record<string, string> = {
-  function_name: 'lambda',
-  api_name: 'apigateway',
-  table_name: 'dynamodb',
-  queue_name: 'sqs',
-  topic_name: 'sns',
-  state_machine_name: 'stepfunctions',
-};
+/** Which type of resource a parameter of that name takes its value from. */
+const PARAMETER_RESOURCE_TYPES = new Map(SPECIALISTS.map(({ type, agentTool }) => [agentTool.parameter, type]));
 
 /** Tools that hand the work to a specialist: a lead delegates rather than fetching facts itself. */
 const DELEGATION = /^investigate_/;
@@ -29,7 +23,7 @@ function callsFor(tool: SimTool, references: Map<string, string[]>): PlannedCall
   const required = requiredParameters(tool);
   if (required.length === 0) return [{ name: tool.function.name, arguments: {} }];
   const [parameter] = required;
-  const resourceType = parameter === undefined || required.length > 1 ? undefined : PARAMETER_RESOURCE_TYPES[parameter];
+  const resourceType = parameter === undefined || required.length > 1 ? undefined : PARAMETER_RESOURCE_TYPES.get(parameter);
   if (!parameter || !resourceType) return [];
   return (references.get(resourceType) ?? []).map((value) => ({ name: tool.function.name, arguments: { [parameter]: value } }));
 }

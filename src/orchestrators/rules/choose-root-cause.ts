@@ -1,5 +1,7 @@
 import type { Hypothesis, RootCause, RootCauseType } from '../../report/report.js';
-import { UNKNOWN_CONFIDENCE } from './lambda-rules.js';
+
+/** The confidence of an "unknown" hypothesis: it only says what could not be seen. */
+export const UNKNOWN_CONFIDENCE = 0.1;
 
 /**
  * On equal confidence the more specific cause wins: a function that cannot start or runs out of

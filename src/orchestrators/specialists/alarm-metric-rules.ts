@@ -1,36 +1,23 @@
 import type { NormalizedAlarm } from '../../producer/alarm.js';
 import type { Hypothesis, Resource, RootCauseType } from '../../report/report.js';
+import type { SpecialistInput } from './resource-specialist.js';
 
-interface MetricRule {
+/** What a metric of the alarm points to, when it is the only evidence there is. */
+export interface AlarmMetricRule {
   namespace: string;
   metric: RegExp;
   type: RootCauseType;
   confidence: number;
+  /** The hypothesis, naming the resource. */
   explain: (resource: string) => string;
 }
 
-/**
- * For resources we read no logs of, the alarm's own metric is the only evidence: it points at a
- * kind of cause but proves none, so these hypotheses stay well below what log evidence gives.
- */
-const RULES: MetricRule[] = [
-  { namespace: 'AWS/DynamoDB', metric: /Throttl/i, type: 'downstream_error', confidence: 0.45, explain: (r) => `DynamoDB table ${r} is throttling requests` },
-  { namespace: 'AWS/DynamoDB', metric: /^SystemErrors$/, type: 'downstream_error', confidence: 0.4, explain: (r) => `DynamoDB table ${r} returns service errors` },
-  { namespace: 'AWS/DynamoDB', metric: /^UserErrors$/, type: 'configuration_error', confidence: 0.3, explain: (r) => `requests to DynamoDB table ${r} are rejected as invalid` },
-  { namespace: 'AWS/ApiGateway', metric: /^5XXError$/, type: 'downstream_error', confidence: 0.35, explain: (r) => `API ${r} returns 5XX: its integration is failing` },
-  { namespace: 'AWS/ApiGateway', metric: /Latency$/, type: 'timeout', confidence: 0.3, explain: (r) => `API ${r} responds slowly; the integration may be timing out` },
-  { namespace: 'AWS/ApiGateway', metric: /^4XXError$/, type: 'configuration_error', confidence: 0.25, explain: (r) => `API ${r} rejects requests (4XX)` },
-  { namespace: 'AWS/SQS', metric: /ApproximateAgeOfOldestMessage|ApproximateNumberOfMessagesVisible/, type: 'throttling', confidence: 0.3, explain: (r) => `queue ${r} is backing up: its consumer is not keeping pace` },
-  { namespace: 'AWS/States', metric: /ExecutionsTimedOut/, type: 'timeout', confidence: 0.45, explain: (r) => `state machine ${r} executions time out` },
-  { namespace: 'AWS/States', metric: /ExecutionThrottled/, type: 'throttling', confidence: 0.45, explain: (r) => `state machine ${r} executions are throttled` },
-  { namespace: 'AWS/States', metric: /ExecutionsFailed/, type: 'code_error', confidence: 0.3, explain: (r) => `state machine ${r} executions fail` },
-];
-
-export function alarmMetricHypotheses(alarm: NormalizedAlarm, resource: Resource): Hypothesis[] {
+/** One hypothesis per root-cause type that the alarm's metrics point to. */
+export function alarmMetricHypotheses(alarm: NormalizedAlarm, resource: Resource, rules: readonly AlarmMetricRule[]): Hypothesis[] {
   const metrics = [{ namespace: alarm.namespace, metric: alarm.metric }, ...alarm.metrics];
   const hypotheses: Hypothesis[] = [];
   for (const { namespace, metric } of metrics) {
-    const rule = RULES.find((r) => r.namespace === namespace && metric !== null && r.metric.test(metric));
+    const rule = rules.find((r) => r.namespace === namespace && metric !== null && r.metric.test(metric));
     if (!rule || hypotheses.some((h) => h.type === rule.type)) continue;
     hypotheses.push({
       type: rule.type,
@@ -40,4 +27,13 @@ export function alarmMetricHypotheses(alarm: NormalizedAlarm, resource: Resource
     });
   }
   return hypotheses;
+}
+
+/**
+ * The hypotheses of a specialist that reads nothing of its resources: the alarm's metrics are the
+ * only evidence. They point at a kind of cause but prove none, so their rules stay well below the
+ * confidence log evidence gives. Each resource is judged by every metric rule of the registry.
+ */
+export function judgeFromAlarmMetrics(input: SpecialistInput<unknown>): Hypothesis[] {
+  return input.resources.flatMap((resource) => alarmMetricHypotheses(input.alarm, resource, input.alarmMetricRules));
 }

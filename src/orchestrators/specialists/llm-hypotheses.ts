@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { errorMessage } from '../../platform/errors.js';
 import { HypothesisSchema, ROOT_CAUSE_TYPES, type Hypothesis } from '../../report/report.js';
 import type { LlmSession } from '../llm/llm-client.js';
-import type { SpecialistInput } from './specialist.js';
+import type { SpecialistInput } from './resource-specialist.js';
 
 const ModelAnswerSchema = z.object({ hypotheses: z.array(HypothesisSchema).max(10) });
 
@@ -29,7 +29,7 @@ export function specialistSystemPrompt(specialist: string): string {
   ].join('\n');
 }
 
-export function specialistUserPrompt(input: SpecialistInput, ruleHypotheses: Hypothesis[]): string {
+export function specialistUserPrompt(input: SpecialistInput<unknown>, ruleHypotheses: Hypothesis[]): string {
   const data = {
     alarm: { name: input.alarm.name, metric: input.alarm.metric, reason: input.alarm.reason },
     resources: input.resources.map((r) => `${r.type}:${r.name}`),
@@ -63,7 +63,7 @@ export function parseModelAnswer(content: string | null | undefined): Hypothesis
  */
 export async function refineWithModel(
   specialist: string,
-  input: SpecialistInput,
+  input: SpecialistInput<unknown>,
   ruleHypotheses: Hypothesis[],
   llm: LlmSession,
 ): Promise<{ hypotheses: Hypothesis[]; warnings: string[] }> {

@@ -1,6 +1,7 @@
+import { clip } from '../../../clip.js';
 import type { InvocationReport, LogLine, LogScan, LogSignal } from '../evidence.js';
 import { readLogLine, type LogLineView } from './log-line-view.js';
-import { clip, matchSignal, type SignalMatch } from './log-patterns.js';
+import { matchSignal, type SignalMatch } from './log-patterns.js';
 import {
   initReportFromPlatformRecord,
   parseInitReportLine,

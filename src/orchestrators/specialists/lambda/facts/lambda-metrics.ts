@@ -1,7 +1,7 @@
 import { GetMetricDataCommand, type MetricDataQuery, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
-import { AWS_SERVICES, type AwsClients } from '../aws/clients.js';
+import { AWS_SERVICES, type AwsClients } from '../../../aws/clients.js';
+import { runFactCall, type FactToolOptions } from '../../../facts/fact-call.js';
 import type { MetricSummary } from '../evidence.js';
-import { runFactCall, type FactToolOptions } from './fact-call.js';
 
 export const DEFAULT_METRIC_PERIOD_SECONDS = 60;
 
@@ -52,7 +52,7 @@ export async function fetchLambdaMetrics(clients: AwsClients, query: LambdaMetri
     MetricDataQueries: metricDataQueries(query.functionName, query.periodSeconds ?? DEFAULT_METRIC_PERIOD_SECONDS),
   });
   const answer = await runFactCall(
-    { service: AWS_SERVICES.cloudwatch, command: 'GetMetricData', timeoutMs: query.timeoutMs },
+    { service: AWS_SERVICES.cloudwatch.name, command: 'GetMetricData', timeoutMs: query.timeoutMs },
     (options) => clients.cloudwatch.send(command, options),
   );
   const results = answer.MetricDataResults ?? [];

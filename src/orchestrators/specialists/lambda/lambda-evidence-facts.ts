@@ -1,4 +1,4 @@
-import type { Fact } from '../report/report.js';
+import type { Fact } from '../../../report/report.js';
 import type { LambdaEvidence } from './evidence.js';
 
 const MAX_SIGNAL_FACTS = 8;

@@ -1,4 +1,4 @@
-import type { RootCause, RootCauseType } from '../../report/report.js';
+import type { RootCause, RootCauseType } from '../../../../report/report.js';
 import type { LambdaEvidence, LogSignal } from '../evidence.js';
 import { missingEnvVarName } from '../signals/log-patterns.js';
 import { isMemoryLimitSignal, isPlatformSignal } from '../signals/report-signals.js';

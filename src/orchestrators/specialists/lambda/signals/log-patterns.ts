@@ -1,3 +1,4 @@
+import { clip } from '../../../clip.js';
 import type { SignalKind } from '../evidence.js';
 import type { LogLineView } from './log-line-view.js';
 
@@ -42,12 +43,7 @@ export function detailAt(text: string, at: number): string {
     if (!prefix || prefix[0] === '') break;
     line = line.slice(prefix[0].length);
   }
-  return clip(line.replace(REQUEST_ID_IN_TEXT, '$1…'));
-}
-
-export function clip(text: string, max = MAX_DETAIL_CHARS): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return clip(line.replace(REQUEST_ID_IN_TEXT, '$1…'), MAX_DETAIL_CHARS);
 }
 
 function firstLine(text: string): string {
@@ -117,7 +113,7 @@ const GO_PANIC = /panic: ([^\n]+)/;
 
 function exception(type: string, message: string | undefined): SignalMatch {
   const text = message ? `${type}: ${firstLine(message).trim()}` : type;
-  return { kind: 'unhandled_exception', detail: clip(text), subject: type };
+  return { kind: 'unhandled_exception', detail: clip(text, MAX_DETAIL_CHARS), subject: type };
 }
 
 /** The exception a line reports, in the shape its runtime writes it. */

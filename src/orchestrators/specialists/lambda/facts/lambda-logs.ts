@@ -1,7 +1,7 @@
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { AWS_SERVICES, type AwsClients } from '../aws/clients.js';
+import { AWS_SERVICES, type AwsClients } from '../../../aws/clients.js';
+import { runFactCall, type FactToolOptions } from '../../../facts/fact-call.js';
 import type { LogLine } from '../evidence.js';
-import { runFactCall, type FactToolOptions } from './fact-call.js';
 
 export const DEFAULT_MAX_EVENTS = 5_000;
 export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
@@ -52,7 +52,7 @@ export async function fetchLambdaLogs(clients: AwsClients, query: LambdaLogsQuer
       nextToken,
     });
     const answer = await runFactCall(
-      { service: AWS_SERVICES.logs, command: 'FilterLogEvents', timeoutMs: query.timeoutMs },
+      { service: AWS_SERVICES.logs.name, command: 'FilterLogEvents', timeoutMs: query.timeoutMs },
       (options) => clients.logs.send(command, options),
     );
     // The token it was sent, handed back, marks the page just read: a replay whose recording holds

@@ -3,11 +3,11 @@ import {
   GetFunctionConfigurationCommand,
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
-import { errorMessage } from '../../platform/errors.js';
-import { logger } from '../../platform/log.js';
-import { AWS_SERVICES, type AwsClients } from '../aws/clients.js';
+import { errorMessage } from '../../../../platform/errors.js';
+import { logger } from '../../../../platform/log.js';
+import { AWS_SERVICES, type AwsClients } from '../../../aws/clients.js';
+import { runFactCall, type FactToolOptions } from '../../../facts/fact-call.js';
 import type { LambdaConfig } from '../evidence.js';
-import { runFactCall, type FactToolOptions } from './fact-call.js';
 
 function toLambdaConfig(
   configuration: FunctionConfiguration,
@@ -40,7 +40,7 @@ async function fetchReservedConcurrency(
 ): Promise<number | null> {
   try {
     const answer = await runFactCall(
-      { service: AWS_SERVICES.lambda, command: 'GetFunctionConcurrency', timeoutMs },
+      { service: AWS_SERVICES.lambda.name, command: 'GetFunctionConcurrency', timeoutMs },
       (options) => clients.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: functionName }), options),
     );
     return answer.ReservedConcurrentExecutions ?? null;
@@ -58,7 +58,7 @@ export async function fetchLambdaConfig(
 ): Promise<LambdaConfig> {
   const [configuration, reservedConcurrency] = await Promise.all([
     runFactCall(
-      { service: AWS_SERVICES.lambda, command: 'GetFunctionConfiguration', timeoutMs: options.timeoutMs },
+      { service: AWS_SERVICES.lambda.name, command: 'GetFunctionConfiguration', timeoutMs: options.timeoutMs },
       (sendOptions) =>
         clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }), sendOptions),
     ),

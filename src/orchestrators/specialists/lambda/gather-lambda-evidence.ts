@@ -1,16 +1,11 @@
-import type { AwsClients } from './aws/clients.js';
+import type { AwsClients } from '../../aws/clients.js';
+import type { TimeWindow } from '../../investigation-window.js';
+import type { GatheredEvidence } from '../resource-specialist.js';
 import type { LambdaEvidence } from './evidence.js';
 import { fetchLambdaConfig } from './facts/lambda-config.js';
 import { fetchLambdaLogs } from './facts/lambda-logs.js';
 import { fetchLambdaMetrics } from './facts/lambda-metrics.js';
-import type { TimeWindow } from './investigation-window.js';
 import { scanLogs } from './signals/scan-logs.js';
-
-export interface GatheredLambdaEvidence {
-  evidence: LambdaEvidence;
-  /** The error of each fact call that failed; the evidence then lacks that part. */
-  failures: unknown[];
-}
 
 /**
  * Configuration, metrics and logs of one function, fetched in parallel. Logs start on the default
@@ -21,7 +16,7 @@ export async function gatherLambdaEvidence(
   aws: AwsClients,
   functionName: string,
   window: TimeWindow,
-): Promise<GatheredLambdaEvidence> {
+): Promise<GatheredEvidence<LambdaEvidence>> {
   const defaultLogGroup = `/aws/lambda/${functionName}`;
   const [config, metrics, defaultLogs] = await Promise.allSettled([
     fetchLambdaConfig(aws, functionName),
@@ -35,13 +30,11 @@ export async function gatherLambdaEvidence(
   const failures = [config, metrics, logs]
     .filter((result): result is PromiseRejectedResult => result.status === 'rejected')
     .map((result) => result.reason);
-  return {
-    evidence: {
-      functionName,
-      config: config.status === 'fulfilled' ? config.value : null,
-      metrics: metrics.status === 'fulfilled' ? metrics.value : null,
-      logs: logs.status === 'fulfilled' ? { ...scanLogs(logs.value.lines), truncated: logs.value.truncated } : null,
-    },
-    failures,
+  const evidence: LambdaEvidence = {
+    functionName,
+    config: config.status === 'fulfilled' ? config.value : null,
+    metrics: metrics.status === 'fulfilled' ? metrics.value : null,
+    logs: logs.status === 'fulfilled' ? { ...scanLogs(logs.value.lines), truncated: logs.value.truncated } : null,
   };
+  return { evidence, failures, nothingRead: evidence.config === null && evidence.logs === null && evidence.metrics === null };
 }

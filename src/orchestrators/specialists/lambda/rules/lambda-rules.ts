@@ -1,4 +1,5 @@
-import type { Hypothesis } from '../../report/report.js';
+import type { Hypothesis } from '../../../../report/report.js';
+import { UNKNOWN_CONFIDENCE } from '../../../rules/choose-root-cause.js';
 import type { InvocationReport, LambdaEvidence, LogSignal } from '../evidence.js';
 import { missingEnvVarName } from '../signals/log-patterns.js';
 import { isMemoryLimitSignal, isPlatformSignal } from '../signals/report-signals.js';
@@ -15,8 +16,6 @@ import {
 
 /** A duration or memory figure this close to its limit counts as having hit it. */
 export const NEAR_LIMIT = 0.95;
-/** The confidence of an "unknown" hypothesis: it only says what could not be seen. */
-export const UNKNOWN_CONFIDENCE = 0.1;
 
 function quote(signal: LogSignal): string {
   return `${signal.kind} ×${signal.count}: ${signal.line}`;

@@ -1,5 +1,5 @@
-import type { LambdaConfig, LogScan, MetricSummary } from '../evidence.js';
-import { clip } from '../signals/log-patterns.js';
+import { clip } from '../../clip.js';
+import type { LambdaConfig, LogScan, MetricSummary } from './evidence.js';
 
 const MAX_SIGNALS = 8;
 const MAX_SAMPLE_LINES = 3;

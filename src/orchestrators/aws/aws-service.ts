@@ -1,0 +1,50 @@
+import type { MiddlewareStack } from '@smithy/types';
+import type { CallRecorder, SendingClient } from './recorder.js';
+import type { Recording } from './recording.js';
+import { answerFromRecording, sdkErrorFactory, type ServiceExceptionClass } from './replay-middleware.js';
+
+export interface AwsClientOptions {
+  region: string;
+  /** Answer every call from this recording, with no network and no credentials. */
+  replay?: Recording;
+  /** Capture every call made, for `investigate --record`. */
+  recorder?: CallRecorder;
+}
+
+interface ClientConfig {
+  region: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+/** One AWS SDK client the fact calls use. */
+export interface AwsService<Client> {
+  /** The `service` name recordings use (DESIGN.md): the SDK client's, such as `cloudwatch-logs`. */
+  readonly name: string;
+  /** A client that replays and records as the options ask. */
+  create(options: AwsClientOptions): Client;
+}
+
+// Static so that a replay never walks the credential chain (env, profile, IMDS) looking for real ones.
+const REPLAY_CREDENTIALS = { accessKeyId: 'PROMPTRCA-REPLAY', secretAccessKey: 'PROMPTRCA-REPLAY' };
+
+/**
+ * An SDK client package as the investigation uses it. `sdk` is the package itself, whose
+ * exception classes a replay throws by the recorded error's name.
+ */
+export function awsService<Client extends SendingClient, Input extends object, Output extends object>(
+  name: string,
+  ClientClass: new (config: ClientConfig) => Client & { middlewareStack: MiddlewareStack<Input, Output> },
+  sdk: object,
+  ServiceException: ServiceExceptionClass,
+): AwsService<Client> {
+  const toError = sdkErrorFactory(sdk, ServiceException);
+  return {
+    name,
+    create(options) {
+      const client = new ClientClass({ region: options.region, ...(options.replay ? { credentials: REPLAY_CREDENTIALS } : {}) });
+      if (options.replay) answerFromRecording(client.middlewareStack, name, options.replay, toError);
+      options.recorder?.attach(client, name);
+      return client;
+    },
+  };
+}

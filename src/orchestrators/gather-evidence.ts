@@ -1,0 +1,41 @@
+import type { Logger } from 'winston';
+import { errorMessage, PromptRcaError } from '../platform/errors.js';
+import type { Resource } from '../report/report.js';
+import type { AwsClients } from './aws/clients.js';
+import type { TimeWindow } from './investigation-window.js';
+import { specialistFor } from './specialists/registry.js';
+import type { SpecialistEvidence } from './specialists/resource-specialist.js';
+
+/** Every read of every resource failed: the investigation saw nothing to judge. */
+export class NoFactsError extends PromptRcaError {}
+
+/**
+ * direct_invocation's reads: every resource whose specialist reads AWS, all in parallel. A read
+ * that fails is logged and recorded, and the investigation goes on without it.
+ */
+export async function gatherEvidence(
+  aws: AwsClients,
+  resources: readonly Resource[],
+  window: TimeWindow,
+  log: Logger,
+  warnings: string[],
+): Promise<SpecialistEvidence[]> {
+  const reads = resources.flatMap((resource) => {
+    const specialist = specialistFor(resource.type);
+    return specialist.evidence ? [{ resource, specialist, gathered: specialist.evidence.gather(aws, resource, window) }] : [];
+  });
+  const gathered = await Promise.all(reads.map((read) => read.gathered));
+  for (const failure of gathered.flatMap((g) => g.failures)) {
+    log.warn(`Fact gathering failed: ${errorMessage(failure)}`);
+    warnings.push(errorMessage(failure));
+  }
+  // Without a single fact the rules could only answer "unknown"; that is a failed investigation
+  // (no credentials, AWS unreachable, throttled), not a finding. `cause` lets a worker tell
+  // throttling, worth another attempt, from missing permissions.
+  if (gathered.length > 0 && gathered.every((g) => g.nothingRead)) {
+    const first = gathered[0]!.failures[0];
+    const { type, name } = reads[0]!.resource;
+    throw new NoFactsError(`no AWS facts could be read for ${type} ${name}: ${errorMessage(first)}`, { cause: first });
+  }
+  return reads.map(({ specialist }, index) => ({ specialist, evidence: gathered[index]!.evidence }));
+}

@@ -1,0 +1,23 @@
+import type { Hypothesis } from '../../report/report.js';
+import type { LlmSession } from '../llm/llm-client.js';
+import { refineWithModel } from './llm-hypotheses.js';
+import type { ResourceSpecialist, SpecialistInput } from './resource-specialist.js';
+
+export interface SpecialistFindings {
+  hypotheses: Hypothesis[];
+  warnings: string[];
+}
+
+/**
+ * direct_invocation's call of one specialist: its deterministic rules first, then (when a model
+ * is configured) exactly one chat completion that refines them.
+ */
+export async function consultSpecialist(
+  specialist: ResourceSpecialist,
+  input: SpecialistInput<unknown>,
+  llm: LlmSession | null,
+): Promise<SpecialistFindings> {
+  const ruleHypotheses = specialist.hypotheses(input);
+  if (!llm) return { hypotheses: ruleHypotheses, warnings: [] };
+  return refineWithModel(specialist.type, input, ruleHypotheses, llm);
+}
