@@ -1,5 +1,5 @@
 import { PromptRcaError } from '../../platform/errors.js';
-import type { AlarmMetricRule } from './alarm-metric-rules.js';
+import type { AlarmMetricRule } from './resource-specialist.js';
 import { apiGatewaySpecialist } from './apigateway/apigateway-specialist.js';
 import { dynamoDbSpecialist } from './dynamodb/dynamodb-specialist.js';
 import { lambdaSpecialist } from './lambda/lambda-specialist.js';

@@ -1,10 +1,19 @@
 import type { NormalizedAlarm } from '../../producer/alarm.js';
-import type { Fact, Hypothesis, Resource, RootCause } from '../../report/report.js';
+import type { Fact, Hypothesis, Resource, RootCause, RootCauseType } from '../../report/report.js';
 import type { AgentTool } from '../agent-tools/agent-tool.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { TimeWindow } from '../investigation-window.js';
-import type { AlarmMetricRule } from './alarm-metric-rules.js';
 import type { ResourceDiscovery } from './resource-discovery.js';
+
+/** What a metric of the alarm points to, when it is the only evidence there is. */
+export interface AlarmMetricRule {
+  namespace: string;
+  metric: RegExp;
+  type: RootCauseType;
+  confidence: number;
+  /** The hypothesis, naming the resource. */
+  explain: (resource: string) => string;
+}
 
 /**
  * One resource type the investigation knows: how an alarm names its resources, what is read of
