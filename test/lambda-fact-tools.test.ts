@@ -22,10 +22,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PromptRcaError } from '../src/platform/errors.js';
 import { createAwsClients, type AwsClients } from '../src/orchestrators/aws/clients.js';
 import { fetchAlarmChildren } from '../src/orchestrators/facts/alarm-children.js';
-import { FactToolError, runFactCall } from '../src/orchestrators/facts/fact-call.js';
+import { runFactCall } from '../src/orchestrators/facts/fact-call.js';
 import { fetchLambdaConfig } from '../src/orchestrators/specialists/lambda/facts/lambda-config.js';
 import { MAX_MESSAGE_CHARS, fetchLambdaLogs } from '../src/orchestrators/specialists/lambda/facts/lambda-logs.js';
 import { fetchLambdaMetrics } from '../src/orchestrators/specialists/lambda/facts/lambda-metrics.js';
+import { FactToolError } from '../src/orchestrators/errors.js';
 
 const window = { startTime: Date.parse('2024-05-01T10:00:00Z'), endTime: Date.parse('2024-05-01T10:30:00Z') };
 const throttled = () => new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} });

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LlmClient } from '../src/orchestrators/llm/llm-client.js';
 import type { LlmSettings } from '../src/orchestrators/llm/llm-settings.js';
-import { backoffMs, retryAfterMs, RetryAfterTooLongError } from '../src/orchestrators/llm/retry-policy.js';
+import { backoffMs, retryAfterMs } from '../src/orchestrators/llm/retry-policy.js';
 import { captureLog } from './support/log-capture.js';
 import { startOpenAiStub, type OpenAiStubServer, type StubAnswer } from './support/openai-stub-server.js';
+import { RetryAfterTooLongError } from '../src/orchestrators/errors.js';
 
 const OK: StubAnswer = { message: { content: 'fine' }, usage: { prompt_tokens: 40, completion_tokens: 7 } };
 const REQUEST = { messages: [{ role: 'user' as const, content: 'hello' }] };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/platform/errors.js';
 import { NormalizedAlarmSchema } from '../src/producer/alarm.js';
-import { AlarmParseError, parseAlarmMessage, type ParsedAlarm } from '../src/producer/parse-alarm.js';
+import { AlarmParseError } from '../src/producer/errors.js';
+import { parseAlarmMessage, type ParsedAlarm } from '../src/producer/parse-alarm.js';
 import { sampleJson, sampleText } from './support/aws-samples.js';
 
 const RECEIVE_MESSAGE = sampleJson('03-sqs-ReceiveMessage.json-wire.sns-envelope-vs-raw.fauxqs-emulated.json');

@@ -3,13 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/platform/errors.js';
-import {
-  RecordingError,
-  findRecordedCall,
-  loadRecording,
-  parseRecording,
-  type Recording,
-} from '../src/orchestrators/aws/recording.js';
+import { findRecordedCall, loadRecording, parseRecording, type Recording } from '../src/orchestrators/aws/recording.js';
+import { RecordingError } from '../src/orchestrators/errors.js';
 
 const config = (name: string) => ({ FunctionName: name, Timeout: 3 });
 

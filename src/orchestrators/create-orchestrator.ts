@@ -1,20 +1,10 @@
-import { InputError, type ErrorKind } from '../platform/errors.js';
 import type { OrchestratorType } from '../report/report.js';
 import { AgentToolsOrchestrator } from './agent-tools/agent-tools-orchestrator.js';
 import type { AwsClients } from './aws/clients.js';
 import { DirectInvocationOrchestrator } from './direct-invocation.js';
 import type { LlmClient } from './llm/llm-client.js';
 import type { Orchestrator } from './orchestrator.js';
-
-/**
- * This process cannot run the orchestrator (agent_tools without a model): bad configuration for the
- * command that asked, but another worker replica, one with a model, may take the job.
- */
-export class OrchestratorUnavailableError extends InputError {
-  protected override defaultKind(): ErrorKind {
-    return 'transient';
-  }
-}
+import { OrchestratorUnavailableError } from './errors.js';
 
 export function createOrchestrator(type: OrchestratorType, aws: AwsClients, llm: LlmClient | null): Orchestrator {
   if (type === 'direct_invocation') return new DirectInvocationOrchestrator(aws, llm);

@@ -1,13 +1,11 @@
 import type { Logger } from 'winston';
-import { errorMessage, PromptRcaError } from '../platform/errors.js';
+import { errorMessage } from '../platform/errors.js';
 import type { Resource } from '../report/report.js';
 import type { AwsClients } from './aws/clients.js';
 import type { TimeWindow } from './investigation-window.js';
 import { specialistFor } from './specialists/registry.js';
 import type { SpecialistEvidence } from './specialists/resource-specialist.js';
-
-/** Every read of every resource failed: the investigation saw nothing to judge. */
-export class NoFactsError extends PromptRcaError {}
+import { NoFactsError } from './errors.js';
 
 /**
  * direct_invocation's reads: every resource whose specialist reads AWS, all in parallel. A read

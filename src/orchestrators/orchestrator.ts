@@ -1,8 +1,7 @@
 import type { Logger } from 'winston';
-import { PromptRcaError } from '../platform/errors.js';
 import type { NormalizedAlarm } from '../producer/alarm.js';
 import type { ReportBody } from '../report/build-report.js';
-import type { OrchestratorType, Usage } from '../report/report.js';
+import type { OrchestratorType } from '../report/report.js';
 
 export interface InvestigationRequest {
   investigationId: string;
@@ -19,13 +18,3 @@ export interface Orchestrator {
   investigate(request: InvestigationRequest, log: Logger): Promise<Findings>;
 }
 
-/** An investigation that fails after spending tokens says how many, so its failed report counts them. */
-export class InvestigationFailedError extends PromptRcaError {
-  constructor(
-    message: string,
-    readonly usage: Usage,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}

@@ -3,7 +3,8 @@ import { errorKind } from '../platform/error-kind.js';
 import { errorMessage } from '../platform/errors.js';
 import { buildReport, EMPTY_REPORT_BODY } from '../report/build-report.js';
 import type { Failure, Report } from '../report/report.js';
-import { InvestigationFailedError, type Findings, type InvestigationRequest, type Orchestrator } from './orchestrator.js';
+import { type Findings, type InvestigationRequest, type Orchestrator } from './orchestrator.js';
+import { InvestigationFailedError } from './errors.js';
 
 /**
  * Runs one orchestrator and always returns a report: an orchestrator that throws gives a `failed`

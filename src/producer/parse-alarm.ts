@@ -7,7 +7,6 @@ import { SnsAlarmSchema } from './sns-alarm.js';
 import { EXPECTED_ALARM_SHAPES, keysOf, unwrapEnvelope, type Unwrapped } from './unwrap-envelope.js';
 import { AlarmParseError } from './errors.js';
 
-export { AlarmParseError };
 
 export type ParsedAlarm =
   | { action: 'investigate'; alarm: NormalizedAlarm; investigationId: string }

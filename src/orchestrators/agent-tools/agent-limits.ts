@@ -1,5 +1,5 @@
-import { PromptRcaError } from '../../platform/errors.js';
 import type { LlmSession } from '../llm/llm-client.js';
+import { AgentLimitError } from '../errors.js';
 
 /** What bounds one agents-as-tools investigation, so that no model behaviour can make it run on. */
 export interface AgentLimits {
@@ -19,18 +19,6 @@ export const DEFAULT_AGENT_LIMITS: AgentLimits = {
   tokenBudget: 40_000,
   factTimeoutMs: 10_000,
 };
-
-export type AgentLimitName = 'tool_calls' | 'tokens';
-
-/** The investigation reached one of its limits: it ends `failed`, saying which. */
-export class AgentLimitError extends PromptRcaError {
-  constructor(
-    readonly limit: AgentLimitName,
-    message: string,
-  ) {
-    super(`agent_tools stopped: ${message}`);
-  }
-}
 
 /** The investigation-wide counters; conversations charge them as they go. */
 export class AgentBudget {

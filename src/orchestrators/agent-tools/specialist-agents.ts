@@ -2,10 +2,10 @@ import { errorMessage } from '../../platform/errors.js';
 import type { NormalizedAlarm } from '../../producer/alarm.js';
 import { parseModelAnswer, specialistSystemPrompt } from '../specialists/llm-hypotheses.js';
 import type { ResourceSpecialist } from '../specialists/resource-specialist.js';
-import { AgentLimitError } from './agent-limits.js';
 import { defineTool, resourceParameters, type AgentTool } from './agent-tool.js';
 import { factsBrief, resourceReference } from './agent-briefs.js';
 import { converse, type ConversationContext } from './tool-conversation.js';
+import { AgentLimitError } from '../errors.js';
 
 function specialistPrompt(specialist: ResourceSpecialist, hasTools: boolean): string {
   const prompt = specialistSystemPrompt(specialist.noun);

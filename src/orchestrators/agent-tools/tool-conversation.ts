@@ -1,14 +1,11 @@
 import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall } from 'openai/resources/chat/completions';
 import type { Logger } from 'winston';
-import { errorMessage, PromptRcaError } from '../../platform/errors.js';
+import { errorMessage } from '../../platform/errors.js';
 import type { LlmSession } from '../llm/llm-client.js';
 import { clip } from '../clip.js';
-import { ModelOutputError } from '../specialists/llm-hypotheses.js';
-import { AgentLimitError, type AgentBudget } from './agent-limits.js';
+import { type AgentBudget } from './agent-limits.js';
 import { toolDefinition, type AgentTool } from './agent-tool.js';
-
-/** A conversation ended its turns without an answer that passed validation. */
-export class TurnLimitError extends PromptRcaError {}
+import { AgentLimitError, ModelOutputError, TurnLimitError } from '../errors.js';
 
 export interface Conversation<Answer> {
   /** Names the conversation in logs and warnings: "lead agent", "lambda specialist". */

@@ -1,18 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { InputError } from '../../platform/errors.js';
 import { parseJson, readText } from '../../platform/files.js';
-
-/** A recording that cannot be read or does not follow DESIGN.md's format. */
-export class RecordingError extends InputError {
-  constructor(
-    readonly origin: string,
-    problem: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`recording ${origin}: ${problem}`, options);
-  }
-}
+import { RecordingError } from '../errors.js';
 
 function describe(value: unknown): string {
   if (value === null) return 'null';

@@ -1,23 +1,6 @@
-import { PromptRcaError } from '../../platform/errors.js';
+import { FactToolError } from '../errors.js';
 
 export const DEFAULT_FACT_TIMEOUT_MS = 10_000;
-
-/**
- * One AWS call of a fact tool that failed or did not answer in time. The orchestrator records its
- * message ("lambda GetFunctionConfiguration failed: ThrottlingException: Rate exceeded") and goes on.
- */
-export class FactToolError extends PromptRcaError {
-  constructor(
-    readonly service: string,
-    readonly command: string,
-    /** The AWS error name (`ThrottlingException`, `ResourceNotFoundException`), or `TimeoutError`. */
-    readonly awsErrorName: string,
-    detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${service} ${command} failed: ${awsErrorName}${detail ? `: ${detail}` : ''}`, options);
-  }
-}
 
 export interface FactToolOptions {
   /** Per AWS call; default 10 s. */

@@ -1,15 +1,5 @@
 import { z } from 'zod';
-
-/** A request OpenAI would refuse with 400; `param` names the field, as OpenAI's errors do. */
-export class SimRequestError extends Error {
-  override readonly name = 'SimRequestError';
-  constructor(
-    message: string,
-    readonly param: string | null = null,
-  ) {
-    super(message);
-  }
-}
+import { SimRequestError } from '../errors.js';
 
 const TextPartSchema = z.looseObject({ type: z.string(), text: z.string().optional() });
 const ContentSchema = z.union([z.string(), z.array(TextPartSchema), z.null()]).optional();

@@ -2,9 +2,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { logger } from '../../platform/log.js';
-import { parseChatRequest, SimRequestError, type SimChatRequest } from './chat-request.js';
+import { parseChatRequest, type SimChatRequest } from './chat-request.js';
 import { simulateReply, type SimReply } from './sim-policy.js';
 import { countCompletionTokens, countPromptTokens } from './token-count.js';
+import { SimHttpError, SimRequestError } from '../errors.js';
 
 export interface LlmSimOptions {
   /** 0 (the default) picks a free port. */
@@ -37,29 +38,18 @@ export interface LlmSim {
 export const SIMULATOR_MODEL_ID = 'llm-sim';
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly type: string,
-    readonly param: string | null = null,
-  ) {
-    super(message);
-  }
-}
-
 async function readJson(request: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `request body over ${MAX_BODY_BYTES} bytes`, 'invalid_request_error');
+    if (size > MAX_BODY_BYTES) throw new SimHttpError(413, `request body over ${MAX_BODY_BYTES} bytes`, 'invalid_request_error');
     chunks.push(chunk as Buffer);
   }
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch (error) {
-    throw new HttpError(400, `request body is not JSON: ${(error as Error).message}`, 'invalid_request_error');
+    throw new SimHttpError(400, `request body is not JSON: ${(error as Error).message}`, 'invalid_request_error');
   }
 }
 
@@ -69,7 +59,7 @@ function send(response: ServerResponse, status: number, body: unknown): void {
 }
 
 /** OpenAI's error body, so clients raise the same error classes they would against the real API. */
-function sendError(response: ServerResponse, error: HttpError): void {
+function sendError(response: ServerResponse, error: SimHttpError): void {
   send(response, error.status, { error: { message: error.message, type: error.type, param: error.param, code: null } });
 }
 
@@ -112,7 +102,7 @@ export async function startLlmSim(options: LlmSimOptions = {}): Promise<LlmSim> 
     try {
       chat = parseChatRequest(await readJson(request));
     } catch (error) {
-      if (error instanceof SimRequestError) throw new HttpError(400, error.message, 'invalid_request_error', error.param);
+      if (error instanceof SimRequestError) throw new SimHttpError(400, error.message, 'invalid_request_error', error.param);
       throw error;
     }
     const reply = simulateReply(chat);
@@ -137,13 +127,13 @@ export async function startLlmSim(options: LlmSimOptions = {}): Promise<LlmSim> 
         data: [{ id: SIMULATOR_MODEL_ID, object: 'model', created: 0, owned_by: 'promptrca (a simulator, not a model)' }],
       });
     }
-    throw new HttpError(404, `llm-sim serves GET /v1/models and POST /v1/chat/completions, not ${request.method} ${path}`, 'invalid_request_error');
+    throw new SimHttpError(404, `llm-sim serves GET /v1/models and POST /v1/chat/completions, not ${request.method} ${path}`, 'invalid_request_error');
   }
 
   const server = createServer((request, response) => {
     route(request, response).catch((error: unknown) => {
       stats.rejected += 1;
-      sendError(response, error instanceof HttpError ? error : new HttpError(500, (error as Error).message, 'server_error'));
+      sendError(response, error instanceof SimHttpError ? error : new SimHttpError(500, (error as Error).message, 'server_error'));
     });
   });
 

@@ -1,24 +1,9 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { backoffDelayMs } from '../../platform/backoff.js';
-import { PromptRcaError } from '../../platform/errors.js';
+import { RetryAfterTooLongError } from '../errors.js';
 
 const LLM_BACKOFF = { initialMs: 500, maxMs: 8_000, jitter: 0.25 };
 export const DEFAULT_MAX_RETRY_WAIT_MS = 30_000;
-
-/** The server asked us to come back later than an investigation can wait. */
-export class RetryAfterTooLongError extends PromptRcaError {
-  constructor(
-    readonly waitMs: number,
-    readonly maxWaitMs: number,
-    cause: unknown,
-  ) {
-    super(
-      `${cause instanceof Error ? cause.message : String(cause)} ` +
-        `(the server asked to retry after ${Math.ceil(waitMs / 1000)} s, more than the ${maxWaitMs / 1000} s allowed)`,
-      { cause },
-    );
-  }
-}
 
 /**
  * Rate limits, lock and request timeouts, server errors and dropped connections pass; a call that

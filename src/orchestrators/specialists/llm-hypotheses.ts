@@ -3,12 +3,9 @@ import { errorMessage } from '../../platform/errors.js';
 import { HypothesisSchema, ROOT_CAUSE_TYPES, type Hypothesis } from '../../report/report.js';
 import type { LlmSession } from '../llm/llm-client.js';
 import type { SpecialistInput } from './resource-specialist.js';
+import { ModelOutputError } from '../errors.js';
 
 const ModelAnswerSchema = z.object({ hypotheses: z.array(HypothesisSchema).max(10) });
-
-export class ModelOutputError extends Error {
-  override readonly name = 'ModelOutputError';
-}
 
 /**
  * Every prompt that wants hypotheses states their shape in these words, so that any

@@ -1,4 +1,3 @@
-import { PromptRcaError } from '../../platform/errors.js';
 import type { AlarmMetricRule } from './resource-specialist.js';
 import { apiGatewaySpecialist } from './apigateway/apigateway-specialist.js';
 import { dynamoDbSpecialist } from './dynamodb/dynamodb-specialist.js';
@@ -7,6 +6,7 @@ import type { ResourceSpecialist } from './resource-specialist.js';
 import { snsSpecialist } from './sns/sns-specialist.js';
 import { sqsSpecialist } from './sqs/sqs-specialist.js';
 import { stepFunctionsSpecialist } from './stepfunctions/stepfunctions-specialist.js';
+import { UnknownResourceTypeError } from '../errors.js';
 
 /**
  * Every resource type the investigation knows, one specialist each (README.md says how to add
@@ -24,9 +24,6 @@ export const SPECIALISTS: readonly ResourceSpecialist[] = [
 
 /** Every specialist's alarm-metric rules: each specialist judges its resources by all of them. */
 export const ALARM_METRIC_RULES: readonly AlarmMetricRule[] = SPECIALISTS.flatMap((specialist) => specialist.alarmMetricRules ?? []);
-
-/** A resource type no specialist declares: discovery only finds types of the registry. */
-export class UnknownResourceTypeError extends PromptRcaError {}
 
 export function specialistFor(type: string): ResourceSpecialist {
   const specialist = SPECIALISTS.find((candidate) => candidate.type === type);
