@@ -7,8 +7,8 @@
 import winston from 'winston';
 import { createAwsClients } from '../src/orchestrators/aws/clients.js';
 import { DirectInvocationOrchestrator } from '../src/orchestrators/direct-invocation.js';
-import type { LogLine } from '../src/orchestrators/specialists/lambda/evidence.js';
 import { runInvestigation } from '../src/orchestrators/run-investigation.js';
+import type { LogLine } from '../src/orchestrators/specialists/lambda/evidence.js';
 import { scanLogs } from '../src/orchestrators/specialists/lambda/signals/scan-logs.js';
 import { bundledScenarios, type Scenario } from './scenarios.js';
 
@@ -47,7 +47,9 @@ for (let round = 0; round < ROUNDS; round++) {
 const recorded: LogLine[] = scenarios.flatMap((s) =>
   s.recording.calls
     .filter((c) => c.command === 'FilterLogEvents')
-    .flatMap((c) => ((c.output as { events?: LogLine[] } | null)?.events ?? []).map((e) => ({ timestamp: e.timestamp, message: e.message }))),
+    .flatMap((c) =>
+      ((c.output as { events?: LogLine[] } | null)?.events ?? []).map((e) => ({ timestamp: e.timestamp, message: e.message })),
+    ),
 );
 const lines: LogLine[] = Array.from({ length: 10_000 }, (_, i) => recorded[i % recorded.length]!);
 
@@ -73,7 +75,13 @@ const scanMs = timeIt(scan, 30);
 const bareMs = timeIt(bare, 30);
 
 console.log(`scenarios: ${scenarios.length}, investigations timed: ${timings.length} (${ROUNDS} rounds)`);
-console.log(`direct --llm none investigation, in-process: median ${median(timings).toFixed(2)} ms, p95 ${percentile(timings, 95).toFixed(2)} ms`);
-console.log(`signal extraction: ${scanMs.toFixed(2)} ms per 10,000 log lines (median of 30; ${recorded.length} distinct recorded lines cycled)`);
-console.log(`bare pass (one includes() per line): ${bareMs.toFixed(3)} ms per 10,000 lines; scan/bare ratio ${(scanMs / bareMs).toFixed(1)}x`);
+console.log(
+  `direct --llm none investigation, in-process: median ${median(timings).toFixed(2)} ms, p95 ${percentile(timings, 95).toFixed(2)} ms`,
+);
+console.log(
+  `signal extraction: ${scanMs.toFixed(2)} ms per 10,000 log lines (median of 30; ${recorded.length} distinct recorded lines cycled)`,
+);
+console.log(
+  `bare pass (one includes() per line): ${bareMs.toFixed(3)} ms per 10,000 lines; scan/bare ratio ${(scanMs / bareMs).toFixed(1)}x`,
+);
 if (sink < 0) console.log(sink);

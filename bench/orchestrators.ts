@@ -9,9 +9,9 @@ import winston from 'winston';
 import { createAwsClients } from '../src/orchestrators/aws/clients.js';
 import { createOrchestrator } from '../src/orchestrators/create-orchestrator.js';
 import { LlmClient } from '../src/orchestrators/llm/llm-client.js';
-import { loadConfig } from '../src/platform/config.js';
-import { startLlmSim, type LlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
+import { type LlmSim, startLlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
 import { runInvestigation } from '../src/orchestrators/run-investigation.js';
+import { loadConfig } from '../src/platform/config.js';
 import type { OrchestratorType, Report } from '../src/report/report.js';
 import { bundledScenarios, type Scenario } from './scenarios.js';
 
@@ -56,7 +56,13 @@ async function main(): Promise<void> {
   const latencyPerTokenMs = Number(values['latency-per-token-ms']);
   const scenarios = bundledScenarios();
   const sim = await startLlmSim({ latencyMs, latencyPerTokenMs });
-  const llm = new LlmClient({ apiKey: 'llm-sim', baseURL: sim.url, model: loadConfig({}).PROMPTRCA_MODEL, timeoutMs: 60_000, maxRetries: 0 });
+  const llm = new LlmClient({
+    apiKey: 'llm-sim',
+    baseURL: sim.url,
+    model: loadConfig({}).PROMPTRCA_MODEL,
+    timeoutMs: 60_000,
+    maxRetries: 0,
+  });
   const [first] = scenarios;
   if (!first) throw new Error('no scenarios in examples/');
   process.stdout.write(

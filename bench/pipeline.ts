@@ -6,22 +6,22 @@
  * arrival rate; the worker's peak RSS.
  * Run: npm run bench:pipeline   (BENCH_JOBS, default 2000; BENCH_CONCURRENCY, default 50)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, Worker } from 'bullmq';
-import { readAlarmFile } from '../src/producer/alarm-input.js';
+import { loadConfig } from '../src/platform/config.js';
+import { connectRedis } from '../src/platform/redis-connection.js';
 import type { NormalizedAlarm } from '../src/producer/alarm.js';
+import { readAlarmFile } from '../src/producer/alarm-input.js';
 import { enqueueInvestigation } from '../src/producer/enqueue.js';
 import { investigationIdFor } from '../src/producer/investigation-id.js';
 import { INVESTIGATE_JOB } from '../src/producer/investigations-queue.js';
-import { connectQueues, type PromptRcaQueues } from '../src/report/queues.js';
 import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
-import { loadConfig } from '../src/platform/config.js';
-import { connectRedis } from '../src/platform/redis-connection.js';
+import { connectQueues, type PromptRcaQueues } from '../src/report/queues.js';
 import { deleteKeysUnder } from './redis-keys.js';
 
 const NOOP_QUEUE = 'bench-noop';
@@ -64,7 +64,9 @@ async function spawnReady(args: string[], env: NodeJS.ProcessEnv): Promise<Child
 
 /** Peak resident set size of a running process, in MiB (Linux). */
 function peakRssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmHWM:'));
   return Number(line?.match(/(\d+)/)?.[1] ?? 0) / 1024;
 }
 
@@ -80,7 +82,9 @@ async function waitUntil(count: () => Promise<number>, target: number): Promise<
 
 /** Alarms of every bundled scenario in turn, each a distinct transition; one recording answers them all. */
 function workload(dir: string): { recordingPath: string; alarm: (index: number) => { investigationId: string; alarm: NormalizedAlarm } } {
-  const files = readdirSync('examples').filter((file) => file.endsWith('.json')).map((file) => join('examples', file));
+  const files = readdirSync('examples')
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => join('examples', file));
   const scenarios = files.map((file) => readAlarmFile(file));
   const calls = scenarios.flatMap((scenario) => (scenario.scenario as { calls: unknown[] }).calls);
   const recordingPath = join(dir, 'bundled-recordings.json');
@@ -165,11 +169,17 @@ async function measure(prefix: string, env: NodeJS.ProcessEnv, queues: PromptRca
 
   const round = (n: number) => Math.round(n);
   console.log(`machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, Redis ${queues.redisUrl}`);
-  console.log(`jobs: ${JOBS} per throughput run, ${PACED_JOBS} paced; worker concurrency ${CONCURRENCY}; --llm none, direct_invocation, bundled recordings`);
+  console.log(
+    `jobs: ${JOBS} per throughput run, ${PACED_JOBS} paced; worker concurrency ${CONCURRENCY}; --llm none, direct_invocation, bundled recordings`,
+  );
   console.log(`bare BullMQ no-op worker: ${round(noopPerSecond)} jobs/s`);
-  console.log(`promptrca pipeline:       ${round(pipelinePerSecond)} investigations/s (enqueue → worker → report on ${'promptrca-results'})`);
+  console.log(
+    `promptrca pipeline:       ${round(pipelinePerSecond)} investigations/s (enqueue → worker → report on ${'promptrca-results'})`,
+  );
   console.log(`ratio pipeline / no-op:   ${(pipelinePerSecond / noopPerSecond).toFixed(2)}`);
-  console.log(`enqueue → report latency at ${round(pipelinePerSecond / 2)}/s: p50 ${round(percentile(latencies, 50))} ms, p99 ${round(percentile(latencies, 99))} ms (${latencies.length} samples)`);
+  console.log(
+    `enqueue → report latency at ${round(pipelinePerSecond / 2)}/s: p50 ${round(percentile(latencies, 50))} ms, p99 ${round(percentile(latencies, 99))} ms (${latencies.length} samples)`,
+  );
   console.log(`worker peak RSS: ${rss.toFixed(0)} MiB`);
 }
 

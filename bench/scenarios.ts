@@ -2,8 +2,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseRecording, type Recording } from '../src/orchestrators/aws/recording.js';
-import { readAlarmFile } from '../src/producer/alarm-input.js';
 import type { NormalizedAlarm } from '../src/producer/alarm.js';
+import { readAlarmFile } from '../src/producer/alarm-input.js';
 import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
 
 // The SDK's nine-line Node 20 support notice would sit in the middle of the figures (cli.ts does the same).
@@ -18,7 +18,9 @@ export interface Scenario {
 }
 
 /** examples/, wherever this file is run from (bench/ in the sources, dist/bench/ once built). */
-export const EXAMPLES_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../examples/' : '../examples/', import.meta.url));
+export const EXAMPLES_DIR = fileURLToPath(
+  new URL(import.meta.url.includes('/dist/') ? '../../examples/' : '../examples/', import.meta.url),
+);
 
 export function loadScenario(path: string): Scenario {
   const file = readAlarmFile(path);

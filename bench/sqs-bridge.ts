@@ -11,16 +11,10 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import {
-  CreateQueueCommand,
-  DeleteQueueCommand,
-  GetQueueAttributesCommand,
-  SendMessageBatchCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
-import { readAlarmFile } from '../src/producer/alarm-input.js';
 import { loadConfig } from '../src/platform/config.js';
+import { readAlarmFile } from '../src/producer/alarm-input.js';
 import { deleteKeysUnder } from './redis-keys.js';
 import { EXAMPLES_DIR } from './scenarios.js';
 
@@ -67,7 +61,9 @@ async function fill(sqs: SQSClient, queueUrl: string, messages: string[]): Promi
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       for (let batch = batches.shift(); batch; batch = batches.shift()) {
-        await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch.map((MessageBody, i) => ({ Id: String(i), MessageBody })) }));
+        await sqs.send(
+          new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch.map((MessageBody, i) => ({ Id: String(i), MessageBody })) }),
+        );
       }
     }),
   );
@@ -75,13 +71,21 @@ async function fill(sqs: SQSClient, queueUrl: string, messages: string[]): Promi
 
 async function remaining(sqs: SQSClient, queueUrl: string): Promise<number> {
   const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
   return Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible);
 }
 
 /** One round: fill the queue, start a bridge, time it until the queue is empty. */
-async function round(sqs: SQSClient, endpoint: string, messages: string[], logLevel: string): Promise<{ rate: number; cpuMsPerMessage: number }> {
+async function round(
+  sqs: SQSClient,
+  endpoint: string,
+  messages: string[],
+  logLevel: string,
+): Promise<{ rate: number; cpuMsPerMessage: number }> {
   const name = `bench-${randomBytes(4).toString('hex')}`;
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
   await fill(sqs, QueueUrl!, messages);

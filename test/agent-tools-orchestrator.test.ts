@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import winston from 'winston';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import winston from 'winston';
 import { EXAMPLES_DIR, loadScenario } from '../bench/scenarios.js';
 import { createAwsClients } from '../src/orchestrators/aws/clients.js';
 import { DirectInvocationOrchestrator } from '../src/orchestrators/direct-invocation.js';
-import { startLlmSim, type LlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
+import { type LlmSim, startLlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
 import { runInvestigation } from '../src/orchestrators/run-investigation.js';
 import { hypothesesAnswer, isLead, runAgentTools, toolResults } from './support/agent-run.js';
-import { startOpenAiStub, toolCall, type OpenAiStubServer } from './support/openai-stub-server.js';
+import { type OpenAiStubServer, startOpenAiStub, toolCall } from './support/openai-stub-server.js';
 
 let sim: LlmSim;
 /** llm-sim behind a stub that keeps every request, so a test can read what the models were sent. */
@@ -44,7 +44,11 @@ describe('agent_tools: a lead agent with one tool per specialist', () => {
 
     expect(report.status).toBe('completed');
     expect(report.root_cause?.type).toBe('timeout');
-    expect(logs[0]).toMatchObject({ message: 'AGENTS-AS-TOOLS ORCHESTRATION', orchestrator_type: 'agent_tools', investigation_id: report.investigation_id });
+    expect(logs[0]).toMatchObject({
+      message: 'AGENTS-AS-TOOLS ORCHESTRATION',
+      orchestrator_type: 'agent_tools',
+      investigation_id: report.investigation_id,
+    });
 
     const [leadFirst, ...rest] = recorded.requests;
     expect(toolNames(leadFirst!)).toEqual([
@@ -83,8 +87,12 @@ describe('agent_tools: a lead agent with one tool per specialist', () => {
 
   it('never sends an environment value to a model, only variable names', async () => {
     const example = 'python-missing-env-var.json';
-    const secret = (JSON.parse(readFileSync(join(EXAMPLES_DIR, example), 'utf8')) as { calls: Array<{ output?: { Environment?: { Variables?: Record<string, string> } } }> })
-      .calls.flatMap((call) => Object.entries(call.output?.Environment?.Variables ?? {}))
+    const secret = (
+      JSON.parse(readFileSync(join(EXAMPLES_DIR, example), 'utf8')) as {
+        calls: Array<{ output?: { Environment?: { Variables?: Record<string, string> } } }>;
+      }
+    ).calls
+      .flatMap((call) => Object.entries(call.output?.Environment?.Variables ?? {}))
       .find(([name]) => name === 'STRIPE_API_KEY')?.[1];
     expect(secret).toMatch(/^sk_live_/);
     const { report } = await runAgentTools(example, recorded.url);
@@ -97,7 +105,9 @@ describe('agent_tools: a lead agent with one tool per specialist', () => {
   it('hands a failed fact tool back to the model as an error and goes on', async () => {
     const { report } = await runAgentTools('lambda-timeout.json', recorded.url, { withoutCommands: ['GetMetricData'] });
     expect(report.status).toBe('completed');
-    expect(report.warnings).toEqual([expect.stringMatching(/^lambda specialist: get_lambda_metrics failed: cloudwatch GetMetricData failed: ResourceNotFoundException/)]);
+    expect(report.warnings).toEqual([
+      expect.stringMatching(/^lambda specialist: get_lambda_metrics failed: cloudwatch GetMetricData failed: ResourceNotFoundException/),
+    ]);
     const metricsResult = recorded.requests.flatMap(toolResults).find((content) => content.includes('GetMetricData'));
     expect(JSON.parse(metricsResult ?? '{}').error).toMatch(/^cloudwatch GetMetricData failed/);
   });
@@ -112,7 +122,9 @@ describe('agent_tools: a lead agent with one tool per specialist', () => {
     const { report, logs } = await runAgentTools('lambda-timeout.json', stub.url);
 
     expect(report.status).toBe('completed');
-    expect(logs).toContainEqual(expect.objectContaining({ level: 'error', message: expect.stringMatching(/^lambda specialist failed: 400 context length exceeded/) }));
+    expect(logs).toContainEqual(
+      expect.objectContaining({ level: 'error', message: expect.stringMatching(/^lambda specialist failed: 400 context length exceeded/) }),
+    );
     expect(report.warnings).toEqual([expect.stringMatching(/^lambda specialist failed: 400/)]);
     expect(report.root_cause?.type).toBe('unknown');
   });

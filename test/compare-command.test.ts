@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PromptRcaQueues } from '../src/report/queues.js';
 import type { CompareResult } from '../src/report/compare-result.js';
+import type { PromptRcaQueues } from '../src/report/queues.js';
 import type { Report } from '../src/report/report.js';
 import { ResultsPublisher } from '../src/report/results-publisher.js';
 import { craftReport, craftReports, healthyRollout, spread } from './support/crafted-reports.js';
@@ -25,7 +25,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('compare FILES', () => {
   it('prints the table, the pairs, a hold verdict saying how many more are needed, and what was skipped', async () => {
     const reports = [
-      ...craftReports('direct_invocation', 18, (i) => ({ id: `pair-${i}`, shadow: i % 2 === 0, duration: spread(2, i), tokens: 1_500, facts: 5 })),
+      ...craftReports('direct_invocation', 18, (i) => ({
+        id: `pair-${i}`,
+        shadow: i % 2 === 0,
+        duration: spread(2, i),
+        tokens: 1_500,
+        facts: 5,
+      })),
       ...craftReports('agent_tools', 40, (i) => ({ id: `pair-${i}`, duration: spread(10, i), tokens: 6_000 })),
     ];
     const input = file('hold.jsonl', `${jsonLines(reports)}\n{"cut off`);
@@ -38,7 +44,7 @@ describe('compare FILES', () => {
     expect(run.stdout).toContain(`Skipped 1 entry:\n  ${input} line 59: not JSON: `);
   });
 
-  it('prints the whole comparison and verdict as JSON, judged at the rollout flags\' percentage', async () => {
+  it("prints the whole comparison and verdict as JSON, judged at the rollout flags' percentage", async () => {
     const reports = [
       ...healthyRollout(),
       craftReport('direct_invocation', { id: 'bad', status: 'failed', error: "Cannot find module 'aws-sdk'" }),
@@ -80,7 +86,13 @@ describe('compare on the results queue', () => {
   let queues: PromptRcaQueues;
   const oldReports = craftReports('agent_tools', 5, () => ({ startedAt: minutesAgo(180) }));
   const recent = [
-    ...craftReports('direct_invocation', 400, (i) => ({ startedAt: minutesAgo(5), duration: spread(2, i), tokens: 1_500, facts: 5, confidence: 0.86 })),
+    ...craftReports('direct_invocation', 400, (i) => ({
+      startedAt: minutesAgo(5),
+      duration: spread(2, i),
+      tokens: 1_500,
+      facts: 5,
+      confidence: 0.86,
+    })),
     ...craftReports('agent_tools', 800, (i) => ({ startedAt: minutesAgo(5), duration: spread(10, i), tokens: 6_000, confidence: 0.8 })),
   ];
 
@@ -98,7 +110,9 @@ describe('compare on the results queue', () => {
   });
 
   it('compares the reports on the queue within --since, reports the stray job, and shows progress', async () => {
-    const run = await runCli(['compare', '--json', '--since', '30m', '--current-percentage', '50', '--progress'], { PROMPTRCA_QUEUE_PREFIX: prefix });
+    const run = await runCli(['compare', '--json', '--since', '30m', '--current-percentage', '50', '--progress'], {
+      PROMPTRCA_QUEUE_PREFIX: prefix,
+    });
     expect(run.code).toBe(0);
     const result = parsed(run.stdout);
     expect(result.source).toBe(`promptrca-results (prefix ${prefix})`);
@@ -119,7 +133,9 @@ describe('compare on the results queue', () => {
 
   it('writes the HTML page next to the table', async () => {
     const page = join(dir, 'queue.html');
-    const run = await runCli(['compare', '--since', '30m', '--current-percentage', '50', '--html', page], { PROMPTRCA_QUEUE_PREFIX: prefix });
+    const run = await runCli(['compare', '--since', '30m', '--current-percentage', '50', '--html', page], {
+      PROMPTRCA_QUEUE_PREFIX: prefix,
+    });
     expect(run.stdout).toContain('Verdict at 50%: promote to 100%');
     const html = readFileSync(page, 'utf8');
     expect(html).toContain('<h2>Verdict at 50%: promote to 100%</h2>');

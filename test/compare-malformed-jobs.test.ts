@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { manualAlarm } from '../src/producer/manual-alarm.js';
 import { parseInvestigationJob } from '../src/producer/investigation-job.js';
+import { manualAlarm } from '../src/producer/manual-alarm.js';
 import type { CompareResult } from '../src/report/compare-result.js';
 import { compareResult } from '../src/report/compare-result.js';
 import { failedReport } from '../src/report/failed-report.js';
-import { ReportCollection } from '../src/report/report-collection.js';
 import type { OrchestratorType, Report } from '../src/report/report.js';
+import { ReportCollection } from '../src/report/report-collection.js';
 import { healthyRollout } from './support/crafted-reports.js';
 import { runCli } from './support/pipeline.js';
 
@@ -34,7 +34,12 @@ const junk = [
   malformedJobReport('junk-2', 'not even an object', 'direct_invocation', false),
   malformedJobReport('junk-3', { investigation_id: 'junk-3', alarm: 'no alarm' }, 'agent_tools', false),
   // The alarm parses but the job id does not match: still another program's data, never investigated.
-  malformedJobReport('junk-4', { investigation_id: 'other', alarm: manualAlarm('checkout-api', 'eu-west-1'), received_at: 'now', source: 'x' }, 'direct_invocation', true),
+  malformedJobReport(
+    'junk-4',
+    { investigation_id: 'other', alarm: manualAlarm('checkout-api', 'eu-west-1'), received_at: 'now', source: 'x' },
+    'direct_invocation',
+    true,
+  ),
 ];
 
 function compared(reports: Report[]): CompareResult {
@@ -43,7 +48,7 @@ function compared(reports: Report[]): CompareResult {
   return compareResult(collection.result(), { source: 'test', since: null, currentPercentage: 25, now: new Date() });
 }
 
-describe('reports of malformed jobs (another program\'s bad data)', () => {
+describe("reports of malformed jobs (another program's bad data)", () => {
   it('count for neither orchestrator: no critical error, no roll back, the same statistics as without them', () => {
     const healthy = healthyRollout(40, 40);
     const withJunk = compared([...healthy, ...junk]);

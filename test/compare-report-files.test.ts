@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ReportFileError } from '../src/report/errors.js';
 import { ReportCollection } from '../src/report/report-collection.js';
 import { collectReportFile } from '../src/report/report-files.js';
 import { parseSince } from '../src/report/since-option.js';
 import { craftReport, craftReports } from './support/crafted-reports.js';
-import { ReportFileError } from '../src/report/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'promptrca-report-files-'));
 const file = (name: string, content: string) => {
@@ -27,7 +27,10 @@ describe('reading report files', () => {
     const [first, second, third] = craftReports('direct_invocation', 3);
     const single = file('single.json', JSON.stringify(first, null, 2));
     const array = file('array.json', JSON.stringify([second, first, { investigation_id: 'half' }], null, 2));
-    const lines = file('results.jsonl', [JSON.stringify(third), '{"truncated": ', '', JSON.stringify(craftReport('agent_tools'))].join('\n'));
+    const lines = file(
+      'results.jsonl',
+      [JSON.stringify(third), '{"truncated": ', '', JSON.stringify(craftReport('agent_tools'))].join('\n'),
+    );
 
     const result = await collect([single, array, lines]);
     expect(result.reports.map((report) => report.investigation_id)).toHaveLength(4);
@@ -64,7 +67,9 @@ describe('reading report files', () => {
     const result = await collect([file('window.json', JSON.stringify(reports))], new Date(now - parseSince('1h')));
     expect(result.reports).toHaveLength(2);
     expect(result.outside_window).toBe(1);
-    expect(result.skipped).toEqual([{ location: expect.stringMatching(/element 4$/), reason: 'started_at "yesterday" is not an ISO-8601 time' }]);
+    expect(result.skipped).toEqual([
+      { location: expect.stringMatching(/element 4$/), reason: 'started_at "yesterday" is not an ISO-8601 time' },
+    ]);
   });
 
   it('reports progress every 1,000 entries', async () => {

@@ -14,7 +14,14 @@ describe('per-orchestrator statistics', () => {
 
   it('counts failures in the error rate but leaves them out of duration, tokens, confidence and facts', () => {
     const reports = [
-      ...craftReports('direct_invocation', 4, (i) => ({ duration: [1, 2, 3, 10][i], tokens: 1_000 * (i + 1), llmCalls: 4, confidence: 0.8, facts: 4, hypotheses: 2 })),
+      ...craftReports('direct_invocation', 4, (i) => ({
+        duration: [1, 2, 3, 10][i],
+        tokens: 1_000 * (i + 1),
+        llmCalls: 4,
+        confidence: 0.8,
+        facts: 4,
+        hypotheses: 2,
+      })),
       craftReport('direct_invocation', { status: 'failed', duration: 0, facts: 0, hypotheses: 0 }),
     ];
     const stats = compareOrchestrators(reports).direct_invocation;
@@ -30,7 +37,13 @@ describe('per-orchestrator statistics', () => {
 
   it('gives no numbers, not zeros, for an orchestrator without reports', () => {
     const stats = compareOrchestrators(craftReports('agent_tools', 3)).direct_invocation;
-    expect(stats).toMatchObject({ reports: 0, error_rate: null, duration_seconds: null, total_tokens_mean: null, root_cause_confidence_mean: null });
+    expect(stats).toMatchObject({
+      reports: 0,
+      error_rate: null,
+      duration_seconds: null,
+      total_tokens_mean: null,
+      root_cause_confidence_mean: null,
+    });
   });
 });
 
@@ -80,9 +93,18 @@ describe('shadow reports and pairs', () => {
 
 describe('critical errors', () => {
   it('judges an unpaired failure by the kind stored beside its message, never by the wording', () => {
-    const { error_kind: _absent, ...written_before_error_kind } = craftReport('direct_invocation', { id: 'k4', status: 'failed', error: 'Rate exceeded' });
+    const { error_kind: _absent, ...written_before_error_kind } = craftReport('direct_invocation', {
+      id: 'k4',
+      status: 'failed',
+      error: 'Rate exceeded',
+    });
     const reports = [
-      craftReport('direct_invocation', { id: 'k1', status: 'failed', error: "TypeError: Cannot read properties of undefined", errorKind: 'transient' }),
+      craftReport('direct_invocation', {
+        id: 'k1',
+        status: 'failed',
+        error: 'TypeError: Cannot read properties of undefined',
+        errorKind: 'transient',
+      }),
       craftReport('direct_invocation', { id: 'k2', status: 'failed', error: 'ThrottlingException: Rate exceeded', errorKind: 'permanent' }),
       craftReport('direct_invocation', { id: 'k3', status: 'failed', error: 'anything', errorKind: 'malformed_job' }),
       written_before_error_kind,

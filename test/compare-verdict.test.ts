@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareOrchestrators } from '../src/report/comparison.js';
 import type { Report } from '../src/report/report.js';
-import { nextPhase, verdictFor, type GateName } from '../src/report/verdict.js';
+import { type GateName, nextPhase, verdictFor } from '../src/report/verdict.js';
 import { craftReport, craftReports, healthyRollout, spread } from './support/crafted-reports.js';
 
 const judge = (reports: Report[], currentPercentage = 10) => verdictFor(compareOrchestrators(reports), currentPercentage);
@@ -76,9 +76,14 @@ describe('hold', () => {
   });
 
   it('at 100% explains that agent_tools reports only come from shadow runs or older files', () => {
-    const verdict = judge(craftReports('direct_invocation', 40, () => ({ duration: 2, facts: 5, confidence: 0.9 })), 100);
+    const verdict = judge(
+      craftReports('direct_invocation', 40, () => ({ duration: 2, facts: 5, confidence: 0.9 })),
+      100,
+    );
     expect(verdict.decision).toBe('hold');
-    expect(verdict.reasons).toEqual(['30 more agent_tools investigations needed (0 of 30): at 100% only shadow runs or older report files provide them']);
+    expect(verdict.reasons).toEqual([
+      '30 more agent_tools investigations needed (0 of 30): at 100% only shadow runs or older report files provide them',
+    ]);
   });
 });
 
@@ -86,7 +91,11 @@ describe('roll back', () => {
   it('rolls back on a single critical error even before the sample is large enough', () => {
     const reports = [
       ...craftReports('direct_invocation', 5, () => ({ duration: 2, facts: 5 })),
-      craftReport('direct_invocation', { id: 'inv-bug', status: 'failed', error: "TypeError: Cannot read properties of undefined (reading 'FunctionName')" }),
+      craftReport('direct_invocation', {
+        id: 'inv-bug',
+        status: 'failed',
+        error: "TypeError: Cannot read properties of undefined (reading 'FunctionName')",
+      }),
       ...craftReports('agent_tools', 5, () => ({ duration: 10 })),
     ];
     const verdict = judge(reports);
@@ -100,12 +109,19 @@ describe('roll back', () => {
   it('counts a throttled direct failure as critical when its shadow agent_tools run completed the same investigation', () => {
     const reports = [
       ...healthyRollout(),
-      craftReport('direct_invocation', { id: 'inv-pair', status: 'failed', error: 'ThrottlingException: Rate exceeded', errorKind: 'transient' }),
+      craftReport('direct_invocation', {
+        id: 'inv-pair',
+        status: 'failed',
+        error: 'ThrottlingException: Rate exceeded',
+        errorKind: 'transient',
+      }),
       craftReport('agent_tools', { id: 'inv-pair', shadow: true, duration: 10, tokens: 6_000 }),
     ];
     const verdict = judge(reports);
     expect(verdict.decision).toBe('roll_back');
-    expect(verdict.reasons[0]).toMatch(/failed where agent_tools completed the same investigation: 1; unpaired with a non-transient error: 0/);
+    expect(verdict.reasons[0]).toMatch(
+      /failed where agent_tools completed the same investigation: 1; unpaired with a non-transient error: 0/,
+    );
   });
 
   it('rolls back on an error rate of 5% or more even when every failure is transient', () => {
@@ -121,7 +137,10 @@ describe('roll back', () => {
   });
 
   it('keeps an error rate just below 5% and promotes', () => {
-    const reports = [...healthyRollout(40, 60), craftReport('direct_invocation', { status: 'failed', error: 'Rate exceeded', errorKind: 'transient' })];
+    const reports = [
+      ...healthyRollout(40, 60),
+      craftReport('direct_invocation', { status: 'failed', error: 'Rate exceeded', errorKind: 'transient' }),
+    ];
     expect(judge(reports).decision).toBe('promote');
   });
 

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import winston from 'winston';
 import { afterEach, describe, expect, it } from 'vitest';
+import winston from 'winston';
 import { createAwsClients } from '../src/orchestrators/aws/clients.js';
 import { parseRecording } from '../src/orchestrators/aws/recording.js';
 import { DirectInvocationOrchestrator } from '../src/orchestrators/direct-invocation.js';
 import { LlmClient } from '../src/orchestrators/llm/llm-client.js';
 import { runInvestigation } from '../src/orchestrators/run-investigation.js';
 import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
-import { startOpenAiStub, type OpenAiStubServer } from './support/openai-stub-server.js';
+import { type OpenAiStubServer, startOpenAiStub } from './support/openai-stub-server.js';
 import { REPO_ROOT } from './support/run-cli.js';
 
 const silent = winston.createLogger({ silent: true });
@@ -67,10 +67,21 @@ describe('direct_invocation with a model', () => {
 
   it.each([
     ['text that is not JSON', 'The root cause is probably a timeout.', /model output rejected.*not JSON/],
-    ['JSON of the wrong shape', answer([{ type: 'cosmic_rays', description: 'x', confidence: 0.9, evidence: [] }]), /wrong shape at hypotheses\.0\.type/],
-    ['a confidence out of range', answer([{ type: 'timeout', description: 'x', confidence: 7, evidence: [] }]), /wrong shape at hypotheses\.0\.confidence/],
+    [
+      'JSON of the wrong shape',
+      answer([{ type: 'cosmic_rays', description: 'x', confidence: 0.9, evidence: [] }]),
+      /wrong shape at hypotheses\.0\.type/,
+    ],
+    [
+      'a confidence out of range',
+      answer([{ type: 'timeout', description: 'x', confidence: 7, evidence: [] }]),
+      /wrong shape at hypotheses\.0\.confidence/,
+    ],
   ])('keeps the rule hypotheses and records why when the model returns %s', async (_what, content, warning) => {
-    const { report } = await investigateWithModel('lambda-timeout.json', () => ({ content, usage: { prompt_tokens: 500, completion_tokens: 20 } }));
+    const { report } = await investigateWithModel('lambda-timeout.json', () => ({
+      content,
+      usage: { prompt_tokens: 500, completion_tokens: 20 },
+    }));
     expect(report.status).toBe('completed');
     expect(report.root_cause?.type).toBe('timeout');
     expect(report.root_cause?.confidence).toBeGreaterThan(0.8);

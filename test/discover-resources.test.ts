@@ -39,9 +39,9 @@ describe('discoverResources', () => {
   });
 
   it('finds API Gateway REST APIs by name and HTTP APIs by ID, ignoring the path in Resource', () => {
-    expect(
-      discoverResources(alarmOn('AWS/ApiGateway', { ApiName: 'orders', Stage: 'prod', Resource: '/orders', Method: 'GET' })),
-    ).toEqual([{ type: 'apigateway', name: 'orders', region: 'ap-southeast-1' }]);
+    expect(discoverResources(alarmOn('AWS/ApiGateway', { ApiName: 'orders', Stage: 'prod', Resource: '/orders', Method: 'GET' }))).toEqual([
+      { type: 'apigateway', name: 'orders', region: 'ap-southeast-1' },
+    ]);
     expect(discoverResources(alarmOn('AWS/ApiGateway', { ApiId: 'a1b2c3d4e5', Stage: '$default' }))).toEqual([
       {
         type: 'apigateway',
@@ -72,18 +72,19 @@ describe('discoverResources', () => {
   });
 
   it('gathers every metric of a metric-math alarm, lambdas first, each resource once', () => {
-    const alarm = alarmOn('AWS/DynamoDB', { TableName: 'orders' }, {
-      metrics: [
-        { namespace: 'AWS/DynamoDB', metric: 'ThrottledRequests', dimensions: { TableName: 'orders', Operation: 'Query' } },
-        { namespace: 'AWS/Lambda', metric: 'Errors', dimensions: { FunctionName: 'list-orders' } },
-        { namespace: 'AWS/Lambda', metric: 'Invocations', dimensions: { FunctionName: 'list-orders', Resource: 'list-orders:prod' } },
-        { namespace: 'AWS/Lambda', metric: 'Invocations', dimensions: {} },
-      ],
-    });
-    expect(discoverResources(alarm).map(({ type, name }) => `${type}:${name}`)).toEqual([
-      'lambda:list-orders',
-      'dynamodb:orders',
-    ]);
+    const alarm = alarmOn(
+      'AWS/DynamoDB',
+      { TableName: 'orders' },
+      {
+        metrics: [
+          { namespace: 'AWS/DynamoDB', metric: 'ThrottledRequests', dimensions: { TableName: 'orders', Operation: 'Query' } },
+          { namespace: 'AWS/Lambda', metric: 'Errors', dimensions: { FunctionName: 'list-orders' } },
+          { namespace: 'AWS/Lambda', metric: 'Invocations', dimensions: { FunctionName: 'list-orders', Resource: 'list-orders:prod' } },
+          { namespace: 'AWS/Lambda', metric: 'Invocations', dimensions: {} },
+        ],
+      },
+    );
+    expect(discoverResources(alarm).map(({ type, name }) => `${type}:${name}`)).toEqual(['lambda:list-orders', 'dynamodb:orders']);
   });
 
   it('finds function ARNs the alarm mentions and merges them with the same function from a dimension', () => {

@@ -1,14 +1,14 @@
-import { Redis } from 'ioredis';
-import winston from 'winston';
 import { Transform } from 'node:stream';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import winston from 'winston';
 import { ConfigError } from '../src/platform/errors.js';
 import { assignOrchestrator } from '../src/rollout/assignment.js';
 import { CachedRolloutReader } from '../src/rollout/cached-rollout-reader.js';
 import { effectiveRollout } from '../src/rollout/effective-rollout.js';
+import { InvalidStoredRolloutError } from '../src/rollout/errors.js';
 import { parseStoredRollout, rolloutKey } from '../src/rollout/rollout-state.js';
 import { deleteKeys, REDIS_URL, uniquePrefix } from './support/pipeline.js';
-import { InvalidStoredRolloutError } from '../src/rollout/errors.js';
 
 const ENV_AT_10 = { PROMPTRCA_USE_DIRECT_ORCHESTRATION: 'true', PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE: '10' };
 
@@ -126,7 +126,12 @@ describe('CachedRolloutReader against Redis', () => {
     const rollout = await reader.current();
     expect(rollout.flags).toMatchObject({ useDirect: true, percentage: 10, origin: 'env' });
     expect(logged).toContainEqual(
-      expect.objectContaining({ level: 'error', key, value: 'lots', message: expect.stringContaining(`${key} percentage="lots" is not valid`) }),
+      expect.objectContaining({
+        level: 'error',
+        key,
+        value: 'lots',
+        message: expect.stringContaining(`${key} percentage="lots" is not valid`),
+      }),
     );
     await redis.hset(key, 'percentage', '50');
     clock += 1_000;

@@ -1,18 +1,17 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueAlarm, enqueueInvestigation } from '../src/producer/enqueue.js';
-import { manualAlarm } from '../src/producer/manual-alarm.js';
-import { AlarmParseError } from '../src/producer/errors.js';
-import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
-import { INVESTIGATIONS_QUEUE } from '../src/producer/investigations-queue.js';
-import { connectQueues, type PromptRcaQueues } from '../src/report/queues.js';
-import { connectRedis } from '../src/platform/redis-connection.js';
-import { deleteKeys, distinctAlarms, openQueues, REDIS_URL, uniquePrefix } from './support/pipeline.js';
-import { EnqueueFailedError } from '../src/producer/errors.js';
 import { RedisUnavailableError } from '../src/platform/errors.js';
+import { connectRedis } from '../src/platform/redis-connection.js';
+import { enqueueAlarm, enqueueInvestigation } from '../src/producer/enqueue.js';
+import { AlarmParseError, EnqueueFailedError } from '../src/producer/errors.js';
+import { INVESTIGATIONS_QUEUE } from '../src/producer/investigations-queue.js';
+import { manualAlarm } from '../src/producer/manual-alarm.js';
+import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
+import { connectQueues, type PromptRcaQueues } from '../src/report/queues.js';
+import { deleteKeys, distinctAlarms, openQueues, REDIS_URL, uniquePrefix } from './support/pipeline.js';
 
 const prefix = uniquePrefix('enqueue');
 const settings = { dedupeTtlSeconds: 3600, attempts: 4, backoffSeconds: 2 };
@@ -155,9 +154,7 @@ describe('a Redis that does not answer', () => {
     lost.redis.disconnect();
     const [message] = distinctAlarms(1, Date.UTC(2024, 0, 6));
     const started = Date.now();
-    await expect(enqueueAlarm(lost.investigations, message, { source: 'test', settings })).rejects.toBeInstanceOf(
-      EnqueueFailedError,
-    );
+    await expect(enqueueAlarm(lost.investigations, message, { source: 'test', settings })).rejects.toBeInstanceOf(EnqueueFailedError);
     expect(Date.now() - started).toBeLessThan(6_000);
     await lost.close();
   });

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ROOT_CAUSE_TYPES } from '../src/report/report.js';
 
@@ -56,7 +56,10 @@ describe('example scenarios', () => {
   it('include runtimes of Node.js, Python, Java, Go and .NET', () => {
     const runtimes = scenarios.map((s) => String(call(s, 'GetFunctionConfiguration').output?.Runtime));
     for (const family of ['nodejs', 'python', 'java', 'provided', 'dotnet']) {
-      expect(runtimes.some((runtime) => runtime.startsWith(family)), family).toBe(true);
+      expect(
+        runtimes.some((runtime) => runtime.startsWith(family)),
+        family,
+      ).toBe(true);
     }
   });
 

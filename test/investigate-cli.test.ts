@@ -20,7 +20,7 @@ describe('investigate: human summary and exit codes', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Root cause: timeout \(confidence 0\.\d\d\)/);
     expect(result.stdout).toContain('Task timed out after 3.00 seconds');
-    expect(result.stdout).toMatch(/Advice:\n  - Raise the timeout/);
+    expect(result.stdout).toMatch(/Advice:\n {2}- Raise the timeout/);
     // The closing log lines (info, shown with LOG_LEVEL=info), once each, on stderr: stdout holds only the report.
     const closing = result.stderr
       .split('\n')
@@ -28,8 +28,17 @@ describe('investigate: human summary and exit codes', () => {
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .filter((line) => line.message === 'investigation summary' || String(line.message).startsWith('Root Cause Confidence: '));
     expect(closing).toEqual([
-      expect.objectContaining({ message: expect.stringMatching(/^Root Cause Confidence: 0\.\d\d$/), orchestrator_type: 'direct_invocation', root_cause_type: 'timeout' }),
-      expect.objectContaining({ message: 'investigation summary', orchestrator_type: 'direct_invocation', status: 'completed', investigation_id: expect.any(String) }),
+      expect.objectContaining({
+        message: expect.stringMatching(/^Root Cause Confidence: 0\.\d\d$/),
+        orchestrator_type: 'direct_invocation',
+        root_cause_type: 'timeout',
+      }),
+      expect.objectContaining({
+        message: 'investigation summary',
+        orchestrator_type: 'direct_invocation',
+        status: 'completed',
+        investigation_id: expect.any(String),
+      }),
     ]);
   });
 
@@ -37,7 +46,10 @@ describe('investigate: human summary and exit codes', () => {
     const message = JSON.parse(timeoutScenario.alarm.Message ?? 'null') ?? null;
     const ok = message
       ? { ...timeoutScenario.alarm, Message: JSON.stringify({ ...message, NewStateValue: 'OK', OldStateValue: 'ALARM' }) }
-      : { ...timeoutScenario.alarm, detail: { ...timeoutScenario.alarm.detail, state: { ...timeoutScenario.alarm.detail.state, value: 'OK' } } };
+      : {
+          ...timeoutScenario.alarm,
+          detail: { ...timeoutScenario.alarm.detail, state: { ...timeoutScenario.alarm.detail.state, value: 'OK' } },
+        };
     const result = await runCli(['investigate', '--alarm', file('ok.json', JSON.stringify(ok)), ...DIRECT]);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/Skipped: .*OK/);
@@ -67,7 +79,9 @@ describe('investigate: human summary and exit codes', () => {
     expect(result.code).toBe(1);
     const report = ReportSchema.parse(JSON.parse(result.stdout));
     expect(report.status).toBe('failed');
-    expect(report.error).toMatch(/^no AWS facts could be read for lambda no-such-function: lambda GetFunctionConfiguration failed: ResourceNotFoundException/);
+    expect(report.error).toMatch(
+      /^no AWS facts could be read for lambda no-such-function: lambda GetFunctionConfiguration failed: ResourceNotFoundException/,
+    );
   });
 
   it('replays the recording of a manual run later, though its time window follows the clock', async () => {
@@ -143,7 +157,15 @@ describe('investigate: bad input exits 2 and names the problem', () => {
   });
 
   it('refuses agent_tools without a model, naming the way out', async () => {
-    const result = await runCli(['investigate', '--alarm', 'examples/lambda-timeout.json', '--llm', 'none', '--orchestrator', 'agent_tools']);
+    const result = await runCli([
+      'investigate',
+      '--alarm',
+      'examples/lambda-timeout.json',
+      '--llm',
+      'none',
+      '--orchestrator',
+      'agent_tools',
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/agent_tools cannot route without a model/);
     expect(result.stderr).toContain('investigate: --orchestrator direct');

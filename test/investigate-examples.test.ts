@@ -6,7 +6,7 @@ import { REPO_ROOT, runCli } from './support/run-cli.js';
 
 const examples = readdirSync(join(REPO_ROOT, 'examples')).filter((f) => f.endsWith('.json'));
 
-describe('investigate on every bundled scenario (direct, --llm none, from the scenario\'s own recording)', () => {
+describe("investigate on every bundled scenario (direct, --llm none, from the scenario's own recording)", () => {
   it.each(examples)('%s yields its expected root-cause type', async (file) => {
     const path = join('examples', file);
     const expected = JSON.parse(readFileSync(join(REPO_ROOT, path), 'utf8')).expected_root_cause;

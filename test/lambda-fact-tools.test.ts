@@ -1,15 +1,5 @@
-import {
-  CloudWatchClient,
-  DescribeAlarmsCommand,
-  GetMetricDataCommand,
-  LimitExceededException,
-} from '@aws-sdk/client-cloudwatch';
-import {
-  CloudWatchLogsClient,
-  FilterLogEventsCommand,
-  ThrottlingException,
-  type FilteredLogEvent,
-} from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, LimitExceededException } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient, type FilteredLogEvent, FilterLogEventsCommand, ThrottlingException } from '@aws-sdk/client-cloudwatch-logs';
 import {
   GetFunctionConcurrencyCommand,
   GetFunctionConfigurationCommand,
@@ -17,16 +7,16 @@ import {
   ResourceNotFoundException,
   TooManyRequestsException,
 } from '@aws-sdk/client-lambda';
-import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PromptRcaError } from '../src/platform/errors.js';
-import { createAwsClients, type AwsClients } from '../src/orchestrators/aws/clients.js';
+import { type AwsClients, createAwsClients } from '../src/orchestrators/aws/clients.js';
+import { FactToolError } from '../src/orchestrators/errors.js';
 import { fetchAlarmChildren } from '../src/orchestrators/facts/alarm-children.js';
 import { runFactCall } from '../src/orchestrators/facts/fact-call.js';
 import { fetchLambdaConfig } from '../src/orchestrators/specialists/lambda/facts/lambda-config.js';
-import { MAX_MESSAGE_CHARS, fetchLambdaLogs } from '../src/orchestrators/specialists/lambda/facts/lambda-logs.js';
+import { fetchLambdaLogs, MAX_MESSAGE_CHARS } from '../src/orchestrators/specialists/lambda/facts/lambda-logs.js';
 import { fetchLambdaMetrics } from '../src/orchestrators/specialists/lambda/facts/lambda-metrics.js';
-import { FactToolError } from '../src/orchestrators/errors.js';
+import { PromptRcaError } from '../src/platform/errors.js';
 
 const window = { startTime: Date.parse('2024-05-01T10:00:00Z'), endTime: Date.parse('2024-05-01T10:30:00Z') };
 const throttled = () => new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} });
@@ -51,9 +41,7 @@ afterEach(() => {
 
 describe('runFactCall', () => {
   it('turns an SDK error into a FactToolError naming service, command and AWS error', async () => {
-    const failure = runFactCall({ service: 'lambda', command: 'GetFunctionConfiguration' }, () =>
-      Promise.reject(throttled()),
-    );
+    const failure = runFactCall({ service: 'lambda', command: 'GetFunctionConfiguration' }, () => Promise.reject(throttled()));
     await expect(failure).rejects.toBeInstanceOf(FactToolError);
     await expect(failure).rejects.toBeInstanceOf(PromptRcaError);
     await expect(failure).rejects.toMatchObject({
@@ -256,9 +244,7 @@ describe('fetchLambdaLogs', () => {
 
   it('fails with the throttling error and times out a slow page', async () => {
     logs.on(FilterLogEventsCommand).rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }));
-    await expect(fetchLambdaLogs(aws, query)).rejects.toThrow(
-      'cloudwatch-logs FilterLogEvents failed: ThrottlingException: Rate exceeded',
-    );
+    await expect(fetchLambdaLogs(aws, query)).rejects.toThrow('cloudwatch-logs FilterLogEvents failed: ThrottlingException: Rate exceeded');
     logs.on(FilterLogEventsCommand).callsFake(never);
     await expect(fetchLambdaLogs(aws, { ...query, timeoutMs: 30 })).rejects.toMatchObject({ awsErrorName: 'TimeoutError' });
   });
@@ -285,14 +271,14 @@ describe('fetchLambdaMetrics', () => {
     const input = calls[0]!.args[0].input;
     expect(input.StartTime).toEqual(new Date(window.startTime));
     expect(input.EndTime).toEqual(new Date(window.endTime));
-    expect(
-      input.MetricDataQueries?.map((q) => [q.Id, q.MetricStat?.Metric?.MetricName, q.MetricStat?.Stat, q.MetricStat?.Period]),
-    ).toEqual([
-      ['errors', 'Errors', 'Sum', 300],
-      ['throttles', 'Throttles', 'Sum', 300],
-      ['invocations', 'Invocations', 'Sum', 300],
-      ['duration_max', 'Duration', 'Maximum', 300],
-    ]);
+    expect(input.MetricDataQueries?.map((q) => [q.Id, q.MetricStat?.Metric?.MetricName, q.MetricStat?.Stat, q.MetricStat?.Period])).toEqual(
+      [
+        ['errors', 'Errors', 'Sum', 300],
+        ['throttles', 'Throttles', 'Sum', 300],
+        ['invocations', 'Invocations', 'Sum', 300],
+        ['duration_max', 'Duration', 'Maximum', 300],
+      ],
+    );
     for (const q of input.MetricDataQueries ?? []) {
       expect(q.MetricStat?.Metric).toMatchObject({
         Namespace: 'AWS/Lambda',
@@ -354,10 +340,7 @@ describe('fetchAlarmChildren', () => {
       { name: 'orders-errors', namespace: 'AWS/Lambda', metric: 'Errors', dimensions: { FunctionName: 'orders' } },
       { name: 'api-5xx-rate', namespace: 'AWS/ApiGateway', metric: '5XXError', dimensions: { ApiName: 'shop' } },
     ]);
-    expect(cloudwatch.commandCalls(DescribeAlarmsCommand)[0]?.args[0].input.AlarmNames).toEqual([
-      'orders-errors',
-      'api-5xx-rate',
-    ]);
+    expect(cloudwatch.commandCalls(DescribeAlarmsCommand)[0]?.args[0].input.AlarmNames).toEqual(['orders-errors', 'api-5xx-rate']);
   });
 
   it('follows NextToken', async () => {
@@ -374,8 +357,6 @@ describe('fetchAlarmChildren', () => {
     expect(cloudwatch.calls()).toHaveLength(0);
     const error = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     cloudwatch.on(DescribeAlarmsCommand).rejects(error);
-    await expect(fetchAlarmChildren(aws, ['a'])).rejects.toThrow(
-      'cloudwatch DescribeAlarms failed: ThrottlingException: Rate exceeded',
-    );
+    await expect(fetchAlarmChildren(aws, ['a'])).rejects.toThrow('cloudwatch DescribeAlarms failed: ThrottlingException: Rate exceeded');
   });
 });

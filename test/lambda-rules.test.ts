@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { chooseRootCause } from '../src/orchestrators/rules/choose-root-cause.js';
 import type { LambdaConfig, LambdaEvidence, MetricSummary } from '../src/orchestrators/specialists/lambda/evidence.js';
 import { adviceFor } from '../src/orchestrators/specialists/lambda/rules/advice.js';
-import { chooseRootCause } from '../src/orchestrators/rules/choose-root-cause.js';
 import { lambdaHypotheses } from '../src/orchestrators/specialists/lambda/rules/lambda-rules.js';
 import { scanLogs } from '../src/orchestrators/specialists/lambda/signals/scan-logs.js';
-import { HypothesisSchema, type Hypothesis, type RootCauseType } from '../src/report/report.js';
+import { type Hypothesis, HypothesisSchema, type RootCauseType } from '../src/report/report.js';
 
 const FN = 'orders-api';
 const AT = Date.parse('2024-03-12T10:15:00Z');
@@ -71,7 +71,11 @@ const WARNINGS = [
 
 describe('timeout', () => {
   it('is near-certain when "Task timed out" lines agree with REPORT durations at the configured limit', () => {
-    const found = lambdaHypotheses(evidence([timedOut(ids[0]!), report(ids[0]!, 3000, 90), timedOut(ids[1]!), report(ids[1]!, 3001.2, 91)], { metrics: metrics({ errors: 2, maxDurationMs: 3000 }) }));
+    const found = lambdaHypotheses(
+      evidence([timedOut(ids[0]!), report(ids[0]!, 3000, 90), timedOut(ids[1]!), report(ids[1]!, 3001.2, 91)], {
+        metrics: metrics({ errors: 2, maxDurationMs: 3000 }),
+      }),
+    );
     const timeout = hypothesis(found, 'timeout');
     expect(timeout.confidence).toBeGreaterThanOrEqual(0.85);
     expect(timeout.confidence).toBeLessThanOrEqual(0.95);
@@ -101,7 +105,9 @@ describe('timeout', () => {
   });
 
   it('outranks a few older WARN lines (red herring)', () => {
-    const root = rootCauseOf(evidence([...WARNINGS, timedOut(ids[1]!), report(ids[1]!, 3000, 97, 256, 'Status: timeout')], { metrics: metrics({ errors: 1 }) }));
+    const root = rootCauseOf(
+      evidence([...WARNINGS, timedOut(ids[1]!), report(ids[1]!, 3000, 97, 256, 'Status: timeout')], { metrics: metrics({ errors: 1 }) }),
+    );
     expect(root.type).toBe('timeout');
     expect(root.confidence).toBeGreaterThanOrEqual(0.85);
   });
@@ -120,7 +126,10 @@ describe('out of memory', () => {
   const killed = (id: string) => `RequestId: ${id} Error: Runtime exited with error: signal: killed\nRuntime.ExitError`;
 
   it('is near-certain when the runtime is killed at the memory limit', () => {
-    const oom = hypothesis(lambdaHypotheses(evidence([killed(ids[0]!), report(ids[0]!, 2100, 1024, 1024)], { config: config({ memoryMb: 1024 }) })), 'out_of_memory');
+    const oom = hypothesis(
+      lambdaHypotheses(evidence([killed(ids[0]!), report(ids[0]!, 2100, 1024, 1024)], { config: config({ memoryMb: 1024 }) })),
+      'out_of_memory',
+    );
     expect(oom.confidence).toBeGreaterThanOrEqual(0.9);
     expect(oom.description).toContain('1024 of 1024 MB');
   });
@@ -163,7 +172,13 @@ describe('code errors', () => {
   });
 
   it('reads a KeyError on a lower-case key as a code error', () => {
-    expect(rootCauseOf(evidence([`[ERROR] KeyError: 'id'\nTraceback (most recent call last):\n  File "/var/task/app.py", line 9, in handler\n    order_id = event['id']`])).type).toBe('code_error');
+    expect(
+      rootCauseOf(
+        evidence([
+          `[ERROR] KeyError: 'id'\nTraceback (most recent call last):\n  File "/var/task/app.py", line 9, in handler\n    order_id = event['id']`,
+        ]),
+      ).type,
+    ).toBe('code_error');
   });
 });
 
@@ -178,7 +193,11 @@ describe('init errors', () => {
 
   it('is surer when INIT_REPORT confirms the runtime line', () => {
     const confirmed = hypothesis(
-      lambdaHypotheses(evidence([uncaught, 'INIT_REPORT Init Duration: 191.32 ms\tPhase: init\tStatus: error\tError Type: Runtime.ImportModuleError'], { metrics: null })),
+      lambdaHypotheses(
+        evidence([uncaught, 'INIT_REPORT Init Duration: 191.32 ms\tPhase: init\tStatus: error\tError Type: Runtime.ImportModuleError'], {
+          metrics: null,
+        }),
+      ),
       'init_error',
     );
     const alone = hypothesis(lambdaHypotheses(evidence([uncaught], { metrics: null })), 'init_error');
@@ -196,14 +215,19 @@ describe('configuration errors', () => {
   const keyError = `[ERROR] KeyError: 'TABLE_NAME'\nTraceback (most recent call last):\n  File "/var/task/app.py", line 6, in lambda_handler\n    table = os.environ['TABLE_NAME']`;
 
   it('reads a KeyError on an environment variable the configuration lacks as a configuration error', () => {
-    const root = rootCauseOf(evidence([keyError], { config: config({ environmentVariableNames: ['LOG_LEVEL'] }), metrics: metrics({ errors: 3 }) }));
+    const root = rootCauseOf(
+      evidence([keyError], { config: config({ environmentVariableNames: ['LOG_LEVEL'] }), metrics: metrics({ errors: 3 }) }),
+    );
     expect(root.type).toBe('configuration_error');
     expect(root.confidence).toBeGreaterThanOrEqual(0.9);
     expect(root.description).toContain('TABLE_NAME');
   });
 
   it('is less sure when the configuration does set the variable', () => {
-    const found = hypothesis(lambdaHypotheses(evidence([keyError], { config: config({ environmentVariableNames: ['LOG_LEVEL', 'TABLE_NAME'] }) })), 'configuration_error');
+    const found = hypothesis(
+      lambdaHypotheses(evidence([keyError], { config: config({ environmentVariableNames: ['LOG_LEVEL', 'TABLE_NAME'] }) })),
+      'configuration_error',
+    );
     expect(found.confidence).toBeLessThan(0.7);
     expect(found.description).toContain('value may be wrong');
   });
@@ -215,7 +239,8 @@ describe('configuration errors', () => {
   });
 
   it('reads a table that does not exist as a configuration error', () => {
-    const line = '[ERROR] ResourceNotFoundException: An error occurred (ResourceNotFoundException) when calling the GetItem operation: Requested resource not found';
+    const line =
+      '[ERROR] ResourceNotFoundException: An error occurred (ResourceNotFoundException) when calling the GetItem operation: Requested resource not found';
     expect(rootCauseOf(evidence([line, line], { metrics: metrics({ errors: 2 }) })).type).toBe('configuration_error');
   });
 });
@@ -223,7 +248,7 @@ describe('configuration errors', () => {
 describe('permission denied', () => {
   it('reads AccessDeniedException as permission_denied with the action', () => {
     const line =
-      "[ERROR] ClientError: An error occurred (AccessDeniedException) when calling the PutItem operation: User: arn:aws:sts::123456789012:assumed-role/orders-api-role/orders-api is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table/orders";
+      '[ERROR] ClientError: An error occurred (AccessDeniedException) when calling the PutItem operation: User: arn:aws:sts::123456789012:assumed-role/orders-api-role/orders-api is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table/orders';
     const root = rootCauseOf(evidence([line], { metrics: metrics({ errors: 1 }) }));
     expect(root.type).toBe('permission_denied');
     expect(root.confidence).toBeGreaterThanOrEqual(0.85);
@@ -233,7 +258,9 @@ describe('permission denied', () => {
 
 describe('throttling', () => {
   it('blames reserved concurrency 0 even without any log line', () => {
-    const root = rootCauseOf(evidence([], { config: config({ reservedConcurrency: 0 }), metrics: metrics({ throttles: 40, invocations: null }) }));
+    const root = rootCauseOf(
+      evidence([], { config: config({ reservedConcurrency: 0 }), metrics: metrics({ throttles: 40, invocations: null }) }),
+    );
     expect(root.type).toBe('throttling');
     expect(root.confidence).toBeGreaterThanOrEqual(0.9);
   });
@@ -297,7 +324,9 @@ describe('missing evidence', () => {
 
   it('keeps every hypothesis within the report schema', () => {
     const inputs = [
-      evidence([timedOut(ids[0]!), report(ids[0]!, 3000, 256, 256, 'Status: timeout')], { metrics: metrics({ errors: 9, throttles: 3, maxDurationMs: 3000 }) }),
+      evidence([timedOut(ids[0]!), report(ids[0]!, 3000, 256, 256, 'Status: timeout')], {
+        metrics: metrics({ errors: 9, throttles: 3, maxDurationMs: 3000 }),
+      }),
       { functionName: FN, config: null, logs: null, metrics: null },
     ];
     for (const input of inputs) {
@@ -345,15 +374,16 @@ describe('adviceFor', () => {
   });
 
   it('names the memory to raise', () => {
-    const input = evidence(
-      ['RequestId: x Error: Runtime exited with error: signal: killed', report(ids[0]!, 900, 1024, 1024)],
-      { config: config({ memoryMb: 1024 }) },
-    );
+    const input = evidence(['RequestId: x Error: Runtime exited with error: signal: killed', report(ids[0]!, 900, 1024, 1024)], {
+      config: config({ memoryMb: 1024 }),
+    });
     expect(adviceOf(input)).toContain('from 1024 MB');
   });
 
   it('names the missing environment variable', () => {
-    const input = evidence([`[ERROR] KeyError: 'TABLE_NAME'\n    table = os.environ['TABLE_NAME']`], { config: config({ environmentVariableNames: ['LOG_LEVEL'] }) });
+    const input = evidence([`[ERROR] KeyError: 'TABLE_NAME'\n    table = os.environ['TABLE_NAME']`], {
+      config: config({ environmentVariableNames: ['LOG_LEVEL'] }),
+    });
     expect(adviceOf(input)).toContain('Add the missing environment variable TABLE_NAME');
   });
 
@@ -363,12 +393,16 @@ describe('adviceFor', () => {
   });
 
   it('names the permission to grant', () => {
-    const input = evidence(['User: arn:aws:sts::1:assumed-role/r/f is not authorized to perform: sqs:SendMessage on resource: arn:aws:sqs:us-east-1:1:jobs']);
+    const input = evidence([
+      'User: arn:aws:sts::1:assumed-role/r/f is not authorized to perform: sqs:SendMessage on resource: arn:aws:sqs:us-east-1:1:jobs',
+    ]);
     expect(adviceOf(input)).toContain('sqs:SendMessage on arn:aws:sqs:us-east-1:1:jobs');
   });
 
   it('says how to lift reserved concurrency 0', () => {
-    expect(adviceOf(evidence([], { config: config({ reservedConcurrency: 0 }) }))).toContain('delete-function-concurrency --function-name orders-api');
+    expect(adviceOf(evidence([], { config: config({ reservedConcurrency: 0 }) }))).toContain(
+      'delete-function-concurrency --function-name orders-api',
+    );
   });
 
   it('lists what was missing for an unknown cause', () => {

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { RetryAfterTooLongError } from '../src/orchestrators/errors.js';
 import { LlmClient } from '../src/orchestrators/llm/llm-client.js';
 import type { LlmSettings } from '../src/orchestrators/llm/llm-settings.js';
 import { backoffMs, retryAfterMs } from '../src/orchestrators/llm/retry-policy.js';
 import { captureLog } from './support/log-capture.js';
-import { startOpenAiStub, type OpenAiStubServer, type StubAnswer } from './support/openai-stub-server.js';
-import { RetryAfterTooLongError } from '../src/orchestrators/errors.js';
+import { type OpenAiStubServer, type StubAnswer, startOpenAiStub } from './support/openai-stub-server.js';
 
 const OK: StubAnswer = { message: { content: 'fine' }, usage: { prompt_tokens: 40, completion_tokens: 7 } };
 const REQUEST = { messages: [{ role: 'user' as const, content: 'hello' }] };
@@ -68,9 +68,12 @@ describe('LLM client retries', () => {
   });
 
   it('gives up after maxRetries, with no call counted', async () => {
-    const { session, server } = await sessionAgainst([{ status: 500, headers: { 'retry-after-ms': '5' }, body: { error: { message: 'boom' } } }], {
-      maxRetries: 2,
-    });
+    const { session, server } = await sessionAgainst(
+      [{ status: 500, headers: { 'retry-after-ms': '5' }, body: { error: { message: 'boom' } } }],
+      {
+        maxRetries: 2,
+      },
+    );
     await expect(session.chat(REQUEST)).rejects.toThrow(/500/);
     expect(server.requests).toHaveLength(3);
     expect(session.usage).toEqual({ llm_calls: 0, prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 });

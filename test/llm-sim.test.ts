@@ -3,7 +3,7 @@ import { countChatCompletionTokens, countTokens } from 'gpt-tokenizer/model/gpt-
 import OpenAI, { BadRequestError } from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLlmSim, type LlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
+import { type LlmSim, startLlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
 import { specialistSystemPrompt } from '../src/orchestrators/specialists/llm-hypotheses.js';
 import { CLI, REPO_ROOT, runCli } from './support/run-cli.js';
 
@@ -54,7 +54,12 @@ describe('llm-sim over HTTP', () => {
     const answer = JSON.parse(completion.choices[0]?.message.content ?? '');
     expect(answer).toEqual({
       hypotheses: [
-        { type: 'timeout', description: 'runs into its 3 s timeout', confidence: 0.93, evidence: ['timeout ×4: Task timed out after 3.00 seconds'] },
+        {
+          type: 'timeout',
+          description: 'runs into its 3 s timeout',
+          confidence: 0.93,
+          evidence: ['timeout ×4: Task timed out after 3.00 seconds'],
+        },
         { type: 'downstream_error', description: 'inventory API is slow', confidence: 0.4, evidence: ['inventory API is slow'] },
       ],
     });
@@ -65,8 +70,14 @@ describe('llm-sim over HTTP', () => {
     const completion = await openai.chat.completions.create({
       model: 'any-model',
       messages: [
-        { role: 'system', content: 'Answer {"verdict":{"type":string,"confidence":number},"why":[string]}. type is one of: init_error, unknown.' },
-        { role: 'user', content: "Runtime.ImportModuleError: Error: Cannot find module '@sendgrid/mail'\nTask timed out after 3.00 seconds" },
+        {
+          role: 'system',
+          content: 'Answer {"verdict":{"type":string,"confidence":number},"why":[string]}. type is one of: init_error, unknown.',
+        },
+        {
+          role: 'user',
+          content: "Runtime.ImportModuleError: Error: Cannot find module '@sendgrid/mail'\nTask timed out after 3.00 seconds",
+        },
       ],
     });
     const answer = JSON.parse(completion.choices[0]?.message.content ?? '');
@@ -91,12 +102,17 @@ describe('llm-sim over HTTP', () => {
       for (const call of message.tool_calls) {
         if (call.type !== 'function') throw new Error('function calls only');
         called.push(`${call.function.name} ${call.function.arguments}`);
-        const result = call.function.name === 'get_lambda_logs' ? { signals: [{ kind: 'out_of_memory', count: 2, detail: 'Error: Runtime exited with error: signal: killed' }] } : {};
+        const result =
+          call.function.name === 'get_lambda_logs'
+            ? { signals: [{ kind: 'out_of_memory', count: 2, detail: 'Error: Runtime exited with error: signal: killed' }] }
+            : {};
         messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(result) });
       }
     }
     expect(called).toEqual(['get_lambda_config {"function_name":"orders-api"}', 'get_lambda_logs {"function_name":"orders-api"}']);
-    const final = JSON.parse((await openai.chat.completions.create({ model: 'm', messages, tools: FACT_TOOLS })).choices[0]?.message.content ?? '');
+    const final = JSON.parse(
+      (await openai.chat.completions.create({ model: 'm', messages, tools: FACT_TOOLS })).choices[0]?.message.content ?? '',
+    );
     expect(final.hypotheses[0]).toMatchObject({ type: 'out_of_memory', evidence: ['Error: Runtime exited with error: signal: killed'] });
   });
 
@@ -107,9 +123,15 @@ describe('llm-sim over HTTP', () => {
         { role: 'system', content: 'You lead.' },
         { role: 'user', content: facts({ resources: ['lambda:a', 'dynamodb:orders', 'lambda:b'] }) },
       ],
-      tools: [functionTool('investigate_lambda_function', 'function_name'), functionTool('investigate_dynamodb_table', 'table_name'), ...FACT_TOOLS],
+      tools: [
+        functionTool('investigate_lambda_function', 'function_name'),
+        functionTool('investigate_dynamodb_table', 'table_name'),
+        ...FACT_TOOLS,
+      ],
     });
-    const calls = completion.choices[0]?.message.tool_calls?.map((call) => (call.type === 'function' ? `${call.function.name} ${call.function.arguments}` : ''));
+    const calls = completion.choices[0]?.message.tool_calls?.map((call) =>
+      call.type === 'function' ? `${call.function.name} ${call.function.arguments}` : '',
+    );
     expect(calls).toEqual([
       'investigate_lambda_function {"function_name":"a"}',
       'investigate_lambda_function {"function_name":"b"}',
@@ -137,7 +159,17 @@ describe('llm-sim over HTTP', () => {
     ['no messages', { model: 'm', messages: [] }, /messages/],
     ['a role it does not know', { model: 'm', messages: [{ role: 'robot', content: 'x' }] }, /messages\.0\.role/],
     ['streaming', { model: 'm', messages: [{ role: 'user', content: 'x' }], stream: true }, /does not stream/],
-    ['a tool result with no call before it', { model: 'm', messages: [{ role: 'user', content: 'x' }, { role: 'tool', tool_call_id: 'call_9', content: '{}' }] }, /must answer a tool call/],
+    [
+      'a tool result with no call before it',
+      {
+        model: 'm',
+        messages: [
+          { role: 'user', content: 'x' },
+          { role: 'tool', tool_call_id: 'call_9', content: '{}' },
+        ],
+      },
+      /must answer a tool call/,
+    ],
     [
       'a tool call left unanswered',
       {
@@ -189,7 +221,9 @@ describe('promptrca llm-sim', () => {
         child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString('utf8')));
         child.once('exit', (code) => reject(new Error(`llm-sim exited with ${code}`)));
       });
-      expect(line).toMatch(/^llm-sim: a SIMULATOR of an OpenAI-compatible chat-completions endpoint, not a model, listening on http:\/\/127\.0\.0\.1:\d+\/v1/);
+      expect(line).toMatch(
+        /^llm-sim: a SIMULATOR of an OpenAI-compatible chat-completions endpoint, not a model, listening on http:\/\/127\.0\.0\.1:\d+\/v1/,
+      );
       const url = /listening on (\S+)/.exec(line)?.[1] ?? '';
       const models = await new OpenAI({ apiKey: 'sim', baseURL: url }).models.list();
       expect(models.data[0]?.id).toBe('llm-sim');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LogLine, LogScan, LogSignal, SignalKind } from '../src/orchestrators/specialists/lambda/evidence.js';
-import { scanLogs } from '../src/orchestrators/specialists/lambda/signals/scan-logs.js';
 import { parseInitReportLine, parseReportLine } from '../src/orchestrators/specialists/lambda/signals/report-line.js';
+import { scanLogs } from '../src/orchestrators/specialists/lambda/signals/scan-logs.js';
 
 const REQUEST_ID = '5e3a1c1d-9f2b-4c6e-8a7d-2b1f0c9e8d7a';
 const AT = Date.parse('2024-03-12T10:15:00Z');
@@ -79,9 +79,18 @@ describe('out of memory', () => {
   it.each([
     ['custom runtime kill', `RequestId: ${REQUEST_ID} Error: Runtime exited with error: signal: killed\nRuntime.ExitError`],
     ['Node.js heap', 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory'],
-    ['Java heap', 'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space\n\tat java.base/java.util.Arrays.copyOf(Arrays.java:3537)'],
-    ['Python MemoryError', `[ERROR] MemoryError\nTraceback (most recent call last):\n  File "/var/task/app.py", line 14, in handler\n    rows = list(reader)`],
-    ['.NET', `2024-03-12T10:15:03.456Z\t${REQUEST_ID}\tfail\tSystem.OutOfMemoryException: Exception of type 'System.OutOfMemoryException' was thrown.`],
+    [
+      'Java heap',
+      'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space\n\tat java.base/java.util.Arrays.copyOf(Arrays.java:3537)',
+    ],
+    [
+      'Python MemoryError',
+      `[ERROR] MemoryError\nTraceback (most recent call last):\n  File "/var/task/app.py", line 14, in handler\n    rows = list(reader)`,
+    ],
+    [
+      '.NET',
+      `2024-03-12T10:15:03.456Z\t${REQUEST_ID}\tfail\tSystem.OutOfMemoryException: Exception of type 'System.OutOfMemoryException' was thrown.`,
+    ],
   ])('reads %s', (_runtime, message) => {
     expect(signalOf(message).kind).toBe('out_of_memory');
   });
@@ -153,12 +162,20 @@ describe('unhandled exceptions', () => {
     const signal = signalOf(
       'panic: runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4a2f1c]\n\ngoroutine 1 [running]:\nmain.handler(...)',
     );
-    expect(signal).toMatchObject({ kind: 'unhandled_exception', subject: 'panic', detail: 'panic: runtime error: invalid memory address or nil pointer dereference' });
+    expect(signal).toMatchObject({
+      kind: 'unhandled_exception',
+      subject: 'panic',
+      detail: 'panic: runtime error: invalid memory address or nil pointer dereference',
+    });
   });
 
   it('reads the JSON error a Go function returns', () => {
     const signal = signalOf('{"errorMessage":"order total must be positive","errorType":"errorString"}');
-    expect(signal).toMatchObject({ kind: 'unhandled_exception', subject: 'errorString', detail: 'errorString: order total must be positive' });
+    expect(signal).toMatchObject({
+      kind: 'unhandled_exception',
+      subject: 'errorString',
+      detail: 'errorString: order total must be positive',
+    });
   });
 
   it('reads a .NET exception', () => {
@@ -178,7 +195,12 @@ describe('unhandled exceptions', () => {
     const python = JSON.stringify({
       timestamp: '2024-03-12T10:15:03Z',
       level: 'ERROR',
-      message: { errorMessage: 'division by zero', errorType: 'ZeroDivisionError', requestId: REQUEST_ID, stackTrace: ['  File "/var/task/app.py", line 7, in handler\n    ratio = a / b\n'] },
+      message: {
+        errorMessage: 'division by zero',
+        errorType: 'ZeroDivisionError',
+        requestId: REQUEST_ID,
+        stackTrace: ['  File "/var/task/app.py", line 7, in handler\n    ratio = a / b\n'],
+      },
       requestId: REQUEST_ID,
     });
     const powertools = JSON.stringify({
@@ -187,7 +209,8 @@ describe('unhandled exceptions', () => {
       message: 'Failed to price basket',
       timestamp: '2024-03-12 10:15:03,120+0000',
       service: 'pricing',
-      exception: 'Traceback (most recent call last):\n  File "/var/task/app.py", line 29, in handler\n    price = prices[sku]\nIndexError: list index out of range',
+      exception:
+        'Traceback (most recent call last):\n  File "/var/task/app.py", line 29, in handler\n    price = prices[sku]\nIndexError: list index out of range',
       exception_name: 'IndexError',
     });
     const node = JSON.stringify({
@@ -195,7 +218,12 @@ describe('unhandled exceptions', () => {
       message: 'checkout failed',
       service: 'checkout',
       timestamp: '2024-03-12T10:15:03.120Z',
-      error: { name: 'RangeError', location: '/var/task/index.js:40', message: 'Invalid array length', stack: 'RangeError: Invalid array length\n    at checkout (/var/task/index.js:40:11)' },
+      error: {
+        name: 'RangeError',
+        location: '/var/task/index.js:40',
+        message: 'Invalid array length',
+        stack: 'RangeError: Invalid array length\n    at checkout (/var/task/index.js:40:11)',
+      },
     });
     const scan = scanLogs(lines(python, powertools, node));
     expect(scan.signals.map((signal) => [signal.kind, signal.subject])).toEqual([
@@ -218,9 +246,17 @@ describe('init errors', () => {
       `2024-03-12T10:15:00.120Z\tundefined\tERROR\tUncaught Exception \t{"errorType":"Runtime.HandlerNotFound","errorMessage":"index.handler is undefined or not exported","stack":["Runtime.HandlerNotFound: index.handler is undefined or not exported"]}`,
       'index.handler',
     ],
-    ['Python import', `[ERROR] Runtime.ImportModuleError: Unable to import module 'app': No module named 'requests'\nTraceback (most recent call last):`, 'requests'],
+    [
+      'Python import',
+      `[ERROR] Runtime.ImportModuleError: Unable to import module 'app': No module named 'requests'\nTraceback (most recent call last):`,
+      'requests',
+    ],
     ['Python syntax', `[ERROR] Runtime.UserCodeSyntaxError: Syntax error in module 'app': invalid syntax (app.py, line 12)`, undefined],
-    ['Java class', 'Class not found: com.example.Handler: java.lang.ClassNotFoundException\njava.lang.ClassNotFoundException: com.example.Handler', 'com.example.Handler'],
+    [
+      'Java class',
+      'Class not found: com.example.Handler: java.lang.ClassNotFoundException\njava.lang.ClassNotFoundException: com.example.Handler',
+      'com.example.Handler',
+    ],
     ['plain require', "Error: Cannot find module '/var/task/dist/index.js'", '/var/task/dist/index.js'],
   ])('reads %s', (_case, message, subject) => {
     const signal = signalOf(message);
@@ -245,7 +281,13 @@ describe('init errors', () => {
     const init = JSON.stringify({
       time: '2024-03-12T10:15:00.500Z',
       type: 'platform.initReport',
-      record: { initializationType: 'on-demand', phase: 'init', status: 'error', errorType: 'Runtime.HandlerNotFound', metrics: { durationMs: 95.1 } },
+      record: {
+        initializationType: 'on-demand',
+        phase: 'init',
+        status: 'error',
+        errorType: 'Runtime.HandlerNotFound',
+        metrics: { durationMs: 95.1 },
+      },
     });
     const report = `REPORT RequestId: ${REQUEST_ID}\tDuration: 97.20 ms\tBilled Duration: 98 ms\tMemory Size: 128 MB\tMax Memory Used: 41 MB\tInit Duration: 180.05 ms\tStatus: error\tError Type: Runtime.ImportModuleError`;
     const scan = scanLogs(lines(init, report));
@@ -262,7 +304,7 @@ describe('access denied', () => {
   it.each([
     [
       'Python botocore',
-      "[ERROR] ClientError: An error occurred (AccessDeniedException) when calling the PutItem operation: User: arn:aws:sts::123456789012:assumed-role/orders-role/orders-fn is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table/orders because no identity-based policy allows the dynamodb:PutItem action",
+      '[ERROR] ClientError: An error occurred (AccessDeniedException) when calling the PutItem operation: User: arn:aws:sts::123456789012:assumed-role/orders-role/orders-fn is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table/orders because no identity-based policy allows the dynamodb:PutItem action',
       'dynamodb:PutItem',
     ],
     [
@@ -281,26 +323,43 @@ describe('access denied', () => {
 
 describe('throttling', () => {
   it('reads the function itself being throttled', () => {
-    expect(signalOf('TooManyRequestsException: Rate Exceeded. Reason: ReservedFunctionConcurrentInvocationLimitExceeded').kind).toBe('throttled');
+    expect(signalOf('TooManyRequestsException: Rate Exceeded. Reason: ReservedFunctionConcurrentInvocationLimitExceeded').kind).toBe(
+      'throttled',
+    );
   });
 
   it('reads another service throttling the function as a dependency failure', () => {
     expect(
-      signalOf("[ERROR] ProvisionedThroughputExceededException: An error occurred (ProvisionedThroughputExceededException) when calling the PutItem operation (reached max retries: 9): The level of configured provisioned throughput for the table was exceeded.").kind,
+      signalOf(
+        '[ERROR] ProvisionedThroughputExceededException: An error occurred (ProvisionedThroughputExceededException) when calling the PutItem operation (reached max retries: 9): The level of configured provisioned throughput for the table was exceeded.',
+      ).kind,
     ).toBe('downstream_throttled');
-    expect(signalOf('An error occurred (ThrottlingException) when calling the GetParameter operation (reached max retries: 4): Rate exceeded').kind).toBe(
-      'downstream_throttled',
-    );
+    expect(
+      signalOf('An error occurred (ThrottlingException) when calling the GetParameter operation (reached max retries: 4): Rate exceeded')
+        .kind,
+    ).toBe('downstream_throttled');
   });
 });
 
 describe('failing dependencies', () => {
   it.each<[string, string, SignalKind]>([
-    ['HTTP 503 from axios', `2024-03-12T10:15:03.456Z\t${REQUEST_ID}\tERROR\tAxiosError: Request failed with status code 503`, 'downstream_http_error'],
+    [
+      'HTTP 503 from axios',
+      `2024-03-12T10:15:03.456Z\t${REQUEST_ID}\tERROR\tAxiosError: Request failed with status code 503`,
+      'downstream_http_error',
+    ],
     ['502 Bad Gateway', 'upstream answered 502 Bad Gateway for POST /v1/charges', 'downstream_http_error'],
-    ['.NET 503', 'System.Net.Http.HttpRequestException: Response status code does not indicate success: 503 (Service Unavailable).', 'downstream_http_error'],
+    [
+      '.NET 503',
+      'System.Net.Http.HttpRequestException: Response status code does not indicate success: 503 (Service Unavailable).',
+      'downstream_http_error',
+    ],
     ['ETIMEDOUT', `2024-03-12T10:15:03.456Z\t${REQUEST_ID}\tERROR\tError: connect ETIMEDOUT 10.0.3.12:5432`, 'downstream_timeout'],
-    ['Python read timeout', "requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='api.partner.example', port=443): Read timed out. (read timeout=5)", 'downstream_timeout'],
+    [
+      'Python read timeout',
+      "requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='api.partner.example', port=443): Read timed out. (read timeout=5)",
+      'downstream_timeout',
+    ],
     ['Go i/o timeout', 'dial tcp 10.0.3.12:443: i/o timeout', 'downstream_timeout'],
     ['ECONNREFUSED', 'Error: connect ECONNREFUSED 127.0.0.1:6379', 'downstream_unavailable'],
     ['ECONNRESET', 'Error: read ECONNRESET', 'downstream_unavailable'],
@@ -335,7 +394,10 @@ describe('configuration errors', () => {
   });
 
   it.each([
-    ['DynamoDB table', "[ERROR] ResourceNotFoundException: An error occurred (ResourceNotFoundException) when calling the GetItem operation: Requested resource not found"],
+    [
+      'DynamoDB table',
+      '[ERROR] ResourceNotFoundException: An error occurred (ResourceNotFoundException) when calling the GetItem operation: Requested resource not found',
+    ],
     ['.NET', 'Amazon.DynamoDBv2.Model.ResourceNotFoundException: Requested resource not found'],
     ['unknown host', 'Error: getaddrinfo ENOTFOUND payments.internal.example'],
     ['Go lookup', 'dial tcp: lookup payments.internal.example on 169.254.78.1:53: no such host'],
@@ -354,7 +416,15 @@ describe('warnings and noise', () => {
     ['Node.js', `2024-03-12T10:15:03.456Z\t${REQUEST_ID}\tWARN\tDeprecated option useLegacyRetry will be removed`],
     ['Python', `[WARNING]\t2024-03-12T10:15:03.456Z\t${REQUEST_ID}\tDeprecated option useLegacyRetry will be removed`],
     ['.NET', `2024-03-12T10:15:03.456Z\t${REQUEST_ID}\twarn\tDeprecated option useLegacyRetry will be removed`],
-    ['JSON', JSON.stringify({ timestamp: '2024-03-12T10:15:03Z', level: 'WARN', requestId: REQUEST_ID, message: 'Deprecated option useLegacyRetry will be removed' })],
+    [
+      'JSON',
+      JSON.stringify({
+        timestamp: '2024-03-12T10:15:03Z',
+        level: 'WARN',
+        requestId: REQUEST_ID,
+        message: 'Deprecated option useLegacyRetry will be removed',
+      }),
+    ],
   ])('reads a %s WARN line as a low-value warning, without its timestamp or request ID', (_case, message) => {
     expect(signalOf(message)).toMatchObject({ kind: 'warning', detail: 'Deprecated option useLegacyRetry will be removed' });
   });
@@ -421,7 +491,9 @@ describe('REPORT line parsing', () => {
   });
 
   it('parses INIT_REPORT fields', () => {
-    expect(parseInitReportLine('INIT_REPORT Init Duration: 10004.13 ms\tPhase: invoke\tStatus: error\tError Type: Runtime.ExitError')).toEqual({
+    expect(
+      parseInitReportLine('INIT_REPORT Init Duration: 10004.13 ms\tPhase: invoke\tStatus: error\tError Type: Runtime.ExitError'),
+    ).toEqual({
       initDurationMs: 10004.13,
       phase: 'invoke',
       status: 'error',

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { hypothesesAnswer, isLead, runAgentTools, toolResults } from './support/agent-run.js';
-import { startOpenAiStub, toolCall, type OpenAiStubServer, type StubAnswer, type StubRequest } from './support/openai-stub-server.js';
+import { type OpenAiStubServer, type StubAnswer, type StubRequest, startOpenAiStub, toolCall } from './support/openai-stub-server.js';
 
 const SCENARIO = 'lambda-timeout.json';
 const FUNCTION = 'orders-api';
@@ -39,7 +39,9 @@ const leadRequests = (server: OpenAiStubServer) => server.requests.filter(isLead
 
 describe('agent_tools handles malformed model output and records it', () => {
   it('sends an answer that is not JSON back with the reason, and takes the corrected one', async () => {
-    const server = await model({ lead: (_request, turn) => (turn === 1 ? { message: { content: 'It is probably a timeout.' } } : undefined) });
+    const server = await model({
+      lead: (_request, turn) => (turn === 1 ? { message: { content: 'It is probably a timeout.' } } : undefined),
+    });
     const { report } = await runAgentTools(SCENARIO, server.url);
 
     expect(report.status).toBe('completed');
@@ -51,7 +53,9 @@ describe('agent_tools handles malformed model output and records it', () => {
   });
 
   it('ends failed, naming the turn limit, when the answer never has the right shape', async () => {
-    const wrongShape = { message: { content: JSON.stringify({ hypotheses: [{ type: 'cosmic_rays', description: 'x', confidence: 0.9, evidence: [] }] }) } };
+    const wrongShape = {
+      message: { content: JSON.stringify({ hypotheses: [{ type: 'cosmic_rays', description: 'x', confidence: 0.9, evidence: [] }] }) },
+    };
     const server = await model({ lead: (_request, turn) => (turn >= 1 ? wrongShape : undefined) });
     const { report } = await runAgentTools(SCENARIO, server.url, { limits: { maxTurns: 3 } });
 
@@ -62,7 +66,12 @@ describe('agent_tools handles malformed model output and records it', () => {
 
   it('answers a call of an unknown tool with an error listing the tools, and goes on', async () => {
     const server = await model({
-      lead: (_request, turn) => (turn === 0 ? { message: { tool_calls: [toolCall('x1', 'delete_function', { function_name: FUNCTION })] } } : turn === 1 ? { message: { tool_calls: [toolCall('lead-1', 'investigate_lambda_function', { function_name: FUNCTION })] } } : undefined),
+      lead: (_request, turn) =>
+        turn === 0
+          ? { message: { tool_calls: [toolCall('x1', 'delete_function', { function_name: FUNCTION })] } }
+          : turn === 1
+            ? { message: { tool_calls: [toolCall('lead-1', 'investigate_lambda_function', { function_name: FUNCTION })] } }
+            : undefined,
     });
     const { report } = await runAgentTools(SCENARIO, server.url);
 
@@ -73,12 +82,28 @@ describe('agent_tools handles malformed model output and records it', () => {
   });
 
   it.each([
-    ['arguments that are not JSON', '{function_name: orders-api', /arguments that are not JSON: \{function_name: orders-api/, 'arguments are not JSON'],
-    ['arguments of the wrong shape', { function: 42 }, /arguments of the wrong shape: function_name: /, 'arguments rejected: function_name: '],
-    ['an empty function name', { function_name: '' }, /arguments of the wrong shape: function_name: /, 'arguments rejected: function_name: '],
+    [
+      'arguments that are not JSON',
+      '{function_name: orders-api',
+      /arguments that are not JSON: \{function_name: orders-api/,
+      'arguments are not JSON',
+    ],
+    [
+      'arguments of the wrong shape',
+      { function: 42 },
+      /arguments of the wrong shape: function_name: /,
+      'arguments rejected: function_name: ',
+    ],
+    [
+      'an empty function name',
+      { function_name: '' },
+      /arguments of the wrong shape: function_name: /,
+      'arguments rejected: function_name: ',
+    ],
   ])('refuses %s before anything runs', async (_what, args, warning, error) => {
     const server = await model({
-      lead: (_request, turn) => (turn === 0 ? { message: { tool_calls: [toolCall('bad', 'investigate_lambda_function', args)] } } : undefined),
+      lead: (_request, turn) =>
+        turn === 0 ? { message: { tool_calls: [toolCall('bad', 'investigate_lambda_function', args)] } } : undefined,
     });
     const { report } = await runAgentTools(SCENARIO, server.url);
 
@@ -104,7 +129,10 @@ describe('agent_tools handles malformed model output and records it', () => {
       'lambda specialist failed: lambda specialist reached the turn limit of 4 without a valid answer',
     ]);
     expect(logs).toContainEqual(
-      expect.objectContaining({ level: 'error', message: 'lambda specialist failed: lambda specialist reached the turn limit of 4 without a valid answer' }),
+      expect.objectContaining({
+        level: 'error',
+        message: 'lambda specialist failed: lambda specialist reached the turn limit of 4 without a valid answer',
+      }),
     );
     expect(JSON.parse(toolResults(leadRequests(server)[1]!)[0] ?? '')).toEqual({
       error: 'lambda specialist failed: lambda specialist reached the turn limit of 4 without a valid answer',

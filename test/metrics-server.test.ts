@@ -1,8 +1,8 @@
 import { Agent, request } from 'node:http';
 import { Counter, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { startMetricsServer, type Health } from '../src/platform/metrics-server.js';
 import { MetricsPortError } from '../src/platform/errors.js';
+import { type Health, startMetricsServer } from '../src/platform/metrics-server.js';
 
 function serve(health: () => Health | Promise<Health>) {
   const registry = new Registry();
@@ -50,9 +50,16 @@ describe('metrics server', () => {
   it('refuses a port in use with a message naming it and how to choose another (exit 2)', async () => {
     const first = await serve(() => ({ healthy: true })).started;
     try {
-      const second = startMetricsServer({ registry: new Registry(), health: () => ({ healthy: true }), port: first.port, host: '127.0.0.1' });
+      const second = startMetricsServer({
+        registry: new Registry(),
+        health: () => ({ healthy: true }),
+        port: first.port,
+        host: '127.0.0.1',
+      });
       await expect(second).rejects.toThrow(MetricsPortError);
-      await expect(second).rejects.toThrow(`cannot serve metrics on 127.0.0.1:${first.port} (EADDRINUSE): choose another port with --metrics-port`);
+      await expect(second).rejects.toThrow(
+        `cannot serve metrics on 127.0.0.1:${first.port} (EADDRINUSE): choose another port with --metrics-port`,
+      );
       expect(new MetricsPortError('x').exitCode).toBe(2);
     } finally {
       await first.close();

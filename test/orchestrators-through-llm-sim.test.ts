@@ -1,12 +1,12 @@
-import winston from 'winston';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import winston from 'winston';
 import { bundledScenarios, type Scenario } from '../bench/scenarios.js';
 import { createAwsClients } from '../src/orchestrators/aws/clients.js';
 import { createOrchestrator } from '../src/orchestrators/create-orchestrator.js';
 import { LlmClient } from '../src/orchestrators/llm/llm-client.js';
-import { startLlmSim, type LlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
+import { type LlmSim, startLlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
 import { runInvestigation } from '../src/orchestrators/run-investigation.js';
-import { ReportSchema, type OrchestratorType } from '../src/report/report.js';
+import { type OrchestratorType, ReportSchema } from '../src/report/report.js';
 import { runCli } from './support/run-cli.js';
 
 const silent = winston.createLogger({ silent: true });
@@ -69,10 +69,10 @@ describe('both orchestrators on every bundled scenario through llm-sim over HTTP
 describe('promptrca investigate --orchestrator agent_tools against llm-sim', () => {
   it('reads OPENAI_BASE_URL and PROMPTRCA_MODEL, and reports the usage the simulator counted', async () => {
     const before = { ...sim.stats };
-    const result = await runCli(
-      ['investigate', '--alarm', 'examples/lambda-timeout.json', '--orchestrator', 'agent_tools', '--json'],
-      { OPENAI_BASE_URL: sim.url, PROMPTRCA_MODEL: 'gpt-4o-mini' },
-    );
+    const result = await runCli(['investigate', '--alarm', 'examples/lambda-timeout.json', '--orchestrator', 'agent_tools', '--json'], {
+      OPENAI_BASE_URL: sim.url,
+      PROMPTRCA_MODEL: 'gpt-4o-mini',
+    });
     expect(result.code).toBe(0);
     const report = ReportSchema.parse(JSON.parse(result.stdout));
     expect(report.orchestrator_type).toBe('agent_tools');
@@ -82,7 +82,15 @@ describe('promptrca investigate --orchestrator agent_tools against llm-sim', () 
   });
 
   it('still refuses agent_tools without a model', async () => {
-    const result = await runCli(['investigate', '--alarm', 'examples/lambda-timeout.json', '--orchestrator', 'agent_tools', '--llm', 'none']);
+    const result = await runCli([
+      'investigate',
+      '--alarm',
+      'examples/lambda-timeout.json',
+      '--orchestrator',
+      'agent_tools',
+      '--llm',
+      'none',
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/agent_tools cannot route without a model/);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/platform/errors.js';
 import { NormalizedAlarmSchema } from '../src/producer/alarm.js';
 import { AlarmParseError } from '../src/producer/errors.js';
-import { parseAlarmMessage, type ParsedAlarm } from '../src/producer/parse-alarm.js';
+import { type ParsedAlarm, parseAlarmMessage } from '../src/producer/parse-alarm.js';
 import { sampleJson, sampleText } from './support/aws-samples.js';
 
 const RECEIVE_MESSAGE = sampleJson('03-sqs-ReceiveMessage.json-wire.sns-envelope-vs-raw.fauxqs-emulated.json');
@@ -61,11 +61,7 @@ describe('EventBridge "CloudWatch Alarm State Change" events', () => {
       { namespace: 'AWS/EC2', metric: 'NetworkIn', dimensions: { InstanceId: 'i-12345678901234567' } },
       { namespace: 'AWS/EC2', metric: 'NetworkOut', dimensions: { InstanceId: 'i-12345678901234567' } },
     ]);
-    expect([alarm.namespace, alarm.metric, alarm.dimensions]).toEqual([
-      'AWS/EC2',
-      'NetworkIn',
-      { InstanceId: 'i-12345678901234567' },
-    ]);
+    expect([alarm.namespace, alarm.metric, alarm.dimensions]).toEqual(['AWS/EC2', 'NetworkIn', { InstanceId: 'i-12345678901234567' }]);
     expect(alarm.previous_state).toBe('INSUFFICIENT_DATA');
   });
 
@@ -73,19 +69,12 @@ describe('EventBridge "CloudWatch Alarm State Change" events', () => {
     const alarm = investigated(parseAlarmMessage(sampleText('01-eventbridge-alarm-state-change.anomaly-detection.json')));
     expect(alarm.name).toBe('EC2 CPU Utilization Anomaly');
     expect(alarm.metric).toBe('CPUUtilization');
-    expect(alarm.metrics).toEqual([
-      { namespace: 'AWS/EC2', metric: 'CPUUtilization', dimensions: { InstanceId: 'i-12345678901234567' } },
-    ]);
+    expect(alarm.metrics).toEqual([{ namespace: 'AWS/EC2', metric: 'CPUUtilization', dimensions: { InstanceId: 'i-12345678901234567' } }]);
   });
 
   it('names the children of a composite alarm: the triggering one by ARN, the rest of the rule by name', () => {
-    const alarm = investigated(
-      parseAlarmMessage(sampleText('01-eventbridge-alarm-state-change.composite-with-suppressor.json')),
-    );
-    expect(alarm.children).toEqual([
-      'arn:aws:cloudwatch:us-east-1:123456789012:alarm:ServerCpuTooHigh',
-      'TotalNetworkTrafficTooHigh',
-    ]);
+    const alarm = investigated(parseAlarmMessage(sampleText('01-eventbridge-alarm-state-change.composite-with-suppressor.json')));
+    expect(alarm.children).toEqual(['arn:aws:cloudwatch:us-east-1:123456789012:alarm:ServerCpuTooHigh', 'TotalNetworkTrafficTooHigh']);
     expect([alarm.namespace, alarm.metric, alarm.dimensions, alarm.metrics]).toEqual([null, null, {}, []]);
   });
 
@@ -158,9 +147,7 @@ describe('SNS alarm notifications', () => {
       ...JSON.parse(SNS_ALARM_MESSAGE),
       Trigger: undefined,
       AlarmRule: 'ALARM("api errors") OR ALARM(arn:aws:cloudwatch:ap-southeast-1:003031427344:alarm:db-throttles)',
-      TriggeringChildren: [
-        { Arn: 'arn:aws:cloudwatch:ap-southeast-1:003031427344:alarm:db-throttles', State: { Value: 'ALARM' } },
-      ],
+      TriggeringChildren: [{ Arn: 'arn:aws:cloudwatch:ap-southeast-1:003031427344:alarm:db-throttles', State: { Value: 'ALARM' } }],
     };
     const alarm = investigated(parseAlarmMessage(JSON.stringify(composite)));
     expect(alarm.children).toEqual(['arn:aws:cloudwatch:ap-southeast-1:003031427344:alarm:db-throttles', 'api errors']);
@@ -190,11 +177,7 @@ describe('SQS deliveries and pasted containers', () => {
 
   it("reads the SNS envelope SNS pretty-prints into a Lambda SQS event's body", () => {
     const alarm = investigated(parseAlarmMessage(snsEnvelopeInLambdaSqsEvent(SNS_ALARM_MESSAGE)));
-    expect([alarm.name, alarm.format, alarm.region]).toEqual([
-      'alarm-uatezapp-appraiser-main-web',
-      'sns-in-sqs',
-      'ap-southeast-1',
-    ]);
+    expect([alarm.name, alarm.format, alarm.region]).toEqual(['alarm-uatezapp-appraiser-main-web', 'sns-in-sqs', 'ap-southeast-1']);
   });
 });
 

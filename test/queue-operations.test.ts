@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLlmSim, type LlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
+import { type LlmSim, startLlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
 import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
 import type { PromptRcaQueues } from '../src/report/queues.js';
 import { ReportSchema } from '../src/report/report.js';
@@ -12,11 +12,11 @@ import {
   distinctAlarms,
   openQueues,
   runCli,
+  type SpawnedProcess,
   spawnCli,
   startWorker,
   uniquePrefix,
   waitFor,
-  type SpawnedProcess,
 } from './support/pipeline.js';
 
 const prefix = uniquePrefix('queue-ops');
@@ -101,7 +101,11 @@ describe('operating the queue under load', () => {
   });
 
   it('drain pauses every replica, waits for nothing in flight, deletes nothing; resume carries on', async () => {
-    await waitFor(async () => (await queues.investigations.getActiveCount()) > 0, 10_000, () => 'work in flight');
+    await waitFor(
+      async () => (await queues.investigations.getActiveCount()) > 0,
+      10_000,
+      () => 'work in flight',
+    );
     const drained = await runCli(['queue', 'drain'], env);
     expect(drained.code).toBe(0);
     expect(drained.stdout).toMatch(/^paused: no worker takes a new investigation/);
@@ -126,9 +130,17 @@ describe('operating the queue under load', () => {
     expect((await runCli(['queue', 'status'], env)).stdout).toContain('PAUSED (workers take no new jobs)');
 
     const follower = spawnCli(['results', '--follow', '--last', '0'], env);
-    await waitFor(() => follower.stderr().includes('following promptrca-results'), 10_000, () => 'the follower to start');
+    await waitFor(
+      () => follower.stderr().includes('following promptrca-results'),
+      10_000,
+      () => 'the follower to start',
+    );
     expect((await runCli(['queue', 'resume'], env)).code).toBe(0);
-    await waitFor(() => follower.stdout().split('\n').length > counts.waiting, 30_000, () => `${counts.waiting} followed reports`);
+    await waitFor(
+      () => follower.stdout().split('\n').length > counts.waiting,
+      30_000,
+      () => `${counts.waiting} followed reports`,
+    );
     follower.child.kill('SIGINT');
     expect(await follower.exited).toBe(0);
     const followed = follower.stdout().trim().split('\n');
@@ -136,13 +148,20 @@ describe('operating the queue under load', () => {
     for (const line of followed) expect(line).toMatch(/ \[direct_invocation\] inv-\w+ completed timeout 0\.\d\d /);
 
     // A report is published just before its job is marked completed.
-    await waitFor(async () => (await queues.investigations.getCompletedCount()) === ids.length, 5_000, () => 'all completed');
+    await waitFor(
+      async () => (await queues.investigations.getCompletedCount()) === ids.length,
+      5_000,
+      () => 'all completed',
+    );
     const results = await runCli(['results', '--last', '100'], env);
     const lines = results.stdout.trim().split('\n');
     expect(lines).toHaveLength(ids.length);
     expect(new Set(lines.map((line) => line.split(' ')[2]))).toEqual(new Set(ids));
     const json = await runCli(['results', '--json', '--last', '3'], env);
-    const reports = json.stdout.trim().split('\n').map((line) => ReportSchema.parse(JSON.parse(line)));
+    const reports = json.stdout
+      .trim()
+      .split('\n')
+      .map((line) => ReportSchema.parse(JSON.parse(line)));
     expect(reports).toHaveLength(3);
   }, 60_000);
 });

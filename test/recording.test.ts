@@ -2,9 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../src/platform/errors.js';
 import { findRecordedCall, loadRecording, parseRecording, type Recording } from '../src/orchestrators/aws/recording.js';
 import { RecordingError } from '../src/orchestrators/errors.js';
+import { InputError } from '../src/platform/errors.js';
 
 const config = (name: string) => ({ FunctionName: name, Timeout: 3 });
 
@@ -57,7 +57,9 @@ describe('parseRecording', () => {
     expect(error).toBeInstanceOf(InputError);
     expect(error?.exitCode).toBe(2);
     expect(error?.origin).toBe('bad.json');
-    expect(error?.message).toBe('recording bad.json: calls[0].command: expected a command name such as "GetFunctionConfiguration", got a number');
+    expect(error?.message).toBe(
+      'recording bad.json: calls[0].command: expected a command name such as "GetFunctionConfiguration", got a number',
+    );
   });
 
   it.each([
@@ -66,7 +68,10 @@ describe('parseRecording', () => {
     [{ calls: {} }, 'calls: expected an array of recorded calls, got an object'],
     [{ calls: [{ command: 'X', output: {} }] }, 'calls[0].service: missing: expected a service name'],
     [{ calls: [{ service: '', command: 'X', output: {} }] }, 'calls[0].service: must not be empty'],
-    [{ calls: [{ service: 'lambda', command: 'X', input: 'FunctionName=a', output: {} }] }, 'calls[0].input: expected an object, got a string'],
+    [
+      { calls: [{ service: 'lambda', command: 'X', input: 'FunctionName=a', output: {} }] },
+      'calls[0].input: expected an object, got a string',
+    ],
     [{ calls: [{ service: 'lambda', command: 'X', output: [] }] }, 'calls[0].output: expected an object, got an array'],
     [{ calls: [{ service: 'lambda', command: 'X', error: { message: 'm' } }] }, 'calls[0].error.name: missing'],
     [{ calls: [{ service: 'lambda', command: 'X' }] }, 'calls[0]: needs exactly one of output (an object) and error'],
@@ -79,7 +84,12 @@ describe('parseRecording', () => {
   });
 
   it('names every problem, not only the first', () => {
-    const message = problemOf({ calls: [{ service: 1, command: 'X', output: {} }, { service: 'lambda', command: null, output: {} }] });
+    const message = problemOf({
+      calls: [
+        { service: 1, command: 'X', output: {} },
+        { service: 'lambda', command: null, output: {} },
+      ],
+    });
     expect(message).toContain('calls[0].service');
     expect(message).toContain('calls[1].command');
   });

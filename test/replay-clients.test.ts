@@ -1,9 +1,12 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CloudWatchLogsClient,
   FilterLogEventsCommand,
   ThrottlingException as LogsThrottlingException,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
   GetFunctionConcurrencyCommand,
   GetFunctionConfigurationCommand,
@@ -12,10 +15,7 @@ import {
   ResourceNotFoundException,
   TooManyRequestsException,
 } from '@aws-sdk/client-lambda';
-import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAwsClients } from '../src/orchestrators/aws/clients.js';
 import { CallRecorder } from '../src/orchestrators/aws/recorder.js';
@@ -106,9 +106,7 @@ describe('replay clients', () => {
     const aws = createAwsClients({ region: 'eu-west-1', replay: recording });
     const failure = aws.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'missing' }));
     await expect(failure).rejects.toBeInstanceOf(ResourceNotFoundException);
-    await expect(failure).rejects.toThrow(
-      'No recorded call matched lambda GetFunctionConfiguration {"FunctionName":"missing"}',
-    );
+    await expect(failure).rejects.toThrow('No recorded call matched lambda GetFunctionConfiguration {"FunctionName":"missing"}');
   });
 
   it('feeds a fact tool from the recording', async () => {

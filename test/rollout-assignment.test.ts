@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../src/platform/errors.js';
 import { assignOrchestrator, bucketFor } from '../src/rollout/assignment.js';
 import { rolloutFlagsFromEnv } from '../src/rollout/flags.js';
-import { ConfigError } from '../src/platform/errors.js';
 
 const ids = Array.from({ length: 2000 }, (_, i) => `inv-${i.toString(16).padStart(24, '0')}`);
 
@@ -22,8 +22,14 @@ describe('bucketFor', () => {
 
 describe('assignOrchestrator', () => {
   it('keeps every investigation that was direct at 10% direct at 25% (monotone buckets)', () => {
-    const at10 = ids.filter((id) => assignOrchestrator(id, { useDirect: true, percentage: 10, force: null }).orchestrator_type === 'direct_invocation');
-    const at25 = new Set(ids.filter((id) => assignOrchestrator(id, { useDirect: true, percentage: 25, force: null }).orchestrator_type === 'direct_invocation'));
+    const at10 = ids.filter(
+      (id) => assignOrchestrator(id, { useDirect: true, percentage: 10, force: null }).orchestrator_type === 'direct_invocation',
+    );
+    const at25 = new Set(
+      ids.filter(
+        (id) => assignOrchestrator(id, { useDirect: true, percentage: 25, force: null }).orchestrator_type === 'direct_invocation',
+      ),
+    );
     expect(at10.length).toBeGreaterThan(100);
     expect(at25.size).toBeGreaterThan(at10.length);
     for (const id of at10) expect(at25.has(id)).toBe(true);

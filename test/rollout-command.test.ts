@@ -66,7 +66,7 @@ describe('promptrca rollout', () => {
       },
     ]);
     const text = await runCli(['rollout', 'status'], env);
-    expect(text.stdout).toMatch(/^  percentage +0 +\(redis\)$/m);
+    expect(text.stdout).toMatch(/^ {2}percentage +0 +\(redis\)$/m);
     expect(text.stdout).toContain('percentage 10 → 0  by alice@laptop: p95 doubled');
   });
 

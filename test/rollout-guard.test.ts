@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { PromptRcaQueues } from '../src/report/queues.js';
 import { failedReport } from '../src/report/failed-report.js';
-import { ResultsPublisher } from '../src/report/results-publisher.js';
+import type { PromptRcaQueues } from '../src/report/queues.js';
 import type { Report } from '../src/report/report.js';
+import { ResultsPublisher } from '../src/report/results-publisher.js';
 import { evaluateGuard } from '../src/rollout/guard.js';
 import { readAudit } from '../src/rollout/rollout-audit.js';
 import { readStoredRollout, rolloutKey } from '../src/rollout/rollout-state.js';
@@ -42,10 +42,12 @@ describe('evaluateGuard', () => {
   it('is inconclusive below 30 direct_invocation results, however bad they are and however many agent_tools has', () => {
     const evaluation = evaluateGuard([...failingDirect(29, 29, at(1)), ...agents(40, at(1))], WINDOW);
     expect(evaluation.outcome).toBe('inconclusive');
-    expect(evaluation.reasons).toEqual(['29 direct_invocation results in the window (and 40 agent_tools); 30 direct_invocation results are needed to judge']);
+    expect(evaluation.reasons).toEqual([
+      '29 direct_invocation results in the window (and 40 agent_tools); 30 direct_invocation results are needed to judge',
+    ]);
   });
 
-  it('with 30 direct_invocation results and fewer agent_tools, rolls back on direct_invocation\'s own error rate', () => {
+  it("with 30 direct_invocation results and fewer agent_tools, rolls back on direct_invocation's own error rate", () => {
     const evaluation = evaluateGuard([...failingDirect(40, 4, at(5)), ...agents(2, at(5))], WINDOW);
     expect(evaluation.outcome).toBe('roll_back');
     expect(evaluation.reasons).toEqual(['error_rate gate: direct_invocation error rate 10.00% (4 of 40) is not below 5%']);
@@ -80,13 +82,19 @@ describe('evaluateGuard', () => {
   });
 
   it('judges only the results that started inside the window', () => {
-    const evaluation = evaluateGuard([...failingDirect(40, 40, at(20)), ...healthyRollout(30, 30).map((r) => ({ ...r, started_at: at(1) }))], WINDOW);
+    const evaluation = evaluateGuard(
+      [...failingDirect(40, 40, at(20)), ...healthyRollout(30, 30).map((r) => ({ ...r, started_at: at(1) }))],
+      WINDOW,
+    );
     expect(evaluation.results).toEqual({ direct_invocation: 30, agent_tools: 30 });
     expect(evaluation.outcome).toBe('healthy');
   });
 
   it('calls a rollout that passes every failure gate healthy and never promotes, even when compare would', () => {
-    const evaluation = evaluateGuard(healthyRollout(40, 40).map((r) => ({ ...r, started_at: at(2) })), WINDOW);
+    const evaluation = evaluateGuard(
+      healthyRollout(40, 40).map((r) => ({ ...r, started_at: at(2) })),
+      WINDOW,
+    );
     expect(evaluation.outcome).toBe('healthy');
     expect(evaluation.gates.map((gate) => [gate.gate, gate.status])).toEqual([
       ['critical_errors', 'pass'],
@@ -134,7 +142,9 @@ describe('promptrca rollout guard against Redis', () => {
     expect(rollback).toMatchObject({
       who: 'alice (rollout guard)',
       changes: [{ field: 'percentage', old: '25', new: '0' }],
-      reason: expect.stringMatching(/^guard: error_rate gate: direct_invocation error rate 20.00% \(8 of 40\) is not below 5% \(40 direct_invocation and 40 agent_tools results started /),
+      reason: expect.stringMatching(
+        /^guard: error_rate gate: direct_invocation error rate 20.00% \(8 of 40\) is not below 5% \(40 direct_invocation and 40 agent_tools results started /,
+      ),
     });
   });
 
@@ -152,14 +162,21 @@ describe('promptrca rollout guard against Redis', () => {
     const { env, queues } = await rolloutAt25('stale');
     await publish(queues, [...failingDirect(40, 40, new Date(Date.now() - 60_000).toISOString()), ...agents(40, now())]);
     const run = await runCli(['rollout', 'guard', '--once', '--json'], env);
-    expect(JSON.parse(run.stdout)).toMatchObject({ evaluation: { outcome: 'inconclusive', results: { direct_invocation: 0, agent_tools: 40 } } });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      evaluation: { outcome: 'inconclusive', results: { direct_invocation: 0, agent_tools: 40 } },
+    });
     expect((await readStoredRollout(queues.redis, queues.prefix)).percentage).toBe(25);
   });
 
   it('leaves reports of malformed jobs out: they never roll back', async () => {
     const { env, queues } = await rolloutAt25('junk');
     const junk = Array.from({ length: 5 }, (_, i) =>
-      failedReport({ investigationId: `junk-${i}`, orchestratorType: 'direct_invocation', alarm: null, failure: { message: `MalformedJobError: job junk-${i} is not an investigation`, kind: 'malformed_job' } }),
+      failedReport({
+        investigationId: `junk-${i}`,
+        orchestratorType: 'direct_invocation',
+        alarm: null,
+        failure: { message: `MalformedJobError: job junk-${i} is not an investigation`, kind: 'malformed_job' },
+      }),
     );
     await publish(queues, [...healthyRollout(30, 30).map((r) => ({ ...r, started_at: now() })), ...junk]);
     const run = await runCli(['rollout', 'guard', '--once'], env);
@@ -186,7 +203,9 @@ describe('promptrca rollout guard against Redis', () => {
     await publish(queues, [...failingDirect(40, 8, now()), ...agents(40, now())]);
     const run = await runCli(['rollout', 'guard', '--once'], env);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain("ROLLED BACK: percentage 25 → 0 (40 direct_invocation, 40 agent_tools results; at a share each worker's environment decides (not all stored))");
+    expect(run.stdout).toContain(
+      "ROLLED BACK: percentage 25 → 0 (40 direct_invocation, 40 agent_tools results; at a share each worker's environment decides (not all stored))",
+    );
     expect(await readStoredRollout(queues.redis, queues.prefix)).toEqual({ percentage: 0 });
 
     const rollback = await runCli(['rollout', 'rollback'], env);
@@ -201,7 +220,9 @@ describe('promptrca rollout guard against Redis', () => {
     redis.disconnect();
     const garbage = await runCli(['rollout', 'guard', '--once'], env);
     expect(garbage.code).toBe(1);
-    expect(garbage.stderr).toContain(`unable to evaluate, the rollout is left unchanged: ${rolloutKey(queues.prefix)} enabled="maybe" is not valid`);
+    expect(garbage.stderr).toContain(
+      `unable to evaluate, the rollout is left unchanged: ${rolloutKey(queues.prefix)} enabled="maybe" is not valid`,
+    );
     expect(await readAudit(queues.redis, queues.prefix, 10)).toHaveLength(1);
 
     const away = await runCli(['rollout', 'guard', '--once'], { ...env, REDIS_URL: 'redis://127.0.0.1:1' });
@@ -213,9 +234,17 @@ describe('promptrca rollout guard against Redis', () => {
     const { env, queues } = await rolloutAt25('loop');
     const guard = spawnCli(['rollout', 'guard', '--interval', '1s', '--window', '5m'], env);
     try {
-      await waitFor(() => guard.stdout().includes('inconclusive'), 10_000, () => guard.stderr());
+      await waitFor(
+        () => guard.stdout().includes('inconclusive'),
+        10_000,
+        () => guard.stderr(),
+      );
       await publish(queues, [...failingDirect(30, 30, now()), ...agents(30, now())]);
-      await waitFor(() => guard.stdout().includes('ROLLED BACK: percentage 25 → 0'), 10_000, () => guard.stdout() + guard.stderr());
+      await waitFor(
+        () => guard.stdout().includes('ROLLED BACK: percentage 25 → 0'),
+        10_000,
+        () => guard.stdout() + guard.stderr(),
+      );
       expect((await readStoredRollout(queues.redis, queues.prefix)).percentage).toBe(0);
     } finally {
       guard.child.kill('SIGTERM');

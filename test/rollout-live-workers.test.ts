@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLlmSim, type LlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
+import { type LlmSim, startLlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
 import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
 import type { PromptRcaQueues } from '../src/report/queues.js';
 import type { Report } from '../src/report/report.js';
 import { bucketFor } from '../src/rollout/assignment.js';
-import { startModelProxy, type ModelProxy } from './support/model-proxy.js';
+import { type ModelProxy, startModelProxy } from './support/model-proxy.js';
 import {
   deleteKeys,
   distinctAlarms,
@@ -84,13 +84,19 @@ async function storedAssignment(queues: PromptRcaQueues, id: string): Promise<Re
 describe('live rollout across running worker processes', () => {
   it('splits new work ~25% after `rollout set` with no restart; after `rollout rollback` new work goes to agent_tools while in-flight work keeps its orchestrator', async () => {
     const { prefix, queues } = await freshQueues('live');
-    const env = { PROMPTRCA_QUEUE_PREFIX: prefix, PROMPTRCA_USE_DIRECT_ORCHESTRATION: 'false', OPENAI_BASE_URL: gated.url, PROMPTRCA_MODEL: 'llm-sim' };
+    const env = {
+      PROMPTRCA_QUEUE_PREFIX: prefix,
+      PROMPTRCA_USE_DIRECT_ORCHESTRATION: 'false',
+      OPENAI_BASE_URL: gated.url,
+      PROMPTRCA_MODEL: 'llm-sim',
+    };
     const workers = await Promise.all([startWorker(env, ['--concurrency', '8']), startWorker(env, ['--concurrency', '8'])]);
     try {
       const alarms = distinctAlarms(140, Date.UTC(2025, 5, 1));
       const before = await enqueue(queues, alarms.slice(0, 20));
       await waitForReports(queues, 20, 30_000);
-      for (const id of before) expect(await storedAssignment(queues, id)).toMatchObject({ orchestrator_type: 'agent_tools', source: 'env' });
+      for (const id of before)
+        expect(await storedAssignment(queues, id)).toMatchObject({ orchestrator_type: 'agent_tools', source: 'env' });
 
       const set = await runCli(['rollout', 'set', '--enabled', 'true', '--percentage', '25', '--reason', 'phase 2'], env);
       expect(set.code, set.stderr).toBe(0);
@@ -112,7 +118,11 @@ describe('live rollout across running worker processes', () => {
       const [first, ...rest] = directAt25;
       gate.close();
       const [inFlight] = await enqueue(queues, [first]);
-      await waitFor(async () => (await storedAssignment(queues, inFlight!)) !== undefined, 10_000, () => 'the in-flight assignment');
+      await waitFor(
+        async () => (await storedAssignment(queues, inFlight!)) !== undefined,
+        10_000,
+        () => 'the in-flight assignment',
+      );
 
       const status = await runCli(['rollout', 'status', '--json'], env);
       expect(JSON.parse(status.stdout)).toMatchObject({
@@ -127,7 +137,9 @@ describe('live rollout across running worker processes', () => {
       await sleep(CACHE_PASSED_MS);
       const afterRollback = await enqueue(queues, rest);
       gate.release();
-      const final = new Map((await waitForReports(queues, 121 + rest.length, 30_000)).map((report: Report) => [report.investigation_id, report]));
+      const final = new Map(
+        (await waitForReports(queues, 121 + rest.length, 30_000)).map((report: Report) => [report.investigation_id, report]),
+      );
       expect(final.get(inFlight!)).toMatchObject({ orchestrator_type: 'direct_invocation', status: 'completed' });
       for (const id of afterRollback) {
         expect(final.get(id)?.orchestrator_type).toBe('agent_tools');
@@ -143,20 +155,35 @@ describe('live rollout across running worker processes', () => {
 
   it('hands agent_tools work back (retried, then reported failed) in a model-less worker when a live change routes it there', async () => {
     const { prefix, queues } = await freshQueues('no-model');
-    const env = { PROMPTRCA_QUEUE_PREFIX: prefix, PROMPTRCA_USE_DIRECT_ORCHESTRATION: 'true', PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE: '100' };
+    const env = {
+      PROMPTRCA_QUEUE_PREFIX: prefix,
+      PROMPTRCA_USE_DIRECT_ORCHESTRATION: 'true',
+      PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE: '100',
+    };
     const worker = await startWorker(env, ['--llm', 'none']);
     try {
       expect((await runCli(['rollout', 'rollback', '--reason', 'test'], env)).code).toBe(0);
       await sleep(CACHE_PASSED_MS);
       const [id] = await enqueue(queues, distinctAlarms(1, Date.UTC(2025, 6, 1)));
       const [report] = await waitForReports(queues, 1, 20_000);
-      expect(report).toMatchObject({ orchestrator_type: 'agent_tools', status: 'failed', error: expect.stringContaining('agent_tools cannot route without a model') });
+      expect(report).toMatchObject({
+        orchestrator_type: 'agent_tools',
+        status: 'failed',
+        error: expect.stringContaining('agent_tools cannot route without a model'),
+      });
       // The failed report is published just before BullMQ records the last attempt on the job.
-      await waitFor(async () => (await queues.investigations.getJob(id!))!.isFailed(), 10_000, () => 'the job to be failed');
+      await waitFor(
+        async () => (await queues.investigations.getJob(id!))!.isFailed(),
+        10_000,
+        () => 'the job to be failed',
+      );
       expect((await queues.investigations.getJob(id!))!.attemptsMade).toBe(settings.attempts);
       const lines = logLines(worker.stdout());
       expect(lines).toContainEqual(
-        expect.objectContaining({ level: 'error', message: expect.stringContaining('routes 100% of new investigations to agent_tools, which this worker cannot run') }),
+        expect.objectContaining({
+          level: 'error',
+          message: expect.stringContaining('routes 100% of new investigations to agent_tools, which this worker cannot run'),
+        }),
       );
       expect(lines).toContainEqual(
         expect.objectContaining({

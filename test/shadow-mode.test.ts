@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PromptRcaQueues } from '../src/report/queues.js';
 import type { CompareResult } from '../src/report/compare-result.js';
+import type { PromptRcaQueues } from '../src/report/queues.js';
 import type { Report } from '../src/report/report.js';
 import { assignOrchestrator } from '../src/rollout/assignment.js';
 import { otherOrchestrator, shadowBucketFor } from '../src/worker/shadow.js';
 import { distinctAlarms, enqueueAll, logLines, reportsOn, runCli, useWorkerRuns, waitFor } from './support/pipeline.js';
-import { parseExposition, samplesOf, type Sample } from './support/prometheus.js';
+import { parseExposition, type Sample, samplesOf } from './support/prometheus.js';
 
 const settings = { dedupeTtlSeconds: 3600, attempts: 2, backoffSeconds: 1 };
 const HALF_DIRECT = { useDirect: true, percentage: 50, force: null };
@@ -70,7 +70,12 @@ describe('shadow mode at 100%', () => {
       expect(primary?.data.shadow).toBeUndefined();
       const shadow = await run.queues.results.getJob(`${id}-shadow`);
       expect(shadow?.name).toBe(otherOrchestrator(assigned));
-      expect(shadow?.data).toMatchObject({ investigation_id: id, orchestrator_type: otherOrchestrator(assigned), status: 'completed', shadow: true });
+      expect(shadow?.data).toMatchObject({
+        investigation_id: id,
+        orchestrator_type: otherOrchestrator(assigned),
+        status: 'completed',
+        shadow: true,
+      });
       expect(run.reports.filter((report) => report.investigation_id === id && report.shadow !== true)).toHaveLength(1);
     }
     // Both orchestrators were assigned, so both ran in shadow.
@@ -82,7 +87,9 @@ describe('shadow mode at 100%', () => {
     expect(lines.filter((line) => line.shadow === true)).toHaveLength(8);
     expect(lines.filter((line) => line.shadow === undefined)).toHaveLength(8);
     for (const line of lines.filter((line) => line.shadow === true)) {
-      expect(line.orchestrator_type).toBe(otherOrchestrator(assignOrchestrator(String(line.investigation_id), HALF_DIRECT).orchestrator_type));
+      expect(line.orchestrator_type).toBe(
+        otherOrchestrator(assignOrchestrator(String(line.investigation_id), HALF_DIRECT).orchestrator_type),
+      );
     }
   });
 

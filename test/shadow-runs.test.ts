@@ -1,11 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueAlarm } from '../src/producer/enqueue.js';
 import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
-import type { PromptRcaQueues } from '../src/report/queues.js';
 import { failedReport } from '../src/report/failed-report.js';
+import type { PromptRcaQueues } from '../src/report/queues.js';
 import { ORCHESTRATOR_TYPES } from '../src/report/report.js';
 import { deleteKeys, distinctAlarms, uniquePrefix } from './support/pipeline.js';
-import { addWithStoredAssignment, ENQUEUE_SETTINGS as settings, finished, startReplayWorker, type ReplayWorker } from './support/replay-worker.js';
+import {
+  addWithStoredAssignment,
+  finished,
+  type ReplayWorker,
+  ENQUEUE_SETTINGS as settings,
+  startReplayWorker,
+} from './support/replay-worker.js';
 
 const prefix = uniquePrefix('shadow-runs');
 const stopping = new AbortController();
@@ -16,7 +22,10 @@ let queues: PromptRcaQueues;
 beforeAll(async () => {
   // New investigations go to agent_tools, which this worker (no model) cannot run; direct_invocation runs on rules.
   // Both claimed runnable at 100%, so that an agent_tools shadow run fails to start (no model).
-  worker = await startReplayWorker(prefix, { settings: { percentage: 100, runnable: new Set(ORCHESTRATOR_TYPES) }, stopping: stopping.signal });
+  worker = await startReplayWorker(prefix, {
+    settings: { percentage: 100, runnable: new Set(ORCHESTRATOR_TYPES) },
+    stopping: stopping.signal,
+  });
   queues = worker.queues;
 });
 
@@ -29,7 +38,14 @@ afterAll(async () => {
 async function publishedBeforeCrash(day: number): Promise<{ id: string; message: unknown }> {
   const [message] = distinctAlarms(1, Date.UTC(2025, 1, day));
   const id = parseAlarmMessage(message).investigationId;
-  await worker.publisher.publish(failedReport({ investigationId: id, orchestratorType: 'agent_tools', alarm: null, failure: { message: 'the earlier primary report', kind: 'permanent' } }));
+  await worker.publisher.publish(
+    failedReport({
+      investigationId: id,
+      orchestratorType: 'agent_tools',
+      alarm: null,
+      failure: { message: 'the earlier primary report', kind: 'permanent' },
+    }),
+  );
   return { id, message };
 }
 
@@ -41,7 +57,10 @@ describe('shadow runs in the worker', () => {
     await enqueueAlarm(queues.investigations, message, { source: 'test', settings });
 
     expect(await finished(queues, id)).toBe('completed');
-    expect((await queues.results.getJob(id))!.data).toMatchObject({ orchestrator_type: 'agent_tools', error: 'the earlier primary report' });
+    expect((await queues.results.getJob(id))!.data).toMatchObject({
+      orchestrator_type: 'agent_tools',
+      error: 'the earlier primary report',
+    });
     const shadow = (await queues.results.getJob(`${id}-shadow`))!;
     expect(shadow.name).toBe('direct_invocation');
     expect(shadow.data).toMatchObject({ investigation_id: id, orchestrator_type: 'direct_invocation', status: 'completed', shadow: true });
@@ -49,7 +68,12 @@ describe('shadow runs in the worker', () => {
 
   it('does not run the shadow again when its report already exists', async () => {
     const { id, message } = await publishedBeforeCrash(2);
-    const earlierShadow = failedReport({ investigationId: id, orchestratorType: 'direct_invocation', alarm: null, failure: { message: 'the earlier shadow report', kind: 'permanent' } });
+    const earlierShadow = failedReport({
+      investigationId: id,
+      orchestratorType: 'direct_invocation',
+      alarm: null,
+      failure: { message: 'the earlier shadow report', kind: 'permanent' },
+    });
     await worker.publisher.publish({ ...earlierShadow, shadow: true });
     await enqueueAlarm(queues.investigations, message, { source: 'test', settings });
 

@@ -3,7 +3,13 @@ import { ConfigError } from '../src/platform/errors.js';
 import { ORCHESTRATOR_TYPES } from '../src/report/report.js';
 import { resultsJobId } from '../src/report/results-publisher.js';
 import { bucketFor } from '../src/rollout/assignment.js';
-import { otherOrchestrator, shadowBucketFor, shadowOrchestratorFor, shadowPercentageFromEnv, type ShadowSettings } from '../src/worker/shadow.js';
+import {
+  otherOrchestrator,
+  type ShadowSettings,
+  shadowBucketFor,
+  shadowOrchestratorFor,
+  shadowPercentageFromEnv,
+} from '../src/worker/shadow.js';
 
 const ids = Array.from({ length: 4_000 }, (_, i) => `inv-${i.toString(16).padStart(24, '0')}`);
 const BOTH = new Set(ORCHESTRATOR_TYPES);

@@ -1,5 +1,5 @@
-import winston from 'winston';
 import { describe, expect, it } from 'vitest';
+import winston from 'winston';
 import { toolDefinition } from '../src/orchestrators/agent-tools/agent-tool.js';
 import { createAwsClients } from '../src/orchestrators/aws/clients.js';
 import { DirectInvocationOrchestrator } from '../src/orchestrators/direct-invocation.js';
@@ -59,11 +59,51 @@ describe('specialists that judge from the alarm metric alone', () => {
   const stateMachine = 'arn:aws:states:us-east-1:123456789012:stateMachine:fulfil-order';
 
   it.each([
-    ['AWS/SQS', 'ApproximateAgeOfOldestMessage', { QueueName: 'orders-q' }, 'sqs:orders-q', 'throttling', 0.3, 'queue orders-q is backing up: its consumer is not keeping pace'],
-    ['AWS/DynamoDB', 'ReadThrottleEvents', { TableName: 'orders' }, 'dynamodb:orders', 'downstream_error', 0.45, 'DynamoDB table orders is throttling requests'],
-    ['AWS/ApiGateway', '5XXError', { ApiName: 'shop', Stage: 'prod' }, 'apigateway:shop', 'downstream_error', 0.35, 'API shop returns 5XX: its integration is failing'],
-    ['AWS/States', 'ExecutionsTimedOut', { StateMachineArn: stateMachine }, 'stepfunctions:fulfil-order', 'timeout', 0.45, 'state machine fulfil-order executions time out'],
-    ['AWS/SNS', 'NumberOfNotificationsFailed', { TopicName: 'events' }, 'sns:events', 'unknown', 0.1, expect.stringMatching(/^no hypothesis was formed/)],
+    [
+      'AWS/SQS',
+      'ApproximateAgeOfOldestMessage',
+      { QueueName: 'orders-q' },
+      'sqs:orders-q',
+      'throttling',
+      0.3,
+      'queue orders-q is backing up: its consumer is not keeping pace',
+    ],
+    [
+      'AWS/DynamoDB',
+      'ReadThrottleEvents',
+      { TableName: 'orders' },
+      'dynamodb:orders',
+      'downstream_error',
+      0.45,
+      'DynamoDB table orders is throttling requests',
+    ],
+    [
+      'AWS/ApiGateway',
+      '5XXError',
+      { ApiName: 'shop', Stage: 'prod' },
+      'apigateway:shop',
+      'downstream_error',
+      0.35,
+      'API shop returns 5XX: its integration is failing',
+    ],
+    [
+      'AWS/States',
+      'ExecutionsTimedOut',
+      { StateMachineArn: stateMachine },
+      'stepfunctions:fulfil-order',
+      'timeout',
+      0.45,
+      'state machine fulfil-order executions time out',
+    ],
+    [
+      'AWS/SNS',
+      'NumberOfNotificationsFailed',
+      { TopicName: 'events' },
+      'sns:events',
+      'unknown',
+      0.1,
+      expect.stringMatching(/^no hypothesis was formed/),
+    ],
   ])('%s %s', async (namespace, metric, dimensions, resource, type, confidence, description) => {
     const report = await runInvestigation(
       new DirectInvocationOrchestrator(aws, null),
@@ -83,7 +123,10 @@ describe('llm-sim reads the registry', () => {
       messages: [{ role: 'user', content: '<facts>\n{"resources":["sqs:orders-q","stepfunctions:fulfil-order"]}\n</facts>' }],
       tools: SPECIALISTS.map(({ agentTool: { toolName, parameter } }) => ({
         type: 'function' as const,
-        function: { name: toolName, parameters: { type: 'object', properties: { [parameter]: { type: 'string' } }, required: [parameter] } },
+        function: {
+          name: toolName,
+          parameters: { type: 'object', properties: { [parameter]: { type: 'string' } }, required: [parameter] },
+        },
       })),
     };
     expect(nextToolCalls(request, quotedData(request.messages))).toEqual([

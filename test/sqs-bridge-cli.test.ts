@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PromptRcaQueues } from '../src/report/queues.js';
-import { messagesIn, receiveAll, sendBodies, startLocalSqs, TEST_CREDENTIALS, TEST_REGION, type LocalSqs } from './support/local-sqs.js';
+import { type LocalSqs, messagesIn, receiveAll, sendBodies, startLocalSqs, TEST_CREDENTIALS, TEST_REGION } from './support/local-sqs.js';
 import { deleteKeys, logLines, openQueues, runCli, spawnCli, uniquePrefix, waitFor } from './support/pipeline.js';
 import { alarmBody, investigationIdOf, malformedBody } from './support/sqs-alarms.js';
 
@@ -46,7 +46,12 @@ describe('promptrca sqs-bridge', () => {
     const dlq = await local.createQueue('cli-alarms-dlq');
     const bridge = spawnCli(['sqs-bridge', '--queue-url', queue.url, '--dlq-url', dlq.url, '--metrics-port', '0'], env);
     try {
-      await waitFor(() => bridge.stdout().includes('"message":"sqs bridge started"'), 15_000, () => bridge.stdout() + bridge.stderr(), bridge.exited);
+      await waitFor(
+        () => bridge.stdout().includes('"message":"sqs bridge started"'),
+        15_000,
+        () => bridge.stdout() + bridge.stderr(),
+        bridge.exited,
+      );
       const started = logLines(bridge.stdout()).find((line) => line.message === 'sqs bridge started')!;
       const metricsUrl = started.metrics as string;
       expect(started).toMatchObject({ queue_url: queue.url, dlq_url: dlq.url, prefix, investigations_queue: 'promptrca-investigations' });
@@ -54,11 +59,21 @@ describe('promptrca sqs-bridge', () => {
       const alarm = alarmBody(8_000);
       await sendBodies(local.sqs, queue.url, [alarm, alarmBody(8_001, 'sns-envelope', 'OK'), malformedBody(0)]);
       const scrape = async () => (await fetch(metricsUrl)).text();
-      await waitFor(async () => (await scrape()).includes('promptrca_sqs_bridge_received_total 3'), 10_000, () => bridge.stdout());
+      await waitFor(
+        async () => (await scrape()).includes('promptrca_sqs_bridge_received_total 3'),
+        10_000,
+        () => bridge.stdout(),
+      );
       await waitFor(async () => (await messagesIn(local.sqs, queue.url)).inFlight === 0, 5_000);
 
       const metrics = await scrape();
-      for (const [outcome, count] of [['enqueued', 1], ['skipped', 1], ['poison', 1], ['duplicate', 0], ['retried', 0]] as const) {
+      for (const [outcome, count] of [
+        ['enqueued', 1],
+        ['skipped', 1],
+        ['poison', 1],
+        ['duplicate', 0],
+        ['retried', 0],
+      ] as const) {
         expect(metrics).toContain(`promptrca_sqs_bridge_messages_total{outcome="${outcome}"} ${count}`);
       }
       const health = await fetch(metricsUrl.replace('/metrics', '/healthz'));
@@ -75,8 +90,21 @@ describe('promptrca sqs-bridge', () => {
       bridge.child.kill('SIGKILL');
     }
     const lines = logLines(bridge.stdout());
-    expect(bridge.stdout().split('\n').filter((line) => line !== '' && !line.startsWith('{'))).toEqual([]);
-    expect(lines.at(-1)).toMatchObject({ message: 'sqs bridge stopped', received: 3, enqueued: 1, skipped: 1, poison: 1, duplicate: 0, retried: 0 });
+    expect(
+      bridge
+        .stdout()
+        .split('\n')
+        .filter((line) => line !== '' && !line.startsWith('{')),
+    ).toEqual([]);
+    expect(lines.at(-1)).toMatchObject({
+      message: 'sqs bridge stopped',
+      received: 3,
+      enqueued: 1,
+      skipped: 1,
+      poison: 1,
+      duplicate: 0,
+      retried: 0,
+    });
     expect(lines.map((line) => line.message)).toContain('SIGTERM received: finishing the batch in hand');
   });
 });

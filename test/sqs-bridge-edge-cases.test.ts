@@ -3,25 +3,25 @@ import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
+  type Message,
   QueueDoesNotExist,
   ReceiveMessageCommand,
   SendMessageCommand,
   SQSClient,
-  type Message,
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectQueues, type PromptRcaQueues } from '../src/report/queues.js';
+import { SqsQueueError, SqsUnavailableError } from '../src/producer/errors.js';
 import { ERROR_ATTRIBUTE, SqsBridge } from '../src/producer/sqs-bridge.js';
 import { BridgeCounters } from '../src/producer/sqs-bridge-metrics.js';
 import { describeQueue, type QueueInfo } from '../src/producer/sqs-queue.js';
+import { connectQueues, type PromptRcaQueues } from '../src/report/queues.js';
 import { memoryLogger } from './support/bridge.js';
 import { TEST_CREDENTIALS } from './support/local-sqs.js';
 import { deleteKeys, openQueues, uniquePrefix, waitFor } from './support/pipeline.js';
 import { alarmBody, investigationIdOf, malformedBody } from './support/sqs-alarms.js';
 import { ThrowawayRedis } from './support/throwaway-redis.js';
-import { SqsQueueError, SqsUnavailableError } from '../src/producer/errors.js';
 
 const sqs = new SQSClient({ region: 'eu-west-1', credentials: TEST_CREDENTIALS });
 const sqsMock = mockClient(sqs);
@@ -96,7 +96,10 @@ describe('sqs-bridge edge cases (aws-sdk-client-mock)', () => {
     receiveBatches([message('a', body), message('b', alarmBody(7_001))], [message('a', body, { ReceiptHandle: 'rh-a-again' })]);
     sqsMock
       .on(DeleteMessageBatchCommand)
-      .resolvesOnce({ Successful: [{ Id: '1' }], Failed: [{ Id: '0', Code: 'ReceiptHandleIsInvalid', SenderFault: true, Message: 'expired' }] })
+      .resolvesOnce({
+        Successful: [{ Id: '1' }],
+        Failed: [{ Id: '0', Code: 'ReceiptHandleIsInvalid', SenderFault: true, Message: 'expired' }],
+      })
       .resolves({ Successful: [{ Id: '0' }] });
     const { bridge, counters, entries } = bridgeOn();
     await waitFor(() => counters.counts.received === 3 && deletedHandles().length === 3, 5_000);
@@ -213,11 +216,18 @@ describe('describeQueue at start', () => {
   it('names refused credentials (exit 2) and tells an unreachable SQS apart (exit 1)', async () => {
     sqsMock
       .on(GetQueueAttributesCommand)
-      .rejectsOnce(Object.assign(new Error('The security token included in the request is invalid.'), { name: 'InvalidClientTokenId', $fault: 'client' }))
+      .rejectsOnce(
+        Object.assign(new Error('The security token included in the request is invalid.'), {
+          name: 'InvalidClientTokenId',
+          $fault: 'client',
+        }),
+      )
       .rejectsOnce(Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' }));
     const refused = await describeQueue(sqs, QUEUE.url, '--queue-url').catch((thrown: unknown) => thrown);
     expect(refused).toBeInstanceOf(SqsQueueError);
-    expect((refused as Error).message).toMatch(/SQS refused the request \(InvalidClientTokenId: The security token .*\); check the URL, the AWS credentials/);
+    expect((refused as Error).message).toMatch(
+      /SQS refused the request \(InvalidClientTokenId: The security token .*\); check the URL, the AWS credentials/,
+    );
     const unreachable = await describeQueue(sqs, QUEUE.url, '--dlq-url').catch((thrown: unknown) => thrown);
     expect(unreachable).toBeInstanceOf(SqsUnavailableError);
     expect((unreachable as SqsUnavailableError).exitCode).toBe(1);

@@ -1,13 +1,13 @@
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { INVESTIGATIONS_QUEUE } from '../src/producer/investigations-queue.js';
-import { type PromptRcaQueues } from '../src/report/queues.js';
 import { connectRedis } from '../src/platform/redis-connection.js';
+import { INVESTIGATIONS_QUEUE } from '../src/producer/investigations-queue.js';
 import { ERROR_ATTRIBUTE } from '../src/producer/sqs-bridge.js';
 import { readMessage } from '../src/producer/sqs-message-outcome.js';
+import type { PromptRcaQueues } from '../src/report/queues.js';
 import { startBridge } from './support/bridge.js';
-import { messagesIn, receiveAll, sendBodies, startLocalSqs, TEST_CREDENTIALS, TEST_REGION, type LocalSqs } from './support/local-sqs.js';
+import { type LocalSqs, messagesIn, receiveAll, sendBodies, startLocalSqs, TEST_CREDENTIALS, TEST_REGION } from './support/local-sqs.js';
 import { deleteKeys, openQueues, REDIS_URL, uniquePrefix, waitFor } from './support/pipeline.js';
 import { alarmBody, investigationIdOf, malformedBody, rawAlarm } from './support/sqs-alarms.js';
 
@@ -68,7 +68,11 @@ describe('sqs-bridge against fauxqs over HTTP', () => {
     sns.destroy();
 
     const { bridge, counters } = await startBridge(local.sqs, queues, queue.url);
-    await waitFor(() => counters.counts.received === 6, 10_000, () => JSON.stringify(counters.counts));
+    await waitFor(
+      () => counters.counts.received === 6,
+      10_000,
+      () => JSON.stringify(counters.counts),
+    );
     await bridge.stop();
 
     expect(counters.counts).toEqual({ received: 6, enqueued: 2, duplicate: 2, skipped: 2, poison: 0, retried: 0 });
@@ -105,7 +109,11 @@ describe('sqs-bridge against fauxqs over HTTP', () => {
 
     const started = Date.now();
     const { bridge, counters } = await startBridge(local.sqs, queues, queue.url, { dlqUrl: dlq.url });
-    await waitFor(() => counters.counts.received >= 1_000 && investigated.length >= 850, 40_000, () => JSON.stringify(counters.counts));
+    await waitFor(
+      () => counters.counts.received >= 1_000 && investigated.length >= 850,
+      40_000,
+      () => JSON.stringify(counters.counts),
+    );
     await bridge.stop();
     const seconds = (Date.now() - started) / 1000;
     await worker.close();
@@ -139,7 +147,11 @@ describe('sqs-bridge against fauxqs over HTTP', () => {
     await sendBodies(local.sqs, queue.url, [poison, alarmBody(2_001)]);
 
     const { bridge, counters, entries } = await startBridge(local.sqs, queues, queue.url, { waitTimeSeconds: 1 });
-    await waitFor(async () => (await messagesIn(local.sqs, redriveDlq.url)).visible === 1, 15_000, () => JSON.stringify(counters.counts));
+    await waitFor(
+      async () => (await messagesIn(local.sqs, redriveDlq.url)).visible === 1,
+      15_000,
+      () => JSON.stringify(counters.counts),
+    );
     await bridge.stop();
 
     expect(counters.counts).toMatchObject({ enqueued: 1, poison: 2 });
@@ -163,8 +175,13 @@ describe('sqs-bridge against fauxqs over HTTP', () => {
     const replicas = await Promise.all([startBridge(local.sqs, queues, queue.url), startBridge(local.sqs, queues, queue.url)]);
     await sendBodies(local.sqs, queue.url, shuffled([...distinct, ...duplicates], 7));
 
-    const total = (name: 'received' | 'enqueued' | 'duplicate') => replicas.reduce((sum, replica) => sum + replica.counters.counts[name], 0);
-    await waitFor(() => total('received') >= 240, 20_000, () => `received ${total('received')}`);
+    const total = (name: 'received' | 'enqueued' | 'duplicate') =>
+      replicas.reduce((sum, replica) => sum + replica.counters.counts[name], 0);
+    await waitFor(
+      () => total('received') >= 240,
+      20_000,
+      () => `received ${total('received')}`,
+    );
     await Promise.all(replicas.map((replica) => replica.bridge.stop()));
 
     expect([total('received'), total('enqueued'), total('duplicate')]).toEqual([240, 200, 40]);

@@ -1,9 +1,9 @@
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectQueues, type PromptRcaQueues } from '../src/report/queues.js';
 import { startBridge } from './support/bridge.js';
-import { messagesIn, sendBodies, startLocalSqs, type LocalSqs } from './support/local-sqs.js';
+import { type LocalSqs, messagesIn, sendBodies, startLocalSqs } from './support/local-sqs.js';
 import { uniquePrefix, waitFor } from './support/pipeline.js';
 import { alarmBody, investigationIdOf } from './support/sqs-alarms.js';
 import { ThrowawayRedis } from './support/throwaway-redis.js';
@@ -42,10 +42,18 @@ describe('sqs-bridge while Redis goes away', () => {
       waitTimeSeconds: 1,
       backoff: { initialMs: 200, maxMs: 1_000 },
     });
-    await waitFor(() => counters.counts.enqueued >= 50, 10_000, () => JSON.stringify(counters.counts));
+    await waitFor(
+      () => counters.counts.enqueued >= 50,
+      10_000,
+      () => JSON.stringify(counters.counts),
+    );
     await redis.stop();
     await sendBodies(local.sqs, queue.url, during);
-    await waitFor(() => bridge.state === 'waiting_for_redis', 10_000, () => bridge.state);
+    await waitFor(
+      () => bridge.state === 'waiting_for_redis',
+      10_000,
+      () => bridge.state,
+    );
     await sleep(1_500);
 
     // Every message not acknowledged by Redis is still in SQS.
@@ -55,8 +63,10 @@ describe('sqs-bridge while Redis goes away', () => {
     expect(bridge.health()).toMatchObject({ healthy: false, state: 'waiting_for_redis' });
 
     await redis.restart();
-    await waitFor(async () => (await messagesIn(local.sqs, queue.url)).visible === 0 && (await jobCount(ids)) === 400, 20_000, () =>
-      JSON.stringify(counters.counts),
+    await waitFor(
+      async () => (await messagesIn(local.sqs, queue.url)).visible === 0 && (await jobCount(ids)) === 400,
+      20_000,
+      () => JSON.stringify(counters.counts),
     );
     await bridge.stop();
 
@@ -75,7 +85,11 @@ describe('sqs-bridge while Redis goes away', () => {
     redis.freeze();
     try {
       await sendBodies(local.sqs, queue.url, bodies);
-      await waitFor(() => counters.counts.received === 5, 5_000, () => JSON.stringify(counters.counts));
+      await waitFor(
+        () => counters.counts.received === 5,
+        5_000,
+        () => JSON.stringify(counters.counts),
+      );
       const stopped = bridge.stop();
 
       // Longer than twice the visibility timeout: without the heartbeat another consumer would get them.

@@ -1,18 +1,18 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { RetryBackoff } from '../src/platform/backoff.js';
 import type { EnqueueResult } from '../src/producer/enqueue.js';
+import { SqsQueueError } from '../src/producer/errors.js';
 import {
   dispositionOf,
+  type EnqueueAttempt,
   outcomeOf,
   planBatch,
   readMessage,
   receiveCountOf,
-  type EnqueueAttempt,
 } from '../src/producer/sqs-message-outcome.js';
 import { checkQueueUrl, parseRedrivePolicy, regionOfQueueUrl } from '../src/producer/sqs-queue.js';
 import { alarmBody, investigationIdOf, malformedBody, WIRE_SHAPES } from './support/sqs-alarms.js';
-import { SqsQueueError } from '../src/producer/errors.js';
-import { RetryBackoff } from '../src/platform/backoff.js';
 
 const message = (body: string | undefined, id = 'm-1'): Message => ({ MessageId: id, Body: body, ReceiptHandle: `rh-${id}` });
 
@@ -27,7 +27,11 @@ describe('readMessage', () => {
 
   it.each(['OK', 'INSUFFICIENT_DATA'] as const)('skips %s transitions with the reason', (state) => {
     const content = readMessage(message(alarmBody(8, 'sns-envelope', state)));
-    expect(content).toMatchObject({ kind: 'skip', alarmName: 'bridge-test-8', reason: expect.stringContaining(`transitioned to ${state}`) });
+    expect(content).toMatchObject({
+      kind: 'skip',
+      alarmName: 'bridge-test-8',
+      reason: expect.stringContaining(`transitioned to ${state}`),
+    });
   });
 
   it.each([
@@ -120,12 +124,17 @@ describe('queue URLs and redrive policies', () => {
     ['https://sqs.eu-west-1.amazonaws.com/alarms', 'is not an SQS queue URL'],
   ])('rejects %s naming the option and the expected form', (url, why) => {
     expect(() => checkQueueUrl(url, '--dlq-url')).toThrow(SqsQueueError);
-    expect(() => checkQueueUrl(url, '--dlq-url')).toThrow(new RegExp(`--dlq-url .*${why}.*https://sqs.us-east-1.amazonaws.com/123456789012/`));
+    expect(() => checkQueueUrl(url, '--dlq-url')).toThrow(
+      new RegExp(`--dlq-url .*${why}.*https://sqs.us-east-1.amazonaws.com/123456789012/`),
+    );
   });
 
   it('reads a redrive policy, whether maxReceiveCount is a string or a number', () => {
     const arn = 'arn:aws:sqs:eu-west-1:123456789012:alarms-dlq';
-    expect(parseRedrivePolicy(JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: '5' }))).toEqual({ deadLetterTargetArn: arn, maxReceiveCount: 5 });
+    expect(parseRedrivePolicy(JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: '5' }))).toEqual({
+      deadLetterTargetArn: arn,
+      maxReceiveCount: 5,
+    });
     expect(parseRedrivePolicy(JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: 3 }))?.maxReceiveCount).toBe(3);
     expect(parseRedrivePolicy(undefined)).toBeNull();
     expect(parseRedrivePolicy('{not json')).toBeNull();

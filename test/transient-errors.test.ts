@@ -1,13 +1,13 @@
-import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../src/platform/errors.js';
 import { createAwsClients } from '../src/orchestrators/aws/clients.js';
 import { parseRecording } from '../src/orchestrators/aws/recording.js';
 import { LlmClient } from '../src/orchestrators/llm/llm-client.js';
 import { isTransientError } from '../src/platform/error-kind.js';
+import { InputError } from '../src/platform/errors.js';
 
 /** What the real client throws for the call, or null when it succeeds. */
 async function thrownBy(call: () => Promise<unknown>): Promise<unknown> {
@@ -85,8 +85,18 @@ describe('isTransientError', () => {
       replay: parseRecording(
         {
           calls: [
-            { service: 'lambda', command: 'GetFunctionConfiguration', input: { FunctionName: 'busy' }, error: { name: 'TooManyRequestsException', message: 'Rate exceeded' } },
-            { service: 'lambda', command: 'GetFunctionConfiguration', input: { FunctionName: 'locked' }, error: { name: 'AccessDeniedException', message: 'not allowed' } },
+            {
+              service: 'lambda',
+              command: 'GetFunctionConfiguration',
+              input: { FunctionName: 'busy' },
+              error: { name: 'TooManyRequestsException', message: 'Rate exceeded' },
+            },
+            {
+              service: 'lambda',
+              command: 'GetFunctionConfiguration',
+              input: { FunctionName: 'locked' },
+              error: { name: 'AccessDeniedException', message: 'not allowed' },
+            },
           ],
         },
         'test',

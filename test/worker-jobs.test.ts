@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueAlarm } from '../src/producer/enqueue.js';
-import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
 import { INVESTIGATE_JOB } from '../src/producer/investigations-queue.js';
-import { type PromptRcaQueues } from '../src/report/queues.js';
+import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
 import { failedReport } from '../src/report/failed-report.js';
+import type { PromptRcaQueues } from '../src/report/queues.js';
 import { ResultsPublisher } from '../src/report/results-publisher.js';
 import { deleteKeys, distinctAlarms, uniquePrefix } from './support/pipeline.js';
 import {
   addWithStoredAssignment,
   DIRECT_AT_10,
-  ENQUEUE_SETTINGS as settings,
   finished,
-  startReplayWorker,
   type ReplayWorker,
+  ENQUEUE_SETTINGS as settings,
+  startReplayWorker,
 } from './support/replay-worker.js';
 
 const prefix = uniquePrefix('worker-jobs');
@@ -55,7 +55,9 @@ describe('the investigation worker', () => {
     expect(await queues.investigations.getJobState(investigationId)).toBe('completed');
 
     // Its closing lines are logged once, as for an investigation that ran.
-    const closing = logsOf('inv-bad').filter((line) => line.message === 'investigation summary' || String(line.message).startsWith('Root Cause Confidence: '));
+    const closing = logsOf('inv-bad').filter(
+      (line) => line.message === 'investigation summary' || String(line.message).startsWith('Root Cause Confidence: '),
+    );
     expect(closing.map((line) => line.message)).toEqual(['Root Cause Confidence: 0.00', 'investigation summary']);
     expect(closing[1]).toMatchObject({ status: 'failed', orchestrator_type: 'agent_tools' });
   });
@@ -69,7 +71,11 @@ describe('the investigation worker', () => {
     expect(report.data).toMatchObject({ orchestrator_type: 'direct_invocation', status: 'completed' });
     expect((await queues.investigations.getJob(investigationId))!.data).toMatchObject({ assignment: DIRECT_AT_10 });
     expect(worker.logs).toContainEqual(
-      expect.objectContaining({ message: 'Orchestrator Type: direct_invocation', investigation_id: investigationId, assignment_reused: true }),
+      expect.objectContaining({
+        message: 'Orchestrator Type: direct_invocation',
+        investigation_id: investigationId,
+        assignment_reused: true,
+      }),
     );
   });
 
@@ -103,7 +109,12 @@ describe('the investigation worker', () => {
     const [message] = distinctAlarms(1, Date.UTC(2025, 0, 4));
     const alarmId = parseAlarmMessage(message).investigationId;
     // As if a worker had published, then died before completing the job.
-    const earlier = failedReport({ investigationId: alarmId, orchestratorType: 'direct_invocation', alarm: null, failure: { message: 'the earlier report', kind: 'permanent' } });
+    const earlier = failedReport({
+      investigationId: alarmId,
+      orchestratorType: 'direct_invocation',
+      alarm: null,
+      failure: { message: 'the earlier report', kind: 'permanent' },
+    });
     await new ResultsPublisher(queues.results).publish(earlier);
     await enqueueAlarm(queues.investigations, message, { source: 'test', settings });
 

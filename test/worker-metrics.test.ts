@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLlmSim, type LlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
+import { type LlmSim, startLlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
 import { enqueueAlarm } from '../src/producer/enqueue.js';
 import { connectQueues, type PromptRcaQueues } from '../src/report/queues.js';
 import type { Report } from '../src/report/report.js';
 import { workerHealth } from '../src/worker/worker-health.js';
-import { distinctAlarms, logLines, reportsOn, startWorker, uniquePrefix, waitFor, type SpawnedProcess } from './support/pipeline.js';
-import { parseExposition, valueOf, type Sample } from './support/prometheus.js';
+import { distinctAlarms, logLines, reportsOn, type SpawnedProcess, startWorker, uniquePrefix, waitFor } from './support/pipeline.js';
+import { parseExposition, type Sample, valueOf } from './support/prometheus.js';
 import { ThrowawayRedis } from './support/throwaway-redis.js';
 
 const ALARMS = 6;
@@ -69,7 +69,11 @@ describe('the worker /metrics and /healthz', () => {
 
     await queues.investigations.resume();
     let during: Sample[] = [];
-    await waitFor(async () => (valueOf((during = await scrape()), 'promptrca_active_investigations') ?? 0) > 0, 15_000, () => 'an active investigation');
+    await waitFor(
+      async () => (valueOf((during = await scrape()), 'promptrca_active_investigations') ?? 0) > 0,
+      15_000,
+      () => 'an active investigation',
+    );
     expect(valueOf(during, 'promptrca_queue_jobs', { state: 'active' })).toBeGreaterThan(0);
 
     let after: Sample[] = [];
@@ -83,13 +87,20 @@ describe('the worker /metrics and /healthz', () => {
     expect(reports).toHaveLength(ALARMS);
     expect(valueOf(after, 'promptrca_investigations_total', { ...DIRECT, status: 'failed' })).toBe(0);
     expect(valueOf(after, 'promptrca_investigation_duration_seconds_count', DIRECT)).toBe(ALARMS);
-    expect(valueOf(after, 'promptrca_investigation_duration_seconds_sum', DIRECT)).toBeCloseTo(total((r) => r.duration_seconds), 6);
+    expect(valueOf(after, 'promptrca_investigation_duration_seconds_sum', DIRECT)).toBeCloseTo(
+      total((r) => r.duration_seconds),
+      6,
+    );
     expect(valueOf(after, 'promptrca_llm_calls_total', DIRECT)).toBe(total((r) => r.usage.llm_calls));
     expect(valueOf(after, 'promptrca_llm_calls_total', DIRECT)).toBeGreaterThan(0);
     expect(valueOf(after, 'promptrca_llm_tokens_total', { ...DIRECT, kind: 'prompt' })).toBe(total((r) => r.usage.prompt_tokens));
     expect(valueOf(after, 'promptrca_llm_tokens_total', { ...DIRECT, kind: 'completion' })).toBe(total((r) => r.usage.completion_tokens));
     expect(valueOf(after, 'promptrca_llm_tokens_total', { orchestrator_type: 'agent_tools', kind: 'prompt', shadow: 'false' })).toBe(0);
-    await waitFor(async () => valueOf(await scrape(), 'promptrca_active_investigations') === 0, 5_000, () => 'no active investigation');
+    await waitFor(
+      async () => valueOf(await scrape(), 'promptrca_active_investigations') === 0,
+      5_000,
+      () => 'no active investigation',
+    );
     expect(valueOf(await scrape(), 'promptrca_queue_jobs', { state: 'waiting' })).toBe(0);
   }, 45_000);
 
@@ -105,7 +116,11 @@ describe('the worker /metrics and /healthz', () => {
     } finally {
       redis.thaw();
     }
-    await waitFor(async () => (await health()).status === 200, 10_000, () => 'healthy again');
+    await waitFor(
+      async () => (await health()).status === 200,
+      10_000,
+      () => 'healthy again',
+    );
     expect(valueOf(await scrape(), 'promptrca_queue_jobs', { state: 'waiting' })).toBe(0);
   }, 20_000);
 });

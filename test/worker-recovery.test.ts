@@ -32,7 +32,11 @@ describe('a worker that dies or stops mid-investigation', () => {
   it('SIGKILLed: another worker completes the investigation with the same orchestrator, and exactly one report exists', async () => {
     const [id] = await enqueue(distinctAlarms(1, Date.UTC(2023, 5, 1)));
     const victim = await startWorker(workerEnv(ALL_DIRECT));
-    await waitFor(() => investigating(id!), 10_000, () => 'the investigation to start');
+    await waitFor(
+      () => investigating(id!),
+      10_000,
+      () => 'the investigation to start',
+    );
     const assignedBefore = ((await pipeline.queues.investigations.getJob(id!))!.data as unknown as { assignment: unknown }).assignment;
     victim.child.kill('SIGKILL');
     expect(await victim.exited).toBe(128 + 9);
@@ -41,7 +45,11 @@ describe('a worker that dies or stops mid-investigation', () => {
     // The survivor's own flags would send new work to agent_tools; this job must stay direct.
     const survivor = await startWorker(workerEnv(ALL_AGENT_TOOLS));
     try {
-      await waitFor(async () => (await pipeline.queues.investigations.getJobState(id!)) === 'completed', 20_000, () => 'recovery');
+      await waitFor(
+        async () => (await pipeline.queues.investigations.getJobState(id!)) === 'completed',
+        20_000,
+        () => 'recovery',
+      );
       const job = await pipeline.queues.investigations.getJob(id!);
       expect(job!.stalledCounter).toBe(1);
       expect(job!.processedBy).toMatch(new RegExp(`:${survivor.child.pid}$`));
@@ -62,7 +70,11 @@ describe('a worker that dies or stops mid-investigation', () => {
   it('flags changed and workers restarted while jobs are in flight: those jobs keep their orchestrator', async () => {
     const ids = await enqueue(distinctAlarms(4, Date.UTC(2023, 6, 1)));
     const before = await startWorker({ ...workerEnv(ALL_DIRECT), PROMPTRCA_SHUTDOWN_GRACE_SECONDS: '0' }, ['--concurrency', '4']);
-    await waitFor(async () => (await Promise.all(ids.map(investigating))).every(Boolean), 10_000, () => 'all four in flight');
+    await waitFor(
+      async () => (await Promise.all(ids.map(investigating))).every(Boolean),
+      10_000,
+      () => 'all four in flight',
+    );
 
     // No grace: the investigations are cancelled and handed back to the queue, assignment kept.
     before.child.kill('SIGTERM');
@@ -75,7 +87,11 @@ describe('a worker that dies or stops mid-investigation', () => {
 
     const after = await startWorker(workerEnv(ALL_AGENT_TOOLS), ['--concurrency', '4']);
     try {
-      await waitFor(async () => (await reportsFor(ids)).length === 4, 20_000, () => 'four reports');
+      await waitFor(
+        async () => (await reportsFor(ids)).length === 4,
+        20_000,
+        () => 'four reports',
+      );
       const reports = await reportsFor(ids);
       expect(reports.map((report) => report.orchestrator_type)).toEqual(ids.map(() => 'direct_invocation'));
       expect(reports.map((report) => report.status)).toEqual(ids.map(() => 'completed'));

@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLlmSim, type LlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
+import { type LlmSim, startLlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
 import { enqueueAlarm } from '../src/producer/enqueue.js';
 import type { PromptRcaQueues } from '../src/report/queues.js';
-import { startModelProxy, type ModelProxy } from './support/model-proxy.js';
+import { type ModelProxy, startModelProxy } from './support/model-proxy.js';
 import { deleteKeys, distinctAlarms, logLines, openQueues, startWorker, uniquePrefix, waitFor } from './support/pipeline.js';
 
 const prefix = uniquePrefix('retries');
@@ -55,9 +55,17 @@ describe('an investigation that keeps meeting a transient error', () => {
       source: 'test',
       settings: { dedupeTtlSeconds: 3600, attempts: 2, backoffSeconds: 1 },
     });
-    const worker = await startWorker({ PROMPTRCA_QUEUE_PREFIX: prefix, PROMPTRCA_FORCE_ORCHESTRATOR: 'agent_tools', OPENAI_BASE_URL: overloadedUrl });
+    const worker = await startWorker({
+      PROMPTRCA_QUEUE_PREFIX: prefix,
+      PROMPTRCA_FORCE_ORCHESTRATOR: 'agent_tools',
+      OPENAI_BASE_URL: overloadedUrl,
+    });
     try {
-      await waitFor(async () => (await queues.investigations.getJobState(investigationId)) === 'failed', 40_000, () => 'the job to fail');
+      await waitFor(
+        async () => (await queues.investigations.getJobState(investigationId)) === 'failed',
+        40_000,
+        () => 'the job to fail',
+      );
       const job = await queues.investigations.getJob(investigationId);
       expect(job!.attemptsMade).toBe(2);
       const report = (await queues.results.getJob(investigationId))!;
@@ -99,9 +107,17 @@ describe('an investigation that keeps meeting a transient error', () => {
     });
     try {
       // The model is back once the first attempt has given up on it.
-      await waitFor(() => worker.stdout().includes('attempt 1 of 2 failed with a transient error'), 20_000, () => 'the first attempt to fail');
+      await waitFor(
+        () => worker.stdout().includes('attempt 1 of 2 failed with a transient error'),
+        20_000,
+        () => 'the first attempt to fail',
+      );
       modelDown = false;
-      await waitFor(async () => (await queues.investigations.getJobState(investigationId)) === 'completed', 20_000, () => 'the job to complete');
+      await waitFor(
+        async () => (await queues.investigations.getJobState(investigationId)) === 'completed',
+        20_000,
+        () => 'the job to complete',
+      );
       expect((await queues.results.getJob(investigationId))!.data).toMatchObject({ orchestrator_type: 'agent_tools', status: 'completed' });
 
       const lines = logLines(worker.stdout()).filter((line) => line.investigation_id === investigationId);

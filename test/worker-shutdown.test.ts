@@ -15,8 +15,15 @@ const counts = () => pipeline.queues.investigations.getJobCounts('waiting', 'act
 describe('worker shutdown', () => {
   it('SIGTERM during load: in-flight investigations finish and report, nothing is left active, exit 0', async () => {
     const ids = await enqueue(distinctAlarms(12, Date.UTC(2022, 0, 1)));
-    const worker = await startWorker({ ...ALL_DIRECT, PROMPTRCA_QUEUE_PREFIX: prefix, OPENAI_BASE_URL: pipeline.sim.url }, ['--concurrency', '4']);
-    await waitFor(async () => (await counts()).active === 4, 10_000, () => 'four in flight');
+    const worker = await startWorker({ ...ALL_DIRECT, PROMPTRCA_QUEUE_PREFIX: prefix, OPENAI_BASE_URL: pipeline.sim.url }, [
+      '--concurrency',
+      '4',
+    ]);
+    await waitFor(
+      async () => (await counts()).active === 4,
+      10_000,
+      () => 'four in flight',
+    );
     const inFlight = (await pipeline.queues.investigations.getActive()).map((job) => job.id!);
 
     worker.child.kill('SIGTERM');
@@ -35,10 +42,21 @@ describe('worker shutdown', () => {
 
   it('a second signal exits at once, leaving the investigations to another replica', async () => {
     const ids = await enqueue(distinctAlarms(2, Date.UTC(2022, 1, 1)));
-    const worker = await startWorker({ ...ALL_DIRECT, PROMPTRCA_QUEUE_PREFIX: prefix, OPENAI_BASE_URL: pipeline.sim.url }, ['--concurrency', '2']);
-    await waitFor(async () => (await counts()).active === 2, 10_000, () => 'two in flight');
+    const worker = await startWorker({ ...ALL_DIRECT, PROMPTRCA_QUEUE_PREFIX: prefix, OPENAI_BASE_URL: pipeline.sim.url }, [
+      '--concurrency',
+      '2',
+    ]);
+    await waitFor(
+      async () => (await counts()).active === 2,
+      10_000,
+      () => 'two in flight',
+    );
     worker.child.kill('SIGTERM');
-    await waitFor(() => worker.stdout().includes('shutting down'), 5_000, () => 'the first signal to be handled');
+    await waitFor(
+      () => worker.stdout().includes('shutting down'),
+      5_000,
+      () => 'the first signal to be handled',
+    );
     const second = Date.now();
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(128 + 15);

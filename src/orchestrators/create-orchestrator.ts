@@ -2,9 +2,9 @@ import type { OrchestratorType } from '../report/report.js';
 import { AgentToolsOrchestrator } from './agent-tools/agent-tools-orchestrator.js';
 import type { AwsClients } from './aws/clients.js';
 import { DirectInvocationOrchestrator } from './direct-invocation.js';
+import { OrchestratorUnavailableError } from './errors.js';
 import type { LlmClient } from './llm/llm-client.js';
 import type { Orchestrator } from './orchestrator.js';
-import { OrchestratorUnavailableError } from './errors.js';
 
 export function createOrchestrator(type: OrchestratorType, aws: AwsClients, llm: LlmClient | null): Orchestrator {
   if (type === 'direct_invocation') return new DirectInvocationOrchestrator(aws, llm);

@@ -1,6 +1,6 @@
 import type { Logger } from 'winston';
 import { errorMessage } from '../platform/errors.js';
-import { ZERO_USAGE, type Hypothesis } from '../report/report.js';
+import { type Hypothesis, ZERO_USAGE } from '../report/report.js';
 import type { AwsClients } from './aws/clients.js';
 import { conclude } from './conclusion.js';
 import { discoverAllResources } from './discover-all-resources.js';

@@ -11,12 +11,7 @@ import { discoverResources } from './resources.js';
  * the composite event does not carry. Discovery failing is logged and the investigation goes on
  * with what it has.
  */
-export async function discoverAllResources(
-  aws: AwsClients,
-  alarm: NormalizedAlarm,
-  log: Logger,
-  warnings: string[],
-): Promise<Resource[]> {
+export async function discoverAllResources(aws: AwsClients, alarm: NormalizedAlarm, log: Logger, warnings: string[]): Promise<Resource[]> {
   let withChildren = alarm;
   try {
     if (alarm.children.length > 0) {

@@ -1,4 +1,4 @@
-import { InputError, PromptRcaError, ServiceUnavailableError, type ErrorKind } from '../platform/errors.js';
+import { type ErrorKind, InputError, PromptRcaError, ServiceUnavailableError } from '../platform/errors.js';
 import type { Usage } from '../report/report.js';
 
 /** The LLM endpoint could not be reached or did not answer in time (after our own retries). */

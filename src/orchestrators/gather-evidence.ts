@@ -2,10 +2,10 @@ import type { Logger } from 'winston';
 import { errorMessage } from '../platform/errors.js';
 import type { Resource } from '../report/report.js';
 import type { AwsClients } from './aws/clients.js';
+import { NoFactsError } from './errors.js';
 import type { TimeWindow } from './investigation-window.js';
 import { specialistFor } from './specialists/registry.js';
 import type { SpecialistEvidence } from './specialists/resource-specialist.js';
-import { NoFactsError } from './errors.js';
 
 /**
  * direct_invocation's reads: every resource whose specialist reads AWS, all in parallel. A read

@@ -17,4 +17,3 @@ export interface Orchestrator {
   readonly type: OrchestratorType;
   investigate(request: InvestigationRequest, log: Logger): Promise<Findings>;
 }
-

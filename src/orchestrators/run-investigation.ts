@@ -3,19 +3,15 @@ import { errorKind } from '../platform/error-kind.js';
 import { errorMessage } from '../platform/errors.js';
 import { buildReport, EMPTY_REPORT_BODY } from '../report/build-report.js';
 import type { Failure, Report } from '../report/report.js';
-import { type Findings, type InvestigationRequest, type Orchestrator } from './orchestrator.js';
 import { InvestigationFailedError } from './errors.js';
+import type { Findings, InvestigationRequest, Orchestrator } from './orchestrator.js';
 
 /**
  * Runs one orchestrator and always returns a report: an orchestrator that throws gives a `failed`
  * report carrying the error, so nothing ends silently. The caller logs the report's closing lines
  * (logReportEnd) once the report is final: a worker's attempt may yet be retried.
  */
-export async function runInvestigation(
-  orchestrator: Orchestrator,
-  request: InvestigationRequest,
-  parentLog: Logger,
-): Promise<Report> {
+export async function runInvestigation(orchestrator: Orchestrator, request: InvestigationRequest, parentLog: Logger): Promise<Report> {
   const log = parentLog.child({
     investigation_id: request.investigationId,
     orchestrator_type: orchestrator.type,

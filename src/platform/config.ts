@@ -99,7 +99,9 @@ export type Config = { readonly [Name in SettingName]: Settings[Name]['fallback'
 const blank = (value: string | undefined) => value === undefined || value.trim() === '';
 
 function settingSchema<T>({ parse, fallback }: Setting<T>) {
-  return z.preprocess((value: unknown) => (typeof value === 'string' && !blank(value) ? value.trim() : undefined), parse.optional()).transform((value) => value ?? fallback);
+  return z
+    .preprocess((value: unknown) => (typeof value === 'string' && !blank(value) ? value.trim() : undefined), parse.optional())
+    .transform((value) => value ?? fallback);
 }
 
 const ENVIRONMENT = z.object(

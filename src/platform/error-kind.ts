@@ -1,4 +1,4 @@
-import { PromptRcaError, type ErrorKind } from './errors.js';
+import { type ErrorKind, PromptRcaError } from './errors.js';
 
 /** Network failures that a later attempt can get past (a dropped connection, an overloaded peer). */
 const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);

@@ -38,6 +38,8 @@ export function moveLogsToStderr(defaultLevel = 'warn'): void {
 export function warnIfNodePastEndOfLife(log: winston.Logger): void {
   const major = Number(process.versions.node.split('.')[0]);
   if (major < 22) {
-    log.warn(`Node ${process.version} is past end of life: AWS SDK releases after January 2027 need Node 22 or later (the Dockerfile uses Node 22)`);
+    log.warn(
+      `Node ${process.version} is past end of life: AWS SDK releases after January 2027 need Node 22 or later (the Dockerfile uses Node 22)`,
+    );
   }
 }

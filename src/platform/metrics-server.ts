@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import { MetricsPortError, errorMessage } from './errors.js';
+import { errorMessage, MetricsPortError } from './errors.js';
 
 /** What `/healthz` answers: 200 when `healthy`, 503 otherwise; the rest is shown as it is. */
 export interface Health {

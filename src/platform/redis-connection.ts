@@ -1,5 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import { RedisUnavailableError, errorMessage } from './errors.js';
+import { errorMessage, RedisUnavailableError } from './errors.js';
 
 /** How long a command waits for Redis before saying it is unavailable. */
 export const REDIS_TIMEOUT_MS = 5_000;
@@ -60,10 +60,9 @@ export async function connectRedis(url: string, role: RedisRole, timeoutMs = RED
   } catch {
     redis.disconnect();
     const cause = lastError === null ? `no answer within ${timeoutMs / 1000} s` : errorMessage(lastError);
-    throw new RedisUnavailableError(
-      `cannot reach Redis at ${redactRedisUrl(url)} (${cause}): start Redis or set REDIS_URL`,
-      { cause: lastError },
-    );
+    throw new RedisUnavailableError(`cannot reach Redis at ${redactRedisUrl(url)} (${cause}): start Redis or set REDIS_URL`, {
+      cause: lastError,
+    });
   }
   return redis;
 }

@@ -11,7 +11,8 @@ export interface AlarmFile {
 /** The text of an alarm file (`-`: standard input); an empty one is a mistake, not zero alarms. */
 export function readAlarmText(path: string): string {
   const text = readText(path, (reason) => new AlarmFileError(`cannot read alarm file ${describePath(path)}: ${reason}`));
-  if (text.trim() === '') throw new AlarmFileError(`alarm file ${describePath(path)} is empty: expected an alarm message, a scenario or JSON lines of alarms`);
+  if (text.trim() === '')
+    throw new AlarmFileError(`alarm file ${describePath(path)} is empty: expected an alarm message, a scenario or JSON lines of alarms`);
   return text;
 }
 
@@ -34,7 +35,9 @@ export function alarmFileFrom(json: unknown, path: string): AlarmFile {
   if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
     const record = json as Record<string, unknown>;
     if ('calls' in record && !('alarm' in record)) {
-      throw new AlarmFileError(`${describePath(path)} has "calls" but no "alarm": a scenario needs both ({ "alarm": ..., "calls": [...] })`);
+      throw new AlarmFileError(
+        `${describePath(path)} has "calls" but no "alarm": a scenario needs both ({ "alarm": ..., "calls": [...] })`,
+      );
     }
     if ('alarm' in record) return { message: record.alarm, scenario: record.calls === undefined ? null : json };
   }

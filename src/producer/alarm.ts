@@ -4,13 +4,7 @@ export const ALARM_STATES = ['ALARM', 'OK', 'INSUFFICIENT_DATA'] as const;
 export type AlarmState = (typeof ALARM_STATES)[number];
 
 /** Which wire shape the alarm arrived in; kept for logs and for the job's `source`. */
-export const ALARM_FORMATS = [
-  'eventbridge',
-  'sns',
-  'sns-in-sqs',
-  'lambda-alarm-action',
-  'manual',
-] as const;
+export const ALARM_FORMATS = ['eventbridge', 'sns', 'sns-in-sqs', 'lambda-alarm-action', 'manual'] as const;
 export type AlarmFormat = (typeof ALARM_FORMATS)[number];
 
 /** DESIGN.md's normalised alarm: every wire shape is reduced to this. */

@@ -1,10 +1,10 @@
 import type { Queue } from 'bullmq';
 import { errorMessage } from '../platform/errors.js';
-import { enqueueSettingsFromEnv, type EnqueueSettings } from './enqueue-settings.js';
-import type { InvestigationJobData, InvestigationTarget } from './investigation-job.js';
-import { parseAlarmMessage } from './parse-alarm.js';
-import { INVESTIGATE_JOB } from './investigations-queue.js';
+import { type EnqueueSettings, enqueueSettingsFromEnv } from './enqueue-settings.js';
 import { EnqueueFailedError } from './errors.js';
+import type { InvestigationJobData, InvestigationTarget } from './investigation-job.js';
+import { INVESTIGATE_JOB } from './investigations-queue.js';
+import { parseAlarmMessage } from './parse-alarm.js';
 
 export type EnqueueResult =
   | { outcome: 'new' | 'duplicate'; investigationId: string; alarmName: string }
@@ -67,11 +67,7 @@ export async function enqueueInvestigation(
  * OK and INSUFFICIENT_DATA transitions are skipped with the reason. Throws AlarmParseError (an
  * InputError) for anything that is not an alarm, EnqueueFailedError when Redis does not take it.
  */
-export async function enqueueAlarm(
-  queue: Queue<InvestigationJobData>,
-  message: unknown,
-  options: EnqueueOptions,
-): Promise<EnqueueResult> {
+export async function enqueueAlarm(queue: Queue<InvestigationJobData>, message: unknown, options: EnqueueOptions): Promise<EnqueueResult> {
   const parsed = parseAlarmMessage(message);
   if (parsed.action === 'skip') {
     return { outcome: 'skipped', investigationId: parsed.investigationId, alarmName: parsed.alarm.name, reason: parsed.reason };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ALARM_STATES } from './alarm.js';
 import type { AlarmFields, MetricRef } from './alarm.js';
+import { ALARM_STATES } from './alarm.js';
 
 export const ALARM_STATE_CHANGE = 'CloudWatch Alarm State Change';
 

@@ -31,7 +31,9 @@ export function investigationIdFor(alarm: NormalizedAlarm): string {
     );
   }
   const identity = alarm.arn ?? `${alarm.name}@${alarm.region ?? ''}`;
-  const digest = createHash('sha256').update(JSON.stringify([identity, alarm.state, time])).digest('hex');
+  const digest = createHash('sha256')
+    .update(JSON.stringify([identity, alarm.state, time]))
+    .digest('hex');
   return ID_PREFIX + digest.slice(0, ID_HEX_CHARS);
 }
 

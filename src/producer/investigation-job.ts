@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NormalizedAlarmSchema, type NormalizedAlarm } from './alarm.js';
+import { type NormalizedAlarm, NormalizedAlarmSchema } from './alarm.js';
 import { MalformedJobError } from './errors.js';
 
 /**

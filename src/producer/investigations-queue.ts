@@ -1,8 +1,8 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { loadConfig } from '../platform/config.js';
 import { errorMessage } from '../platform/errors.js';
 import { logger } from '../platform/log.js';
-import { loadConfig } from '../platform/config.js';
 import { connectRedis, type RedisRole } from '../platform/redis-connection.js';
 import type { InvestigationJobData } from './investigation-job.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { AlarmDetailSchema, alarmDetailFields } from './eventbridge-alarm.js';
 import type { AlarmFields } from './alarm.js';
+import { AlarmDetailSchema, alarmDetailFields } from './eventbridge-alarm.js';
 
 /** What CloudWatch sends when an alarm action invokes a Lambda function directly. */
 export const LambdaAlarmActionSchema = z

@@ -1,12 +1,11 @@
 import type { z } from 'zod';
 import type { AlarmFields, AlarmFormat, NormalizedAlarm } from './alarm.js';
+import { AlarmParseError } from './errors.js';
 import { ALARM_STATE_CHANGE, EventBridgeAlarmSchema } from './eventbridge-alarm.js';
 import { investigationIdFor, isoUtcOrNull } from './investigation-id.js';
 import { LambdaAlarmActionSchema } from './lambda-alarm-action.js';
 import { SnsAlarmSchema } from './sns-alarm.js';
-import { EXPECTED_ALARM_SHAPES, keysOf, unwrapEnvelope, type Unwrapped } from './unwrap-envelope.js';
-import { AlarmParseError } from './errors.js';
-
+import { EXPECTED_ALARM_SHAPES, keysOf, type Unwrapped, unwrapEnvelope } from './unwrap-envelope.js';
 
 export type ParsedAlarm =
   | { action: 'investigate'; alarm: NormalizedAlarm; investigationId: string }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ALARM_STATES } from './alarm.js';
 import type { AlarmFields, MetricRef } from './alarm.js';
+import { ALARM_STATES } from './alarm.js';
 
 /** SNS writes dimensions as [{name, value}] (key order varies between messages). */
 const SnsDimensionsSchema = z
@@ -87,8 +87,6 @@ export const SnsAlarmSchema = z
       metrics: triggerMetrics(message.Trigger),
       metricMath: (message.Trigger?.Metrics ?? []).some((entry) => entry.Expression),
       alarmRule: message.AlarmRule ?? null,
-      triggeringChildren: (message.TriggeringChildren ?? []).map((child) =>
-        typeof child === 'string' ? child : child.Arn,
-      ),
+      triggeringChildren: (message.TriggeringChildren ?? []).map((child) => (typeof child === 'string' ? child : child.Arn)),
     }),
   );

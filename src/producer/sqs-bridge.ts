@@ -2,31 +2,31 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
+  type Message,
   ReceiveMessageCommand,
   SendMessageCommand,
-  type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'winston';
+import { type BackoffOptions, RetryBackoff } from '../platform/backoff.js';
 import { errorMessage } from '../platform/errors.js';
 import type { Health } from '../platform/metrics-server.js';
-import { RetryBackoff, type BackoffOptions } from '../platform/backoff.js';
 import { enqueueInvestigation } from './enqueue.js';
 import type { EnqueueSettings } from './enqueue-settings.js';
 import type { InvestigationJobData, InvestigationTarget } from './investigation-job.js';
 import type { BridgeCounters } from './sqs-bridge-metrics.js';
 import {
-  dispositionOf,
-  outcomeOf,
-  planBatch,
-  receiveCountOf,
   type Disposition,
+  dispositionOf,
   type EnqueueAttempt,
   type MessageContent,
   type MessageOutcome,
+  outcomeOf,
   type PlannedMessage,
+  planBatch,
+  receiveCountOf,
 } from './sqs-message-outcome.js';
 import type { QueueInfo } from './sqs-queue.js';
 
@@ -108,7 +108,10 @@ export class SqsBridge {
   start(): void {
     if (this.running !== null || this.stopRequest.signal.aborted) return;
     this.running = this.poll();
-    this.statsTimer = setInterval(() => this.log.info('sqs bridge counters', this.options.counters.counts), this.options.statsIntervalMs ?? 60_000);
+    this.statsTimer = setInterval(
+      () => this.log.info('sqs bridge counters', this.options.counters.counts),
+      this.options.statsIntervalMs ?? 60_000,
+    );
     this.statsTimer.unref();
   }
 
@@ -130,7 +133,9 @@ export class SqsBridge {
         await this.handleBatch(messages);
       } catch (error) {
         // A bug, not a message or Redis problem: the batch comes back after its visibility timeout.
-        this.log.error(`could not handle a batch of ${messages.length} messages: ${errorMessage(error)}`, { stack: (error as Error).stack });
+        this.log.error(`could not handle a batch of ${messages.length} messages: ${errorMessage(error)}`, {
+          stack: (error as Error).stack,
+        });
         await this.pause(this.sqsBackoff.next());
       }
     }
@@ -203,7 +208,10 @@ export class SqsBridge {
 
   private async enqueue(target: InvestigationTarget): Promise<EnqueueAttempt> {
     try {
-      const result = await enqueueInvestigation(this.options.investigations, target, { source: SQS_SOURCE, settings: this.options.settings });
+      const result = await enqueueInvestigation(this.options.investigations, target, {
+        source: SQS_SOURCE,
+        settings: this.options.settings,
+      });
       return { ok: true, result };
     } catch (error) {
       return { ok: false, error };
@@ -309,7 +317,9 @@ export class SqsBridge {
   /** Makes messages Redis did not take visible again, for whichever replica reaches Redis first. */
   private async release(messages: Message[]): Promise<void> {
     await this.changeVisibility(messages, 0).catch((error: unknown) =>
-      this.log.warn(`could not release ${messages.length} messages (${errorMessage(error)}): they come back after their visibility timeout`),
+      this.log.warn(
+        `could not release ${messages.length} messages (${errorMessage(error)}): they come back after their visibility timeout`,
+      ),
     );
   }
 
@@ -317,7 +327,11 @@ export class SqsBridge {
     const answer = await this.options.sqs.send(
       new ChangeMessageVisibilityBatchCommand({
         QueueUrl: this.options.queue.url,
-        Entries: messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: visibilityTimeout })),
+        Entries: messages.map((message, index) => ({
+          Id: String(index),
+          ReceiptHandle: message.ReceiptHandle,
+          VisibilityTimeout: visibilityTimeout,
+        })),
       }),
     );
     if (answer.Failed?.length) {
@@ -333,12 +347,15 @@ export class SqsBridge {
     const timeout = this.options.queue.visibilityTimeoutSeconds;
     if (timeout === 0) return { stop: async () => {} };
     let extending: Promise<unknown> = Promise.resolve();
-    const timer = setInterval(() => {
-      extending = this.changeVisibility(messages, timeout).then(
-        () => this.log.debug(`batch of ${messages.length} still in hand: hidden for another ${timeout} s`),
-        (error: unknown) => this.log.warn(`could not extend the visibility of a batch in hand: ${errorMessage(error)}`),
-      );
-    }, (timeout * 1000) / 2);
+    const timer = setInterval(
+      () => {
+        extending = this.changeVisibility(messages, timeout).then(
+          () => this.log.debug(`batch of ${messages.length} still in hand: hidden for another ${timeout} s`),
+          (error: unknown) => this.log.warn(`could not extend the visibility of a batch in hand: ${errorMessage(error)}`),
+        );
+      },
+      (timeout * 1000) / 2,
+    );
     return {
       stop: async () => {
         clearInterval(timer);

@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { errorMessage, PromptRcaError } from '../platform/errors.js';
 import { loadConfig } from '../platform/config.js';
+import { errorMessage, type PromptRcaError } from '../platform/errors.js';
 import { SqsQueueError, SqsUnavailableError } from './errors.js';
 
 export interface RedrivePolicy {

@@ -28,9 +28,7 @@ function parseJson(text: string, where: string): unknown {
 
 function onlyItem(items: unknown[], where: string): unknown {
   if (items.length !== 1) {
-    throw new AlarmParseError(
-      `${where} holds ${items.length} items; expected exactly one: pass one alarm message at a time`,
-    );
+    throw new AlarmParseError(`${where} holds ${items.length} items; expected exactly one: pass one alarm message at a time`);
   }
   return items[0];
 }

@@ -1,5 +1,16 @@
 import type { NormalizedAlarm } from '../producer/alarm.js';
-import { summarize, ZERO_USAGE, type Fact, type Failure, type Hypothesis, type OrchestratorType, type Report, type Resource, type RootCause, type Usage } from './report.js';
+import {
+  type Fact,
+  type Failure,
+  type Hypothesis,
+  type OrchestratorType,
+  type Report,
+  type Resource,
+  type RootCause,
+  summarize,
+  type Usage,
+  ZERO_USAGE,
+} from './report.js';
 
 /** What an investigation found; the report adds identity, timing and status around it. */
 export interface ReportBody {

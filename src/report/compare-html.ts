@@ -3,7 +3,7 @@ import { comparisonRows } from './comparison-rows.js';
 import { describeSelection } from './format-comparison.js';
 import { escapeHtml } from './html-escape.js';
 import { ORCHESTRATOR_TYPES, type OrchestratorType, type Report } from './report.js';
-import { barChartSvg, type BarSeries } from './svg-bar-chart.js';
+import { type BarSeries, barChartSvg } from './svg-bar-chart.js';
 import { PROMOTION_GATES } from './verdict.js';
 
 export const ORCHESTRATOR_COLORS: Record<OrchestratorType, string> = {
@@ -64,7 +64,12 @@ function durationChart(reports: readonly Report[]): string {
     id: 'chart-duration',
     title: 'Duration of completed investigations (seconds)',
     categories: edges.slice(1).map((upper, index) => (index === 0 ? `< ${upper}` : `${edges[index]}–${upper}`)),
-    series: shareSeries(reports, (completed) => histogram(completed.map((r) => r.duration_seconds), edges)),
+    series: shareSeries(reports, (completed) =>
+      histogram(
+        completed.map((r) => r.duration_seconds),
+        edges,
+      ),
+    ),
     yLabel: 'share of investigations',
     formatValue: percentLabel,
   });
@@ -95,7 +100,12 @@ function confidenceChart(reports: readonly Report[]): string {
     id: 'chart-confidence',
     title: 'Root-cause confidence of completed investigations',
     categories: edges.slice(1).map((upper, index) => `${edges[index]?.toFixed(1)}–${upper.toFixed(1)}`),
-    series: shareSeries(reports, (completed) => histogram(completed.map((r) => r.root_cause?.confidence ?? 0), edges)),
+    series: shareSeries(reports, (completed) =>
+      histogram(
+        completed.map((r) => r.root_cause?.confidence ?? 0),
+        edges,
+      ),
+    ),
     yLabel: 'share of investigations',
     formatValue: percentLabel,
     marker: { beforeCategory: PROMOTION_GATES.minConfidence * CONFIDENCE_BINS, label: `gate ${PROMOTION_GATES.minConfidence.toFixed(2)}` },

@@ -1,6 +1,6 @@
-import { compareOrchestrators, type Comparison } from './comparison.js';
-import { NEVER_INVESTIGATED_REASON, type CollectedReports, type SkippedEntry } from './report-collection.js';
-import { verdictFor, type Verdict } from './verdict.js';
+import { type Comparison, compareOrchestrators } from './comparison.js';
+import { type CollectedReports, NEVER_INVESTIGATED_REASON, type SkippedEntry } from './report-collection.js';
+import { type Verdict, verdictFor } from './verdict.js';
 
 /** Everything `compare` found: what `--json` prints and what the table and the HTML page show. */
 export interface CompareResult {

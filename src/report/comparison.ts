@@ -1,4 +1,4 @@
-import { criticalErrors, type CriticalError } from './critical-errors.js';
+import { type CriticalError, criticalErrors } from './critical-errors.js';
 import type { OrchestratorType, Report } from './report.js';
 
 export interface DurationStats {

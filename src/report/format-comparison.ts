@@ -38,7 +38,13 @@ export function formatComparison(result: CompareResult): string {
     `Verdict at ${verdict.current_percentage}%: ${verdict.headline}`,
   );
   if (verdict.decision !== 'promote') lines.push(...verdict.reasons.map((reason) => `  - ${reason}`));
-  lines.push('Gates:', ...alignColumns(verdict.gates.map((gate) => [`  ${gate.status}`, gate.gate, gate.detail]), () => false));
+  lines.push(
+    'Gates:',
+    ...alignColumns(
+      verdict.gates.map((gate) => [`  ${gate.status}`, gate.gate, gate.detail]),
+      () => false,
+    ),
+  );
   if (result.skipped.length > 0) {
     lines.push('', `Skipped ${result.skipped.length} ${result.skipped.length === 1 ? 'entry' : 'entries'}:`);
     lines.push(...result.skipped.slice(0, MAX_SKIPPED_SHOWN).map((entry) => `  ${entry.location}: ${entry.reason}`));

@@ -1,6 +1,6 @@
 import type { JobType, Queue } from 'bullmq';
-import type { ReportCollection } from './report-collection.js';
 import type { Report } from './report.js';
+import type { ReportCollection } from './report-collection.js';
 
 /** Reports fetched per Redis round trip: small enough to stay responsive, big enough to be quick. */
 const PAGE_SIZE = 1_000;

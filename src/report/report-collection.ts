@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ReportSchema, type Report } from './report.js';
+import { type Report, ReportSchema } from './report.js';
 
 export const NEVER_INVESTIGATED_REASON =
   "reports of jobs that never ran an orchestrator: malformed job data on the investigations queue (another program's), " +

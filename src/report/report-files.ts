@@ -1,6 +1,6 @@
 import { parseJson, readText } from '../platform/files.js';
-import type { ReportCollection } from './report-collection.js';
 import { ReportFileError } from './errors.js';
+import type { ReportCollection } from './report-collection.js';
 
 const holdsObject = (line: string) => {
   const parsed = parseJson(line);

@@ -162,14 +162,28 @@ function latencyGate(comparison: Comparison, gates: PromotionGates, judged: bool
   const direct = comparison.direct_invocation.duration_seconds?.p50;
   const agent = comparison.agent_tools.duration_seconds?.p50;
   const comparing = `p50 duration ${direct === undefined ? 'none' : `${fixed(direct)} s`} vs agent_tools ${agent === undefined ? 'none' : `${fixed(agent)} s`}`;
-  return reductionGate('latency', comparing, comparison.improvement.duration_p50_reduction, gates.minLatencyReduction, judged, gates.minReports);
+  return reductionGate(
+    'latency',
+    comparing,
+    comparison.improvement.duration_p50_reduction,
+    gates.minLatencyReduction,
+    judged,
+    gates.minReports,
+  );
 }
 
 function tokensGate(comparison: Comparison, gates: PromotionGates, judged: boolean): GateResult {
   const direct = comparison.direct_invocation.total_tokens_mean;
   const agent = comparison.agent_tools.total_tokens_mean;
   const comparing = `mean tokens ${direct === null ? 'none' : grouped(direct)} vs agent_tools ${agent === null ? 'none' : grouped(agent)}`;
-  return reductionGate('tokens', comparing, comparison.improvement.tokens_mean_reduction, gates.minTokenReduction, judged, gates.minReports);
+  return reductionGate(
+    'tokens',
+    comparing,
+    comparison.improvement.tokens_mean_reduction,
+    gates.minTokenReduction,
+    judged,
+    gates.minReports,
+  );
 }
 
 function factsGate(comparison: Comparison, gates: PromotionGates, judged: boolean): GateResult {

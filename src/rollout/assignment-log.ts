@@ -23,7 +23,11 @@ export function assignmentLogKey(prefix: string): string {
 /** Appended by the worker at each first dequeue (never for a retry, which keeps its assignment). */
 export async function appendAssignment(redis: Redis, prefix: string, assignment: LoggedAssignment): Promise<void> {
   const key = assignmentLogKey(prefix);
-  await redis.multi().lpush(key, JSON.stringify(assignment)).ltrim(key, 0, ASSIGNMENT_LOG_LENGTH - 1).exec();
+  await redis
+    .multi()
+    .lpush(key, JSON.stringify(assignment))
+    .ltrim(key, 0, ASSIGNMENT_LOG_LENGTH - 1)
+    .exec();
 }
 
 export async function recentAssignments(redis: Redis, prefix: string, count: number): Promise<LoggedAssignment[]> {

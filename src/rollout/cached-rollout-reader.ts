@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'winston';
-import { effectiveRollout, type EffectiveRollout } from './effective-rollout.js';
-import { readStoredRollout, rolloutKey } from './rollout-state.js';
+import { type EffectiveRollout, effectiveRollout } from './effective-rollout.js';
 import { InvalidStoredRolloutError } from './errors.js';
+import { readStoredRollout, rolloutKey } from './rollout-state.js';
 
 /** How stale a worker's view of the live rollout may be: every replica follows a change within it. */
 export const ROLLOUT_CACHE_MS = 1_000;
@@ -55,10 +55,13 @@ export class CachedRolloutReader {
       rollout = effectiveRollout(env, await readStoredRollout(redis, prefix));
     } catch (error) {
       if (!(error instanceof InvalidStoredRolloutError)) throw error;
-      log.error(`ignoring the stored rollout state: ${error.message}; routing with the environment's flags until it is fixed with \`promptrca rollout set\``, {
-        key: rolloutKey(prefix),
-        value: error.value,
-      });
+      log.error(
+        `ignoring the stored rollout state: ${error.message}; routing with the environment's flags until it is fixed with \`promptrca rollout set\``,
+        {
+          key: rolloutKey(prefix),
+          value: error.value,
+        },
+      );
       rollout = effectiveRollout(env, null);
     }
     const summary = summaryOf(rollout);

@@ -1,5 +1,5 @@
 import { loadConfig, type SettingName } from '../platform/config.js';
-import { rolloutFlagsFromEnv, type ForcedOrchestrator, type RolloutFlags } from './flags.js';
+import { type ForcedOrchestrator, type RolloutFlags, rolloutFlagsFromEnv } from './flags.js';
 import type { StoredRollout } from './rollout-state.js';
 
 /** Where a value in effect comes from. */

@@ -1,4 +1,4 @@
-import { loadConfig, type Config } from '../platform/config.js';
+import { type Config, loadConfig } from '../platform/config.js';
 
 export type ForcedOrchestrator = NonNullable<Config['PROMPTRCA_FORCE_ORCHESTRATOR']>;
 

@@ -4,11 +4,11 @@ import { errorMessage } from '../platform/errors.js';
 import type { PromptRcaQueues } from '../report/queues.js';
 import { ReportCollection } from '../report/report-collection.js';
 import { storedDirectPercentage } from './effective-rollout.js';
+import { GuardRollbackFailedError, GuardUnableToEvaluateError } from './errors.js';
 import { evaluateGuard, type GuardEvaluation } from './guard.js';
 import { collectReportsSince } from './recent-results.js';
-import { readAudit, type AuditEntry } from './rollout-audit.js';
+import { type AuditEntry, readAudit } from './rollout-audit.js';
 import { applyRolloutChange, readStoredRollout, type StoredRollout } from './rollout-state.js';
-import { GuardRollbackFailedError, GuardUnableToEvaluateError } from './errors.js';
 
 export interface GuardOptions {
   queues: PromptRcaQueues;
@@ -76,12 +76,20 @@ export async function guardOnce(options: GuardOptions): Promise<GuardRun> {
     `guard: ${evaluation.reasons.join('; ')} ` +
     `(${evaluation.results.direct_invocation} direct_invocation and ${evaluation.results.agent_tools} agent_tools results started ${evaluation.window.from} – ${evaluation.window.to})`;
   try {
-    const entry = await applyRolloutChange(options.queues.redis, options.queues.prefix, { percentage: 0 }, { who: options.who, reason, at: to });
+    const entry = await applyRolloutChange(
+      options.queues.redis,
+      options.queues.prefix,
+      { percentage: 0 },
+      { who: options.who, reason, at: to },
+    );
     return { ...run, rolled_back: entry };
   } catch (error) {
-    throw new GuardRollbackFailedError(`direct_invocation broke a failure gate but the rollback could not be stored: ${errorMessage(error)} (${reason})`, {
-      cause: error,
-    });
+    throw new GuardRollbackFailedError(
+      `direct_invocation broke a failure gate but the rollback could not be stored: ${errorMessage(error)} (${reason})`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

@@ -1,6 +1,6 @@
-import { compareOrchestrators, type Comparison } from '../report/comparison.js';
+import { type Comparison, compareOrchestrators } from '../report/comparison.js';
 import type { Report } from '../report/report.js';
-import { failureGates, PROMOTION_GATES, type GateResult, type PromotionGates } from '../report/verdict.js';
+import { failureGates, type GateResult, PROMOTION_GATES, type PromotionGates } from '../report/verdict.js';
 
 /**
  * `roll_back`: direct_invocation broke a failure gate. `healthy`: enough results and no failure gate
@@ -59,7 +59,9 @@ export function evaluateGuard(reports: readonly Report[], window: GuardWindow, g
   if (broken.length > 0) return { ...evaluation, outcome: 'roll_back', reasons: broken.map((gate) => `${gate.gate} gate: ${gate.detail}`) };
   const skipped =
     sample === 'direct_only'
-      ? [`only ${results.agent_tools} agent_tools results (${gates.minReports} needed): direct_invocation judged on its own limits, not against agent_tools`]
+      ? [
+          `only ${results.agent_tools} agent_tools results (${gates.minReports} needed): direct_invocation judged on its own limits, not against agent_tools`,
+        ]
       : [];
   return { ...evaluation, outcome: 'healthy', reasons: [...judged.map((gate) => gate.detail), ...skipped] };
 }

@@ -1,6 +1,6 @@
 import type { JobType, Queue } from 'bullmq';
-import type { ReportCollection } from '../report/report-collection.js';
 import type { Report } from '../report/report.js';
+import type { ReportCollection } from '../report/report-collection.js';
 
 const PAGE_SIZE = 500;
 const STATES: JobType[] = ['waiting', 'active', 'delayed', 'completed', 'failed'];

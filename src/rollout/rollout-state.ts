@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
-import { ConfigError } from '../platform/errors.js';
 import { parseOption } from '../platform/config.js';
-import { AUDIT_LENGTH, auditKey, type AuditEntry } from './rollout-audit.js';
+import { ConfigError } from '../platform/errors.js';
 import { InvalidStoredRolloutError, RolloutChangeConflictError } from './errors.js';
+import { AUDIT_LENGTH, type AuditEntry, auditKey } from './rollout-audit.js';
 
 /**
  * The live rollout as `promptrca rollout set` stores it: each value that was set, nothing for one
@@ -25,7 +25,8 @@ export function parseStoredRollout(key: string, hash: Record<string, string>): S
   const stored: StoredRollout = {};
   try {
     if (hash.enabled !== undefined) stored.enabled = parseOption('PROMPTRCA_USE_DIRECT_ORCHESTRATION', `${key} enabled`, hash.enabled);
-    if (hash.percentage !== undefined) stored.percentage = parseOption('PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE', `${key} percentage`, hash.percentage);
+    if (hash.percentage !== undefined)
+      stored.percentage = parseOption('PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE', `${key} percentage`, hash.percentage);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     throw new InvalidStoredRolloutError(error.variable, error.value, error.allowed);
@@ -63,7 +64,11 @@ export async function applyRolloutChange(
       at: (by.at ?? new Date()).toISOString(),
       who: by.who,
       reason: by.reason,
-      changes: Object.entries(fields).map(([field, value]) => ({ field: field as 'enabled' | 'percentage', old: old[field] ?? null, new: value })),
+      changes: Object.entries(fields).map(([field, value]) => ({
+        field: field as 'enabled' | 'percentage',
+        old: old[field] ?? null,
+        new: value,
+      })),
     };
     const audit = auditKey(prefix);
     const done = await redis

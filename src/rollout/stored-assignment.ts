@@ -1,9 +1,9 @@
 import type { Job } from 'bullmq';
 import { z } from 'zod';
-import { ORCHESTRATOR_TYPES, type OrchestratorType } from '../report/report.js';
-import { ASSIGNMENT_SOURCES, assignOrchestrator, type Assignment } from './assignment.js';
-import type { RolloutFlags } from './flags.js';
 import { MalformedJobError } from '../producer/errors.js';
+import { ORCHESTRATOR_TYPES, type OrchestratorType } from '../report/report.js';
+import { ASSIGNMENT_SOURCES, type Assignment, assignOrchestrator } from './assignment.js';
+import type { RolloutFlags } from './flags.js';
 
 /** The assignment as kept in the job's data under `assignment`, with when it was made. */
 export const StoredAssignmentSchema = z.object({
@@ -20,7 +20,9 @@ export function storedAssignmentOf(jobId: string, data: unknown): StoredAssignme
   if (typeof data !== 'object' || data === null || !('assignment' in data) || data.assignment === undefined) return null;
   const parsed = StoredAssignmentSchema.safeParse(data.assignment);
   if (!parsed.success) {
-    throw new MalformedJobError(`job ${jobId} has an unreadable stored assignment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new MalformedJobError(
+      `job ${jobId} has an unreadable stored assignment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }

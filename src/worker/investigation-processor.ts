@@ -1,9 +1,11 @@
-import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
+import { type Job, UnrecoverableError, WaitingError } from 'bullmq';
 import type { Logger } from 'winston';
-import { errorMessage } from '../platform/errors.js';
 import type { Orchestrator } from '../orchestrators/orchestrator.js';
 import { runInvestigation } from '../orchestrators/run-investigation.js';
-import { NormalizedAlarmSchema, type NormalizedAlarm } from '../producer/alarm.js';
+import { errorKind } from '../platform/error-kind.js';
+import { errorMessage } from '../platform/errors.js';
+import { type NormalizedAlarm, NormalizedAlarmSchema } from '../producer/alarm.js';
+import { MalformedJobError } from '../producer/errors.js';
 import { parseInvestigationJob } from '../producer/investigation-job.js';
 import { failedReport } from '../report/failed-report.js';
 import { logReportEnd } from '../report/log-report-end.js';
@@ -11,11 +13,9 @@ import type { Failure, OrchestratorType, Report, Summary } from '../report/repor
 import type { ResultsPublisher } from '../report/results-publisher.js';
 import { assignOrchestrator } from '../rollout/assignment.js';
 import type { RolloutFlags } from '../rollout/flags.js';
-import type { ShadowRunner } from './shadow-run.js';
-import { assignmentForJob, storedOrchestratorTypeOf, type StoredAssignment } from '../rollout/stored-assignment.js';
-import { errorKind } from '../platform/error-kind.js';
-import { MalformedJobError } from '../producer/errors.js';
+import { assignmentForJob, type StoredAssignment, storedOrchestratorTypeOf } from '../rollout/stored-assignment.js';
 import { TransientInvestigationError } from './errors.js';
+import type { ShadowRunner } from './shadow-run.js';
 
 export interface InvestigationProcessorDeps {
   /** Read at every first dequeue; a job that already holds an assignment never consults them. */

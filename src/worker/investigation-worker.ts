@@ -1,12 +1,12 @@
 import { hostname } from 'node:os';
-import { Worker, type Job } from 'bullmq';
+import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { errorMessage } from '../platform/errors.js';
 import { INVESTIGATIONS_QUEUE } from '../producer/investigations-queue.js';
-import { investigationProcessor, publishJobFailure, type InvestigationProcessorDeps } from './investigation-processor.js';
 import { storedOrchestratorTypeOf } from '../rollout/stored-assignment.js';
-import type { WorkerSettings } from './worker-settings.js';
 import { TransientInvestigationError } from './errors.js';
+import { type InvestigationProcessorDeps, investigationProcessor, publishJobFailure } from './investigation-processor.js';
+import type { WorkerSettings } from './worker-settings.js';
 
 export interface InvestigationWorkerOptions {
   /** A 'worker'-role connection (`maxRetriesPerRequest: null`), as BullMQ requires. */
@@ -65,9 +65,7 @@ export function startInvestigationWorker({ connection, prefix, settings, deps }:
       publishJobFailure(deps, job, {
         message: `abandoned: ${job.deferredFailure} (workers running it stopped without finishing)`,
         kind: 'permanent',
-      }).catch(
-        (publishError: unknown) => log.error(`could not publish the failed report of ${job.id}: ${errorMessage(publishError)}`),
-      );
+      }).catch((publishError: unknown) => log.error(`could not publish the failed report of ${job.id}: ${errorMessage(publishError)}`));
     }
   });
   worker.on('stalled', (jobId) => log.warn('took over an investigation whose worker stopped', { investigation_id: jobId }));

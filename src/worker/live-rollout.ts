@@ -4,7 +4,7 @@ import { errorMessage } from '../platform/errors.js';
 import { appendAssignment } from '../rollout/assignment-log.js';
 import { CachedRolloutReader } from '../rollout/cached-rollout-reader.js';
 import type { EffectiveRollout } from '../rollout/effective-rollout.js';
-import { routesOnlyToDirect, type RolloutFlags } from '../rollout/flags.js';
+import { type RolloutFlags, routesOnlyToDirect } from '../rollout/flags.js';
 import type { StoredAssignment } from '../rollout/stored-assignment.js';
 
 export interface LiveRolloutDeps {
@@ -29,7 +29,13 @@ function rolloutFields(rollout: EffectiveRollout) {
  * retried (OrchestratorUnavailableError is transient) so that a replica with a model can take them.
  * The rollout read at start is left to assertModelForRouting, which stops the worker instead.
  */
-export function liveRollout(options: { redis: Redis; prefix: string; env: NodeJS.ProcessEnv; log: Logger; hasModel: boolean }): LiveRolloutDeps {
+export function liveRollout(options: {
+  redis: Redis;
+  prefix: string;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  hasModel: boolean;
+}): LiveRolloutDeps {
   const { redis, prefix, log } = options;
   let seenAtStart = false;
   const reader = new CachedRolloutReader({

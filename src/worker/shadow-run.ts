@@ -1,12 +1,12 @@
 import type { Logger } from 'winston';
-import { errorMessage } from '../platform/errors.js';
 import type { Orchestrator } from '../orchestrators/orchestrator.js';
 import { runInvestigation } from '../orchestrators/run-investigation.js';
+import { errorMessage } from '../platform/errors.js';
 import type { NormalizedAlarm } from '../producer/alarm.js';
 import { logReportEnd } from '../report/log-report-end.js';
 import type { OrchestratorType } from '../report/report.js';
 import type { ResultsPublisher } from '../report/results-publisher.js';
-import { shadowOrchestratorFor, type ShadowSettings } from './shadow.js';
+import { type ShadowSettings, shadowOrchestratorFor } from './shadow.js';
 
 export interface ShadowRunnerOptions {
   settings: ShadowSettings;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { OrchestratorType } from '../report/report.js';
 import { loadConfig } from '../platform/config.js';
+import type { OrchestratorType } from '../report/report.js';
 
 /** Share (0–100) of investigations on which the other orchestrator runs too; unset means none. */
 export function shadowPercentageFromEnv(env: NodeJS.ProcessEnv): number {
@@ -27,7 +27,11 @@ export interface ShadowSettings {
 }
 
 /** The orchestrator to run in shadow of the assigned one on this investigation, or null for none. */
-export function shadowOrchestratorFor(investigationId: string, assigned: OrchestratorType, settings: ShadowSettings): OrchestratorType | null {
+export function shadowOrchestratorFor(
+  investigationId: string,
+  assigned: OrchestratorType,
+  settings: ShadowSettings,
+): OrchestratorType | null {
   if (shadowBucketFor(investigationId) >= settings.percentage) return null;
   const other = otherOrchestrator(assigned);
   return settings.runnable.has(other) ? other : null;

@@ -1,8 +1,8 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { ORCHESTRATOR_TYPES, type Report } from '../report/report.js';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { askRedis } from '../platform/redis-probe.js';
+import { ORCHESTRATOR_TYPES, type Report } from '../report/report.js';
 
 /** From a rules-only run on a recording (~10 ms) to a slow agent_tools run against a real model. */
 export const DURATION_BUCKETS_SECONDS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120];

@@ -41,7 +41,10 @@ function routeToAgentTools({ flags, enabled, percentage }: EffectiveRollout): st
         : `PROMPTRCA_USE_DIRECT_ORCHESTRATION is false${enabled.source === 'default' ? ' (its default)' : ''}`;
     return `${setting}, so every investigation goes to agent_tools`;
   }
-  const setting = percentage.source === 'redis' ? `${STORED} (percentage ${percentage.value})` : `PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE=${percentage.value}`;
+  const setting =
+    percentage.source === 'redis'
+      ? `${STORED} (percentage ${percentage.value})`
+      : `PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE=${percentage.value}`;
   return `${setting} leaves ${100 - percentage.value}% to agent_tools`;
 }
 

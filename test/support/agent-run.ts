@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { EXAMPLES_DIR, loadScenario } from '../../bench/scenarios.js';
+import { type AgentLimits, DEFAULT_AGENT_LIMITS } from '../../src/orchestrators/agent-tools/agent-limits.js';
 import { AgentToolsOrchestrator } from '../../src/orchestrators/agent-tools/agent-tools-orchestrator.js';
-import { DEFAULT_AGENT_LIMITS, type AgentLimits } from '../../src/orchestrators/agent-tools/agent-limits.js';
 import { createAwsClients } from '../../src/orchestrators/aws/clients.js';
 import { CallRecorder } from '../../src/orchestrators/aws/recorder.js';
 import { LlmClient } from '../../src/orchestrators/llm/llm-client.js';
@@ -23,7 +23,13 @@ export async function runAgentTools(example: string, llmUrl: string, options: Ag
   const calls = scenario.recording.calls.filter((call) => !options.withoutCommands?.includes(call.command));
   const recorder = new CallRecorder();
   const aws = createAwsClients({ region: scenario.alarm.region ?? 'us-east-1', replay: { calls }, recorder });
-  const llm = new LlmClient({ apiKey: 'test', baseURL: llmUrl, model: 'test-model', timeoutMs: options.timeoutMs ?? 10_000, maxRetries: 0 });
+  const llm = new LlmClient({
+    apiKey: 'test',
+    baseURL: llmUrl,
+    model: 'test-model',
+    timeoutMs: options.timeoutMs ?? 10_000,
+    maxRetries: 0,
+  });
   const { log, entries } = captureLog();
   const started = performance.now();
   const report = await runInvestigation(

@@ -2,10 +2,10 @@ import { Writable } from 'node:stream';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { Registry } from 'prom-client';
 import winston from 'winston';
-import type { PromptRcaQueues } from '../../src/report/queues.js';
 import { SqsBridge, type SqsBridgeOptions } from '../../src/producer/sqs-bridge.js';
 import { BridgeCounters } from '../../src/producer/sqs-bridge-metrics.js';
 import { describeQueue } from '../../src/producer/sqs-queue.js';
+import type { PromptRcaQueues } from '../../src/report/queues.js';
 
 export type LogEntry = { level: string; message: string } & Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 import { manualAlarm } from '../../src/producer/manual-alarm.js';
-import { ReportSchema, summarize, type FailureKind, type OrchestratorType, type Report } from '../../src/report/report.js';
+import { type FailureKind, type OrchestratorType, type Report, ReportSchema, summarize } from '../../src/report/report.js';
 
 export interface Craft {
   id?: string;
@@ -62,13 +62,19 @@ export function craftReports(type: OrchestratorType, count: number, vary: (index
 
 /** A deterministic spread of ±20% around `value`, so percentiles and histograms have something to show. */
 export function spread(value: number, index: number): number {
-  return Number((value * (0.8 + 0.4 * ((index * 7) % 10) / 10)).toFixed(3));
+  return Number((value * (0.8 + (0.4 * ((index * 7) % 10)) / 10)).toFixed(3));
 }
 
 /** Healthy direct_invocation against agent_tools: every gate passes with room. */
 export function healthyRollout(direct = 40, agent = 60): Report[] {
   return [
-    ...craftReports('direct_invocation', direct, (i) => ({ duration: spread(2, i), tokens: 1_500, llmCalls: 4, confidence: 0.86, facts: 5 })),
+    ...craftReports('direct_invocation', direct, (i) => ({
+      duration: spread(2, i),
+      tokens: 1_500,
+      llmCalls: 4,
+      confidence: 0.86,
+      facts: 5,
+    })),
     ...craftReports('agent_tools', agent, (i) => ({ duration: spread(10, i), tokens: 6_000, llmCalls: 14, confidence: 0.8, facts: 4 })),
   ];
 }

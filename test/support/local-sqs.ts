@@ -1,10 +1,10 @@
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
+  type Message,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SQSClient,
-  type Message,
 } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 

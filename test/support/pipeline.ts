@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { deleteKeysUnder } from '../../bench/redis-keys.js';
-import { startLlmSim, type LlmSim } from '../../src/orchestrators/llm-sim/llm-sim-server.js';
+import { type LlmSim, startLlmSim } from '../../src/orchestrators/llm-sim/llm-sim-server.js';
 import { enqueueAlarm } from '../../src/producer/enqueue.js';
 import type { EnqueueSettings } from '../../src/producer/enqueue-settings.js';
 import { connectQueues, type PromptRcaQueues } from '../../src/report/queues.js';
@@ -66,7 +66,12 @@ export interface WorkerRuns {
    * `during`, then stops them with SIGTERM (each must exit 0). The queues stay open for the caller
    * unless `during` throws.
    */
-  run<T>(name: string, replicas: number, worker: { env: NodeJS.ProcessEnv; args: string[] }, during: (run: WorkerRun) => Promise<T>): Promise<T>;
+  run<T>(
+    name: string,
+    replicas: number,
+    worker: { env: NodeJS.ProcessEnv; args: string[] },
+    during: (run: WorkerRun) => Promise<T>,
+  ): Promise<T>;
 }
 
 /** For a test file whose runs each get fresh queues: llm-sim for them all; after its tests, every run's keys deleted. */
@@ -145,7 +150,14 @@ const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGKILL: 9, SIGTERM:
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv): SpawnedProcess {
   const child = spawn(process.execPath, [CLI, ...args], {
     // Any free metrics port, so that workers (and bridges) of test files running in parallel never clash.
-    env: { PATH: process.env.PATH, REDIS_URL, NODE_NO_WARNINGS: '1', PROMPTRCA_METRICS_PORT: '0', PROMPTRCA_METRICS_HOST: '127.0.0.1', ...env },
+    env: {
+      PATH: process.env.PATH,
+      REDIS_URL,
+      NODE_NO_WARNINGS: '1',
+      PROMPTRCA_METRICS_PORT: '0',
+      PROMPTRCA_METRICS_HOST: '127.0.0.1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -4,10 +4,10 @@ import winston from 'winston';
 import { createAwsClients } from '../../src/orchestrators/aws/clients.js';
 import { loadRecording } from '../../src/orchestrators/aws/recording.js';
 import { createOrchestrator } from '../../src/orchestrators/create-orchestrator.js';
-import { parseAlarmMessage } from '../../src/producer/parse-alarm.js';
-import { INVESTIGATE_JOB } from '../../src/producer/investigations-queue.js';
-import { type PromptRcaQueues } from '../../src/report/queues.js';
 import { connectRedis } from '../../src/platform/redis-connection.js';
+import { INVESTIGATE_JOB } from '../../src/producer/investigations-queue.js';
+import { parseAlarmMessage } from '../../src/producer/parse-alarm.js';
+import type { PromptRcaQueues } from '../../src/report/queues.js';
 import type { OrchestratorType } from '../../src/report/report.js';
 import { ResultsPublisher } from '../../src/report/results-publisher.js';
 import type { RolloutFlags } from '../../src/rollout/flags.js';
@@ -21,7 +21,13 @@ export const AGENT_TOOLS_ONLY: RolloutFlags = { useDirect: false, percentage: 10
 export const ENQUEUE_SETTINGS = { dedupeTtlSeconds: 3600, attempts: 3, backoffSeconds: 0 };
 
 /** An assignment as an earlier attempt stored it: direct_invocation at 10%. */
-export const DIRECT_AT_10 = { orchestrator_type: 'direct_invocation', bucket: 7, percentage: 10, source: 'env', assigned_at: '2025-01-02T00:00:00.000Z' };
+export const DIRECT_AT_10 = {
+  orchestrator_type: 'direct_invocation',
+  bucket: 7,
+  percentage: 10,
+  source: 'env',
+  assigned_at: '2025-01-02T00:00:00.000Z',
+};
 
 export interface ReplayWorker {
   queues: PromptRcaQueues;
@@ -80,14 +86,24 @@ export async function startReplayWorker(
 
 /** Waits until the job is completed or failed, and says which. */
 export async function finished(queues: PromptRcaQueues, id: string): Promise<string> {
-  await waitFor(async () => ['completed', 'failed'].includes(await queues.investigations.getJobState(id)), 15_000, () => `job ${id} to finish`);
+  await waitFor(
+    async () => ['completed', 'failed'].includes(await queues.investigations.getJobState(id)),
+    15_000,
+    () => `job ${id} to finish`,
+  );
   return queues.investigations.getJobState(id);
 }
 
 /** A job as a retry finds it: an earlier attempt stored its assignment (DIRECT_AT_10). */
 export async function addWithStoredAssignment(queues: PromptRcaQueues, message: unknown): Promise<string> {
   const { investigationId, alarm } = parseAlarmMessage(message);
-  const data = { investigation_id: investigationId, alarm, received_at: new Date().toISOString(), source: 'test', assignment: DIRECT_AT_10 };
+  const data = {
+    investigation_id: investigationId,
+    alarm,
+    received_at: new Date().toISOString(),
+    source: 'test',
+    assignment: DIRECT_AT_10,
+  };
   await queues.investigations.add(INVESTIGATE_JOB, data, { jobId: investigationId, attempts: 3 });
   return investigationId;
 }

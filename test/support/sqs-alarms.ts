@@ -75,8 +75,17 @@ export function malformedBody(index: number): string {
     () => `not json at all #${index} {`,
     () => JSON.stringify({ hello: 'world', n: index }),
     // SNS delivers any topic's message; this one is AWS's own fan-out example, not an alarm.
-    () => JSON.stringify({ ...ENVELOPE, MessageId: randomUUID(), Subject: 'Testing publish to subscribed queues', Message: `Hello world! ${index}` }),
-    () => JSON.stringify(sampleJson<Array<{ event: unknown }>>('01-eventbridge-alarm-configuration-change.all-examples.json')[index % 6]!.event),
+    () =>
+      JSON.stringify({
+        ...ENVELOPE,
+        MessageId: randomUUID(),
+        Subject: 'Testing publish to subscribed queues',
+        Message: `Hello world! ${index}`,
+      }),
+    () =>
+      JSON.stringify(
+        sampleJson<Array<{ event: unknown }>>('01-eventbridge-alarm-configuration-change.all-examples.json')[index % 6]!.event,
+      ),
     () => JSON.stringify({ ...rawAlarm(index), StateChangeTime: 'yesterday' }),
   ];
   return kinds[index % kinds.length]!();

@@ -1,5 +1,5 @@
-import type { LlmSession } from '../llm/llm-client.js';
 import { AgentLimitError } from '../errors.js';
+import type { LlmSession } from '../llm/llm-client.js';
 
 /** What bounds one agents-as-tools investigation, so that no model behaviour can make it run on. */
 export interface AgentLimits {

@@ -3,16 +3,16 @@ import { errorMessage } from '../../platform/errors.js';
 import type { AwsClients } from '../aws/clients.js';
 import { conclude } from '../conclusion.js';
 import { discoverAllResources } from '../discover-all-resources.js';
+import { InvestigationFailedError } from '../errors.js';
 import { investigationFacts } from '../investigation-facts.js';
 import { investigationWindow } from '../investigation-window.js';
 import type { LlmClient } from '../llm/llm-client.js';
-import { type Findings, type InvestigationRequest, type Orchestrator } from '../orchestrator.js';
+import type { Findings, InvestigationRequest, Orchestrator } from '../orchestrator.js';
 import { SPECIALISTS } from '../specialists/registry.js';
-import { AgentBudget, DEFAULT_AGENT_LIMITS, type AgentLimits } from './agent-limits.js';
+import { AgentBudget, type AgentLimits, DEFAULT_AGENT_LIMITS } from './agent-limits.js';
 import { leadConversation } from './lead-agent.js';
 import { specialistTool } from './specialist-agents.js';
-import { converse, type ConversationContext } from './tool-conversation.js';
-import { InvestigationFailedError } from '../errors.js';
+import { type ConversationContext, converse } from './tool-conversation.js';
 
 /**
  * The legacy agents-as-tools pattern: a lead agent holds one tool per specialist and the raw AWS

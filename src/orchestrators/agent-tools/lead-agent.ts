@@ -1,8 +1,8 @@
 import type { NormalizedAlarm } from '../../producer/alarm.js';
 import type { Hypothesis, Resource } from '../../report/report.js';
 import { hypothesesAnswerInstructions, parseModelAnswer } from '../specialists/llm-hypotheses.js';
-import type { AgentTool } from './agent-tool.js';
 import { factsBrief, resourceReference } from './agent-briefs.js';
+import type { AgentTool } from './agent-tool.js';
 import type { Conversation } from './tool-conversation.js';
 
 const MAX_HYPOTHESES = 5;
@@ -20,11 +20,7 @@ export function leadSystemPrompt(): string {
   ].join('\n');
 }
 
-export function leadConversation(
-  alarm: NormalizedAlarm,
-  resources: readonly Resource[],
-  tools: AgentTool[],
-): Conversation<Hypothesis[]> {
+export function leadConversation(alarm: NormalizedAlarm, resources: readonly Resource[], tools: AgentTool[]): Conversation<Hypothesis[]> {
   return {
     label: 'lead agent',
     system: leadSystemPrompt(),

@@ -1,11 +1,11 @@
 import { errorMessage } from '../../platform/errors.js';
 import type { NormalizedAlarm } from '../../producer/alarm.js';
+import { AgentLimitError } from '../errors.js';
 import { parseModelAnswer, specialistSystemPrompt } from '../specialists/llm-hypotheses.js';
 import type { ResourceSpecialist } from '../specialists/resource-specialist.js';
-import { defineTool, resourceParameters, type AgentTool } from './agent-tool.js';
 import { factsBrief, resourceReference } from './agent-briefs.js';
-import { converse, type ConversationContext } from './tool-conversation.js';
-import { AgentLimitError } from '../errors.js';
+import { type AgentTool, defineTool, resourceParameters } from './agent-tool.js';
+import { type ConversationContext, converse } from './tool-conversation.js';
 
 function specialistPrompt(specialist: ResourceSpecialist, hasTools: boolean): string {
   const prompt = specialistSystemPrompt(specialist.noun);

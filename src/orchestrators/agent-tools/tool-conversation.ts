@@ -1,11 +1,11 @@
 import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall } from 'openai/resources/chat/completions';
 import type { Logger } from 'winston';
 import { errorMessage } from '../../platform/errors.js';
-import type { LlmSession } from '../llm/llm-client.js';
 import { clip } from '../clip.js';
-import { type AgentBudget } from './agent-limits.js';
-import { toolDefinition, type AgentTool } from './agent-tool.js';
 import { AgentLimitError, ModelOutputError, TurnLimitError } from '../errors.js';
+import type { LlmSession } from '../llm/llm-client.js';
+import type { AgentBudget } from './agent-limits.js';
+import { type AgentTool, toolDefinition } from './agent-tool.js';
 
 export interface Conversation<Answer> {
   /** Names the conversation in logs and warnings: "lead agent", "lambda specialist". */

@@ -1,7 +1,7 @@
 import type { MiddlewareStack } from '@smithy/types';
 import type { CallRecorder, SendingClient } from './recorder.js';
 import type { Recording } from './recording.js';
-import { answerFromRecording, sdkErrorFactory, type ServiceExceptionClass } from './replay-middleware.js';
+import { answerFromRecording, type ServiceExceptionClass, sdkErrorFactory } from './replay-middleware.js';
 
 export interface AwsClientOptions {
   region: string;

@@ -1,7 +1,7 @@
 import * as cloudWatchSdk from '@aws-sdk/client-cloudwatch';
 import * as logsSdk from '@aws-sdk/client-cloudwatch-logs';
 import * as lambdaSdk from '@aws-sdk/client-lambda';
-import { awsService, type AwsClientOptions } from './aws-service.js';
+import { type AwsClientOptions, awsService } from './aws-service.js';
 
 /** The SDK clients the fact calls use, by the name code reads them under; another client is one more line. */
 export const AWS_SERVICES = {

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { toJsonForm, type RecordedCall } from './recording.js';
+import { type RecordedCall, toJsonForm } from './recording.js';
 
 interface SentCommand {
   readonly input: object;

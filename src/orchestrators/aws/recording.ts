@@ -58,9 +58,7 @@ function issuePath(path: readonly PropertyKey[]): string {
 export function parseRecording(json: unknown, origin: string): Recording {
   const parsed = RecordingSchema.safeParse(json);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) =>
-    issue.path.length ? `${issuePath(issue.path)}: ${issue.message}` : issue.message,
-  );
+  const problems = parsed.error.issues.map((issue) => (issue.path.length ? `${issuePath(issue.path)}: ${issue.message}` : issue.message));
   throw new RecordingError(origin, problems.join('; '));
 }
 
@@ -80,12 +78,7 @@ export function toJsonForm(input: object): Record<string, unknown> {
  * DESIGN.md's matching rule: the first call of the same service and command whose recorded input
  * keys all deep-equal the call's; keys the recording leaves out (time windows, tokens) match anything.
  */
-export function findRecordedCall(
-  recording: Recording,
-  service: string,
-  command: string,
-  input: object,
-): RecordedCall | undefined {
+export function findRecordedCall(recording: Recording, service: string, command: string, input: object): RecordedCall | undefined {
   const actual = toJsonForm(input);
   return recording.calls.find(
     (call) =>

@@ -1,5 +1,5 @@
 import type { InitializeMiddleware, MiddlewareStack } from '@smithy/types';
-import { findRecordedCall, toJsonForm, type Recording } from './recording.js';
+import { findRecordedCall, type Recording, toJsonForm } from './recording.js';
 
 /** Builds the error a service would throw for an AWS error name. */
 export type ServiceErrorFactory = (name: string, message: string) => Error;
@@ -19,9 +19,7 @@ export function sdkErrorFactory(sdk: object, ServiceException: ServiceExceptionC
   return (name, message) => {
     const Named = (sdk as Record<string, unknown>)[name];
     const ErrorClass =
-      typeof Named === 'function' && Named.prototype instanceof ServiceException
-        ? (Named as ServiceExceptionClass)
-        : ServiceException;
+      typeof Named === 'function' && Named.prototype instanceof ServiceException ? (Named as ServiceExceptionClass) : ServiceException;
     return new ErrorClass({ name, $fault: 'client', message, $metadata: {} });
   };
 }

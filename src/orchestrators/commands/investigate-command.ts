@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import { loadConfig } from '../../platform/config.js';
 import { InputError } from '../../platform/errors.js';
 import { logger, moveLogsToStderr } from '../../platform/log.js';
-import { readAlarmFile } from '../../producer/alarm-input.js';
 import type { NormalizedAlarm } from '../../producer/alarm.js';
+import { readAlarmFile } from '../../producer/alarm-input.js';
 import { manualInvestigationId, parseGivenInvestigationId } from '../../producer/investigation-id.js';
 import { manualAlarm } from '../../producer/manual-alarm.js';
 import { parseAlarmMessage } from '../../producer/parse-alarm.js';
@@ -17,7 +18,6 @@ import { loadRecording, parseRecording, type Recording } from '../aws/recording.
 import { createOrchestrator } from '../create-orchestrator.js';
 import { defaultLlmMode, llmSettingsFromEnv, parseLlmMode } from '../llm/llm-settings.js';
 import { runInvestigation } from '../run-investigation.js';
-import { loadConfig } from '../../platform/config.js';
 
 interface InvestigateOptions {
   alarm?: string;
@@ -103,19 +103,19 @@ export function registerInvestigateCommand(program: Command): void {
   program
     .command('investigate')
     .description('investigate one alarm (or one function) now and print the root cause')
-    .option('--alarm <file>', 'alarm message as it arrives (EventBridge, SNS, SNS-in-SQS) or a scenario {alarm, calls}; - reads standard input')
+    .option(
+      '--alarm <file>',
+      'alarm message as it arrives (EventBridge, SNS, SNS-in-SQS) or a scenario {alarm, calls}; - reads standard input',
+    )
     .option('--function-name <name>', 'investigate a Lambda function without an alarm')
     .option('--investigation-id <id>', 'use this ID instead of a derived or fresh one')
-    .option('--region <region>', 'AWS region (default: the alarm\'s, then AWS_REGION, then us-east-1)')
+    .option('--region <region>', "AWS region (default: the alarm's, then AWS_REGION, then us-east-1)")
     .option('--replay <file>', 'answer AWS calls from this recording instead of AWS (env PROMPTRCA_AWS_REPLAY)')
     .option('--record <file>', 'write a recording of the AWS calls made, for offline regression cases')
     .option('--orchestrator <type>', 'direct or agent_tools (default: the rollout flags decide)')
     .option('--llm <mode>', 'openai or none (default: openai when OPENAI_API_KEY or OPENAI_BASE_URL is set)')
     .option('--json', 'print the report JSON instead of the summary')
-    .addHelpText(
-      'after',
-      '\nExample: promptrca investigate --alarm examples/lambda-timeout.json --orchestrator direct --llm none',
-    )
+    .addHelpText('after', '\nExample: promptrca investigate --alarm examples/lambda-timeout.json --orchestrator direct --llm none')
     .action(async (options: InvestigateOptions) => {
       process.exitCode = await investigate(options);
     });

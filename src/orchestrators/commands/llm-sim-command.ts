@@ -35,7 +35,9 @@ async function runLlmSim(options: LlmSimCommandOptions): Promise<void> {
   const { startLlmSim } = await import('../llm-sim/llm-sim-server.js');
   const sim = await startLlmSim(settings).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EADDRINUSE' && error.code !== 'EADDRNOTAVAIL') throw error;
-    throw new InputError(`cannot listen on ${settings.host}:${settings.port} (${error.code}): choose another --host or --port (0 picks a free port)`);
+    throw new InputError(
+      `cannot listen on ${settings.host}:${settings.port} (${error.code}): choose another --host or --port (0 picks a free port)`,
+    );
   });
   process.stdout.write(
     `llm-sim: a SIMULATOR of an OpenAI-compatible chat-completions endpoint, not a model, listening on ${sim.url} ` +
@@ -52,9 +54,7 @@ async function runLlmSim(options: LlmSimCommandOptions): Promise<void> {
 export function registerLlmSimCommand(program: Command): void {
   program
     .command('llm-sim')
-    .description(
-      'run a local OpenAI-compatible chat-completions SIMULATOR (not a model) for offline demos, tests and load tests',
-    )
+    .description('run a local OpenAI-compatible chat-completions SIMULATOR (not a model) for offline demos, tests and load tests')
     .option('--port <n>', 'port to listen on (0 picks a free one)', '8787')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--latency-ms <ms>', 'delay added to every chat completion', '0')

@@ -1,6 +1,6 @@
 import { DescribeAlarmsCommand, type Dimension, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { AWS_SERVICES, type AwsClients } from '../aws/clients.js';
-import { runFactCall, type FactToolOptions } from './fact-call.js';
+import { type FactToolOptions, runFactCall } from './fact-call.js';
 
 /** One metric a child alarm watches: where the composite alarm's resources are found. */
 export interface AlarmChildMetric {

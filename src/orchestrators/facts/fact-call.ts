@@ -16,10 +16,7 @@ export interface FactCall extends FactToolOptions {
  * Runs one SDK call with a deadline. The signal aborts the HTTP request; the race also settles
  * callers whose `send` ignores the signal (a stuck socket, a mocked client).
  */
-export async function runFactCall<T>(
-  call: FactCall,
-  send: (options: { abortSignal: AbortSignal }) => Promise<T>,
-): Promise<T> {
+export async function runFactCall<T>(call: FactCall, send: (options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
   const timeoutMs = call.timeoutMs ?? DEFAULT_FACT_TIMEOUT_MS;
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;

@@ -1,4 +1,4 @@
-import { textOf, type SimMessage } from './chat-request.js';
+import { type SimMessage, textOf } from './chat-request.js';
 import type { SimHypothesis } from './sim-judgement.js';
 
 /** What the prompt asks the answer to look like. */

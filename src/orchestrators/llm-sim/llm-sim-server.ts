@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { logger } from '../../platform/log.js';
-import { parseChatRequest, type SimChatRequest } from './chat-request.js';
-import { simulateReply, type SimReply } from './sim-policy.js';
-import { countCompletionTokens, countPromptTokens } from './token-count.js';
 import { SimHttpError, SimRequestError } from '../errors.js';
+import { parseChatRequest, type SimChatRequest } from './chat-request.js';
+import { type SimReply, simulateReply } from './sim-policy.js';
+import { countCompletionTokens, countPromptTokens } from './token-count.js';
 
 export interface LlmSimOptions {
   /** 0 (the default) picks a free port. */
@@ -127,7 +127,11 @@ export async function startLlmSim(options: LlmSimOptions = {}): Promise<LlmSim> 
         data: [{ id: SIMULATOR_MODEL_ID, object: 'model', created: 0, owned_by: 'promptrca (a simulator, not a model)' }],
       });
     }
-    throw new SimHttpError(404, `llm-sim serves GET /v1/models and POST /v1/chat/completions, not ${request.method} ${path}`, 'invalid_request_error');
+    throw new SimHttpError(
+      404,
+      `llm-sim serves GET /v1/models and POST /v1/chat/completions, not ${request.method} ${path}`,
+      'invalid_request_error',
+    );
   }
 
   const server = createServer((request, response) => {

@@ -1,5 +1,5 @@
 import { SPECIALISTS } from '../specialists/registry.js';
-import { textOf, type SimMessage } from './chat-request.js';
+import { type SimMessage, textOf } from './chat-request.js';
 
 /** What the simulated model reads as evidence: user and tool messages, never the system prompt or tool schemas. */
 export interface QuotedData {

@@ -22,9 +22,21 @@ interface KeywordRule {
  * explains the errors and timeouts seen with it, so those rank first when several match.
  */
 const KEYWORD_RULES: readonly KeywordRule[] = [
-  { type: 'init_error', pattern: /^init_error$|Runtime\.ImportModuleError|Runtime\.HandlerNotFound|Cannot find module/i, finding: 'the function fails to initialise' },
-  { type: 'out_of_memory', pattern: /^out_of_memory$|Runtime\.OutOfMemory|heap out of memory|MemoryError|signal: killed/i, finding: 'the function runs out of memory' },
-  { type: 'configuration_error', pattern: /^missing_configuration$|environment variable \S+ (?:is )?(?:not set|missing|undefined|empty)|KeyError: '[A-Z_]+'/i, finding: 'a setting the code needs is missing or wrong' },
+  {
+    type: 'init_error',
+    pattern: /^init_error$|Runtime\.ImportModuleError|Runtime\.HandlerNotFound|Cannot find module/i,
+    finding: 'the function fails to initialise',
+  },
+  {
+    type: 'out_of_memory',
+    pattern: /^out_of_memory$|Runtime\.OutOfMemory|heap out of memory|MemoryError|signal: killed/i,
+    finding: 'the function runs out of memory',
+  },
+  {
+    type: 'configuration_error',
+    pattern: /^missing_configuration$|environment variable \S+ (?:is )?(?:not set|missing|undefined|empty)|KeyError: '[A-Z_]+'/i,
+    finding: 'a setting the code needs is missing or wrong',
+  },
   { type: 'permission_denied', pattern: /^access_denied$|AccessDenied|not authorized to perform/i, finding: 'a call is denied by IAM' },
   {
     type: 'throttling',
@@ -33,8 +45,17 @@ const KEYWORD_RULES: readonly KeywordRule[] = [
     finding: 'the function is throttled',
   },
   { type: 'timeout', pattern: /^timeout$|Task timed out|Status: timeout/i, finding: 'invocations run into the function timeout' },
-  { type: 'downstream_error', pattern: /^downstream_\w+$|ProvisionedThroughputExceeded|ThrottledRequests|ECONNREFUSED|ETIMEDOUT|ServiceUnavailable|Bad Gateway|Gateway Timeout/i, finding: 'a dependency fails or throttles' },
-  { type: 'code_error', pattern: /^unhandled_exception$|Runtime\.Unhandled|Uncaught|TypeError|ReferenceError|Traceback/i, finding: 'the code throws an unhandled exception' },
+  {
+    type: 'downstream_error',
+    pattern:
+      /^downstream_\w+$|ProvisionedThroughputExceeded|ThrottledRequests|ECONNREFUSED|ETIMEDOUT|ServiceUnavailable|Bad Gateway|Gateway Timeout/i,
+    finding: 'a dependency fails or throttles',
+  },
+  {
+    type: 'code_error',
+    pattern: /^unhandled_exception$|Runtime\.Unhandled|Uncaught|TypeError|ReferenceError|Traceback/i,
+    finding: 'the code throws an unhandled exception',
+  },
 ];
 
 const CONFIDENCE_BY_RANK = [0.8, 0.6, 0.45, 0.35];
@@ -46,7 +67,9 @@ const STATED_KEYS = ['rule_hypotheses', 'hypotheses'];
 function evidenceFor(type: string, data: QuotedData): string[] {
   const rule = KEYWORD_RULES.find((r) => r.type === type);
   if (!rule) return [];
-  const quotes = data.leaves.filter((leaf) => rule.pattern.test(leaf) && /\s/.test(leaf.trim())).map((leaf) => clip(leaf, MAX_EVIDENCE_CHARS));
+  const quotes = data.leaves
+    .filter((leaf) => rule.pattern.test(leaf) && /\s/.test(leaf.trim()))
+    .map((leaf) => clip(leaf, MAX_EVIDENCE_CHARS));
   const figures = data.figures.filter(({ key, value }) => rule.figure?.(key, value)).map(({ key, value }) => `${key} = ${value}`);
   return [...new Set([...quotes, ...figures])].slice(0, MAX_EVIDENCE);
 }

@@ -34,6 +34,7 @@ export function simulateReply(request: SimChatRequest): SimReply {
   const hypotheses = judge(data, instructions.allowedTypes ?? ROOT_CAUSE_TYPES).slice(0, instructions.maxItems ?? undefined);
   const wantsJson = instructions.shape !== null || (request.response_format && request.response_format.type !== 'text');
   const [top] = hypotheses;
-  const content = wantsJson || !top ? JSON.stringify(fillShape(instructions.shape, hypotheses)) : prose(top.type, top.description, top.confidence);
+  const content =
+    wantsJson || !top ? JSON.stringify(fillShape(instructions.shape, hypotheses)) : prose(top.type, top.description, top.confidence);
   return { content, toolCalls: [] };
 }

@@ -1,11 +1,11 @@
 import {
-  FUNCTION_CALL_METADATA_TOKEN_OVERHEAD,
   type ChatCompletionFunctionDefinition,
   type ChatCompletionRequest,
   type ChatMessage,
+  FUNCTION_CALL_METADATA_TOKEN_OVERHEAD,
 } from 'gpt-tokenizer/functionCalling';
 import { countChatCompletionTokens, countTokens } from 'gpt-tokenizer/model/gpt-4o';
-import { textOf, type SimChatRequest, type SimMessage } from './chat-request.js';
+import { type SimChatRequest, type SimMessage, textOf } from './chat-request.js';
 
 export interface SimToolCall {
   id: string;

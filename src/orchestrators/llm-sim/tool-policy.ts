@@ -1,6 +1,6 @@
 import { SPECIALISTS } from '../specialists/registry.js';
 import type { SimChatRequest, SimTool } from './chat-request.js';
-import { resourceReferences, type QuotedData } from './quoted-data.js';
+import { type QuotedData, resourceReferences } from './quoted-data.js';
 
 export interface PlannedCall {
   name: string;

@@ -4,8 +4,8 @@ import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'ope
 import type { Logger } from 'winston';
 import { errorMessage } from '../../platform/errors.js';
 import { logger } from '../../platform/log.js';
+import { addUsage, type Usage, ZERO_USAGE } from '../../report/report.js';
 import { LlmUnavailableError } from '../errors.js';
-import { addUsage, ZERO_USAGE, type Usage } from '../../report/report.js';
 import type { LlmSettings } from './llm-settings.js';
 import { DEFAULT_MAX_RETRY_WAIT_MS, retryDelayMs } from './retry-policy.js';
 

@@ -1,5 +1,5 @@
-import { InputError } from '../../platform/errors.js';
 import { loadConfig } from '../../platform/config.js';
+import { InputError } from '../../platform/errors.js';
 
 export const LLM_MODES = ['openai', 'none'] as const;
 export type LlmMode = (typeof LLM_MODES)[number];

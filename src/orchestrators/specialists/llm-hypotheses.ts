@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { errorMessage } from '../../platform/errors.js';
-import { HypothesisSchema, ROOT_CAUSE_TYPES, type Hypothesis } from '../../report/report.js';
+import { type Hypothesis, HypothesisSchema, ROOT_CAUSE_TYPES } from '../../report/report.js';
+import { ModelOutputError } from '../errors.js';
 import type { LlmSession } from '../llm/llm-client.js';
 import type { SpecialistInput } from './resource-specialist.js';
-import { ModelOutputError } from '../errors.js';
 
 const ModelAnswerSchema = z.object({ hypotheses: z.array(HypothesisSchema).max(10) });
 

@@ -1,12 +1,11 @@
-import type { AlarmMetricRule } from './resource-specialist.js';
+import { UnknownResourceTypeError } from '../errors.js';
 import { apiGatewaySpecialist } from './apigateway/apigateway-specialist.js';
 import { dynamoDbSpecialist } from './dynamodb/dynamodb-specialist.js';
 import { lambdaSpecialist } from './lambda/lambda-specialist.js';
-import type { ResourceSpecialist } from './resource-specialist.js';
+import type { AlarmMetricRule, ResourceSpecialist } from './resource-specialist.js';
 import { snsSpecialist } from './sns/sns-specialist.js';
 import { sqsSpecialist } from './sqs/sqs-specialist.js';
 import { stepFunctionsSpecialist } from './stepfunctions/stepfunctions-specialist.js';
-import { UnknownResourceTypeError } from '../errors.js';
 
 /**
  * Every resource type the investigation knows, one specialist each (README.md says how to add

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
+import { loadConfig } from '../../platform/config.js';
 import { errorMessage, InputError } from '../../platform/errors.js';
 import { moveLogsToStderr } from '../../platform/log.js';
 import { readAlarmBatch } from '../alarm-batch.js';
-import { enqueueAlarm, enqueueInvestigation, type EnqueueResult } from '../enqueue.js';
-import { enqueueSettingsFromEnv, type EnqueueSettings } from '../enqueue-settings.js';
+import { type EnqueueResult, enqueueAlarm, enqueueInvestigation } from '../enqueue.js';
+import { type EnqueueSettings, enqueueSettingsFromEnv } from '../enqueue-settings.js';
 import { manualInvestigationId, parseGivenInvestigationId } from '../investigation-id.js';
+import { connectInvestigationsQueue } from '../investigations-queue.js';
 import { manualAlarm } from '../manual-alarm.js';
 import { parseAlarmMessage } from '../parse-alarm.js';
-import { connectInvestigationsQueue } from '../investigations-queue.js';
-import { loadConfig } from '../../platform/config.js';
 
 interface EnqueueCommandOptions {
   alarm?: string;

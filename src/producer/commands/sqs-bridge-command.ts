@@ -1,17 +1,17 @@
 import type { Command } from 'commander';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { DEFAULT_METRICS_PORT } from '../../platform/config.js';
 import { logger, warnIfNodePastEndOfLife } from '../../platform/log.js';
 import { startMetricsServer } from '../../platform/metrics-server.js';
-import { DEFAULT_METRICS_PORT } from '../../platform/config.js';
 import { metricsAddressFrom } from '../../platform/metrics-settings.js';
+import { redactRedisUrl } from '../../platform/redis-connection.js';
 import { firstShutdownSignal } from '../../platform/signals.js';
 import { enqueueSettingsFromEnv } from '../enqueue-settings.js';
+import { SqsQueueError } from '../errors.js';
 import { connectInvestigationsQueue, INVESTIGATIONS_QUEUE } from '../investigations-queue.js';
-import { redactRedisUrl } from '../../platform/redis-connection.js';
 import { SqsBridge } from '../sqs-bridge.js';
 import { BridgeCounters } from '../sqs-bridge-metrics.js';
 import { checkQueueUrl, describeQueue, sqsClientFor } from '../sqs-queue.js';
-import { SqsQueueError } from '../errors.js';
 
 interface SqsBridgeCommandOptions {
   queueUrl: string;
@@ -69,7 +69,7 @@ export async function runSqsBridge(options: SqsBridgeCommandOptions, env: NodeJS
     });
     if (!deadLetterQueue && !queue.redrive) {
       logger.warn(
-        'the queue has no redrive policy and no --dlq-url was given: poison messages come back until the queue\'s retention period ends',
+        "the queue has no redrive policy and no --dlq-url was given: poison messages come back until the queue's retention period ends",
       );
     }
 
@@ -88,7 +88,10 @@ export function registerSqsBridgeCommand(program: Command): void {
     .description('move CloudWatch alarm notifications from an SQS queue onto the investigations queue')
     .requiredOption('--queue-url <url>', 'the SQS queue the alarms arrive on (SNS envelope, raw SNS delivery or EventBridge event)')
     .option('--dlq-url <url>', 'send messages that are not alarms here, with the error in the promptrca_error attribute, then delete them')
-    .option('--metrics-port <n>', `serve /metrics and /healthz on this port (env PROMPTRCA_METRICS_PORT, default ${DEFAULT_METRICS_PORT}; 0 = any free port)`)
+    .option(
+      '--metrics-port <n>',
+      `serve /metrics and /healthz on this port (env PROMPTRCA_METRICS_PORT, default ${DEFAULT_METRICS_PORT}; 0 = any free port)`,
+    )
     .addHelpText(
       'after',
       '\nLong-polls the queue (20 s, batches of 10) and enqueues each alarm with its investigation ID as job id,\n' +

@@ -1,12 +1,12 @@
-import { QueueEvents, type Job } from 'bullmq';
+import { type Job, QueueEvents } from 'bullmq';
 import type { Command } from 'commander';
+import { parseWholeNumber } from '../../platform/config.js';
 import { errorMessage } from '../../platform/errors.js';
 import { logger, moveLogsToStderr } from '../../platform/log.js';
-import { parseWholeNumber } from '../../platform/config.js';
-import { connectQueues, RESULTS_QUEUE, type PromptRcaQueues } from '../queues.js';
 import { connectRedis } from '../../platform/redis-connection.js';
+import { connectQueues, type PromptRcaQueues, RESULTS_QUEUE } from '../queues.js';
+import { type Report, ReportSchema } from '../report.js';
 import { formatReportLine } from '../report-line.js';
-import { ReportSchema, type Report } from '../report.js';
 
 interface ResultsOptions {
   follow?: boolean;

@@ -1,22 +1,22 @@
-import type { Command } from 'commander';
 import { constants } from 'node:fs';
 import { access, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig, parseOption } from '../../platform/config.js';
 import { errorMessage, InputError } from '../../platform/errors.js';
 import { moveLogsToStderr } from '../../platform/log.js';
-import { connectQueues, RESULTS_QUEUE } from '../../report/queues.js';
 import { connectRedis } from '../../platform/redis-connection.js';
-import { effectiveRollout } from '../effective-rollout.js';
-import { loadConfig, parseOption } from '../../platform/config.js';
-import { readStoredRollout } from '../rollout-state.js';
 import { renderComparePage } from '../../report/compare-html.js';
 import { compareResult } from '../../report/compare-result.js';
 import { formatComparison } from '../../report/format-comparison.js';
 import { collectQueuedReports } from '../../report/queued-reports.js';
+import { connectQueues, RESULTS_QUEUE } from '../../report/queues.js';
 import { ReportCollection } from '../../report/report-collection.js';
 import { collectReportFile } from '../../report/report-files.js';
 import { parseSince } from '../../report/since-option.js';
 import { PROMOTION_GATES, ROLLOUT_PHASES } from '../../report/verdict.js';
+import { effectiveRollout } from '../effective-rollout.js';
+import { readStoredRollout } from '../rollout-state.js';
 
 interface CompareOptions {
   since?: string;

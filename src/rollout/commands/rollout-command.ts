@@ -1,22 +1,28 @@
 import type { Command } from 'commander';
+import { parseOption, parseWholeNumber } from '../../platform/config.js';
 import { InputError } from '../../platform/errors.js';
 import { logger } from '../../platform/log.js';
-import { parseOption, parseWholeNumber } from '../../platform/config.js';
-import { print, withQueues } from '../../report/operator-command.js';
-import { INVESTIGATIONS_QUEUE } from '../../producer/investigations-queue.js';
-import { RESULTS_QUEUE, type PromptRcaQueues } from '../../report/queues.js';
 import { redactRedisUrl } from '../../platform/redis-connection.js';
+import { INVESTIGATIONS_QUEUE } from '../../producer/investigations-queue.js';
+import { print, withQueues } from '../../report/operator-command.js';
+import { type PromptRcaQueues, RESULTS_QUEUE } from '../../report/queues.js';
 import type { OrchestratorType } from '../../report/report.js';
 import { DURATION_WITH_SECONDS, parseDuration } from '../../report/since-option.js';
 import { PROMOTION_GATES } from '../../report/verdict.js';
-import { StoredAssignmentSchema } from '../stored-assignment.js';
-import { recentAssignments, splitOf, type AssignmentSplit } from '../assignment-log.js';
+import { type AssignmentSplit, recentAssignments, splitOf } from '../assignment-log.js';
 import { ROLLOUT_CACHE_MS } from '../cached-rollout-reader.js';
-import { effectiveRollout, storedDirectPercentage, unstoredValues, type EffectiveRollout, type EffectiveValue } from '../effective-rollout.js';
-import { guardOnce, runGuardLoop, type GuardRun } from '../guard-runner.js';
-import { formatAuditEntry, operatorName, readAudit, type AuditEntry } from '../rollout-audit.js';
-import { applyRolloutChange, readStoredRollout, rolloutKey, type RolloutChange, type StoredRollout } from '../rollout-state.js';
+import {
+  type EffectiveRollout,
+  type EffectiveValue,
+  effectiveRollout,
+  storedDirectPercentage,
+  unstoredValues,
+} from '../effective-rollout.js';
 import { InvalidStoredRolloutError } from '../errors.js';
+import { type GuardRun, guardOnce, runGuardLoop } from '../guard-runner.js';
+import { type AuditEntry, formatAuditEntry, operatorName, readAudit } from '../rollout-audit.js';
+import { applyRolloutChange, type RolloutChange, readStoredRollout, rolloutKey, type StoredRollout } from '../rollout-state.js';
+import { StoredAssignmentSchema } from '../stored-assignment.js';
 
 export interface RolloutStatus {
   redis: string;
@@ -91,7 +97,7 @@ export function formatRolloutStatus(status: RolloutStatus): string {
     forced
       ? `  → FORCE=${forced} in this environment: such a process routes everything to it`
       : `  → ${effective.direct_percentage}% of new investigations go to direct_invocation, the rest to agent_tools`,
-    '  (env/default values are this shell\'s; each worker uses its own environment for a value never stored, and for FORCE)',
+    "  (env/default values are this shell's; each worker uses its own environment for a value never stored, and for FORCE)",
   ];
   if (status.stored_problem) lines.push(`  STORED STATE INVALID: ${status.stored_problem}`);
   lines.push(
@@ -119,7 +125,8 @@ export function rolloutChangeFromOptions(options: { percentage?: string; enabled
   }
   const change: RolloutChange = {};
   if (options.enabled !== undefined) change.enabled = parseOption('PROMPTRCA_USE_DIRECT_ORCHESTRATION', '--enabled', options.enabled);
-  if (options.percentage !== undefined) change.percentage = parseOption('PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE', '--percentage', options.percentage);
+  if (options.percentage !== undefined)
+    change.percentage = parseOption('PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE', '--percentage', options.percentage);
   return change;
 }
 
@@ -149,7 +156,10 @@ interface ChangeOutcome {
 }
 
 async function change(queues: PromptRcaQueues, rolloutChange: RolloutChange, reason: string | undefined): Promise<ChangeOutcome> {
-  const entry = await applyRolloutChange(queues.redis, queues.prefix, rolloutChange, { who: operatorName(process.env), reason: reason ?? null });
+  const entry = await applyRolloutChange(queues.redis, queues.prefix, rolloutChange, {
+    who: operatorName(process.env),
+    reason: reason ?? null,
+  });
   const stored = await readStoredRollout(queues.redis, queues.prefix);
   const routing = `${describeStoredRouting(stored, effectiveRollout(process.env, stored))}; investigations in flight keep their orchestrator`;
   return { change: entry, stored, routing };
@@ -167,7 +177,8 @@ function formatGuardRun(run: GuardRun): string {
     : evaluation.outcome === 'roll_back'
       ? 'roll back due, but the stored rollout routes nothing to direct_invocation already'
       : evaluation.outcome;
-  const at = run.direct_percentage === null ? "at a share each worker's environment decides (not all stored)" : `at ${run.direct_percentage}%`;
+  const at =
+    run.direct_percentage === null ? "at a share each worker's environment decides (not all stored)" : `at ${run.direct_percentage}%`;
   return [
     `guard ${evaluation.window.from} – ${evaluation.window.to}: ${head} ` +
       `(${evaluation.results.direct_invocation} direct_invocation, ${evaluation.results.agent_tools} agent_tools results; ${at})`,
@@ -231,7 +242,9 @@ export function registerRolloutCommand(program: Command): void {
           return;
         }
         print(formatChange(outcome));
-        print(`in flight, finishing with their stored orchestrator: ${flight.direct_invocation} direct_invocation, ${flight.agent_tools} agent_tools`);
+        print(
+          `in flight, finishing with their stored orchestrator: ${flight.direct_invocation} direct_invocation, ${flight.agent_tools} agent_tools`,
+        );
       }),
     );
 

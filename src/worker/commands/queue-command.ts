@@ -1,10 +1,10 @@
-import type { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Command } from 'commander';
 import { parseWholeNumber } from '../../platform/config.js';
-import { print, withQueues } from '../../report/operator-command.js';
-import { INVESTIGATIONS_QUEUE } from '../../producer/investigations-queue.js';
-import { RESULTS_QUEUE, type PromptRcaQueues } from '../../report/queues.js';
 import { redactRedisUrl } from '../../platform/redis-connection.js';
+import { INVESTIGATIONS_QUEUE } from '../../producer/investigations-queue.js';
+import { print, withQueues } from '../../report/operator-command.js';
+import { type PromptRcaQueues, RESULTS_QUEUE } from '../../report/queues.js';
 import { DrainTimeoutError } from '../errors.js';
 
 export interface QueueStatus {

@@ -16,9 +16,27 @@ export const apiGatewaySpecialist: ResourceSpecialist = {
     },
   },
   alarmMetricRules: [
-    { namespace: 'AWS/ApiGateway', metric: /^5XXError$/, type: 'downstream_error', confidence: 0.35, explain: (r) => `API ${r} returns 5XX: its integration is failing` },
-    { namespace: 'AWS/ApiGateway', metric: /Latency$/, type: 'timeout', confidence: 0.3, explain: (r) => `API ${r} responds slowly; the integration may be timing out` },
-    { namespace: 'AWS/ApiGateway', metric: /^4XXError$/, type: 'configuration_error', confidence: 0.25, explain: (r) => `API ${r} rejects requests (4XX)` },
+    {
+      namespace: 'AWS/ApiGateway',
+      metric: /^5XXError$/,
+      type: 'downstream_error',
+      confidence: 0.35,
+      explain: (r) => `API ${r} returns 5XX: its integration is failing`,
+    },
+    {
+      namespace: 'AWS/ApiGateway',
+      metric: /Latency$/,
+      type: 'timeout',
+      confidence: 0.3,
+      explain: (r) => `API ${r} responds slowly; the integration may be timing out`,
+    },
+    {
+      namespace: 'AWS/ApiGateway',
+      metric: /^4XXError$/,
+      type: 'configuration_error',
+      confidence: 0.25,
+      explain: (r) => `API ${r} rejects requests (4XX)`,
+    },
   ],
   hypotheses: judgeFromAlarmMetrics,
 };

@@ -18,9 +18,27 @@ export const dynamoDbSpecialist: ResourceSpecialist = {
     },
   },
   alarmMetricRules: [
-    { namespace: 'AWS/DynamoDB', metric: /Throttl/i, type: 'downstream_error', confidence: 0.45, explain: (r) => `DynamoDB table ${r} is throttling requests` },
-    { namespace: 'AWS/DynamoDB', metric: /^SystemErrors$/, type: 'downstream_error', confidence: 0.4, explain: (r) => `DynamoDB table ${r} returns service errors` },
-    { namespace: 'AWS/DynamoDB', metric: /^UserErrors$/, type: 'configuration_error', confidence: 0.3, explain: (r) => `requests to DynamoDB table ${r} are rejected as invalid` },
+    {
+      namespace: 'AWS/DynamoDB',
+      metric: /Throttl/i,
+      type: 'downstream_error',
+      confidence: 0.45,
+      explain: (r) => `DynamoDB table ${r} is throttling requests`,
+    },
+    {
+      namespace: 'AWS/DynamoDB',
+      metric: /^SystemErrors$/,
+      type: 'downstream_error',
+      confidence: 0.4,
+      explain: (r) => `DynamoDB table ${r} returns service errors`,
+    },
+    {
+      namespace: 'AWS/DynamoDB',
+      metric: /^UserErrors$/,
+      type: 'configuration_error',
+      confidence: 0.3,
+      explain: (r) => `requests to DynamoDB table ${r} are rejected as invalid`,
+    },
   ],
   hypotheses: judgeFromAlarmMetrics,
 };

@@ -16,9 +16,27 @@ export const stepFunctionsSpecialist: ResourceSpecialist = {
     },
   },
   alarmMetricRules: [
-    { namespace: 'AWS/States', metric: /ExecutionsTimedOut/, type: 'timeout', confidence: 0.45, explain: (r) => `state machine ${r} executions time out` },
-    { namespace: 'AWS/States', metric: /ExecutionThrottled/, type: 'throttling', confidence: 0.45, explain: (r) => `state machine ${r} executions are throttled` },
-    { namespace: 'AWS/States', metric: /ExecutionsFailed/, type: 'code_error', confidence: 0.3, explain: (r) => `state machine ${r} executions fail` },
+    {
+      namespace: 'AWS/States',
+      metric: /ExecutionsTimedOut/,
+      type: 'timeout',
+      confidence: 0.45,
+      explain: (r) => `state machine ${r} executions time out`,
+    },
+    {
+      namespace: 'AWS/States',
+      metric: /ExecutionThrottled/,
+      type: 'throttling',
+      confidence: 0.45,
+      explain: (r) => `state machine ${r} executions are throttled`,
+    },
+    {
+      namespace: 'AWS/States',
+      metric: /ExecutionsFailed/,
+      type: 'code_error',
+      confidence: 0.3,
+      explain: (r) => `state machine ${r} executions fail`,
+    },
   ],
   hypotheses: judgeFromAlarmMetrics,
 };

@@ -1,19 +1,11 @@
-import {
-  GetFunctionConcurrencyCommand,
-  GetFunctionConfigurationCommand,
-  type FunctionConfiguration,
-} from '@aws-sdk/client-lambda';
+import { type FunctionConfiguration, GetFunctionConcurrencyCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { errorMessage } from '../../../../platform/errors.js';
 import { logger } from '../../../../platform/log.js';
 import { AWS_SERVICES, type AwsClients } from '../../../aws/clients.js';
-import { runFactCall, type FactToolOptions } from '../../../facts/fact-call.js';
+import { type FactToolOptions, runFactCall } from '../../../facts/fact-call.js';
 import type { LambdaConfig } from '../evidence.js';
 
-function toLambdaConfig(
-  configuration: FunctionConfiguration,
-  requestedName: string,
-  reservedConcurrency: number | null,
-): LambdaConfig {
+function toLambdaConfig(configuration: FunctionConfiguration, requestedName: string, reservedConcurrency: number | null): LambdaConfig {
   const functionName = configuration.FunctionName ?? requestedName;
   return {
     functionName,
@@ -33,15 +25,10 @@ function toLambdaConfig(
 }
 
 // Reserved concurrency only sharpens a throttling diagnosis, so its failure costs that, not the config.
-async function fetchReservedConcurrency(
-  clients: AwsClients,
-  functionName: string,
-  timeoutMs: number | undefined,
-): Promise<number | null> {
+async function fetchReservedConcurrency(clients: AwsClients, functionName: string, timeoutMs: number | undefined): Promise<number | null> {
   try {
-    const answer = await runFactCall(
-      { service: AWS_SERVICES.lambda.name, command: 'GetFunctionConcurrency', timeoutMs },
-      (options) => clients.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: functionName }), options),
+    const answer = await runFactCall({ service: AWS_SERVICES.lambda.name, command: 'GetFunctionConcurrency', timeoutMs }, (options) =>
+      clients.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: functionName }), options),
     );
     return answer.ReservedConcurrentExecutions ?? null;
   } catch (error) {
@@ -51,16 +38,10 @@ async function fetchReservedConcurrency(
 }
 
 /** GetFunctionConfiguration (+ GetFunctionConcurrency) as plain data; environment values never leave here. */
-export async function fetchLambdaConfig(
-  clients: AwsClients,
-  functionName: string,
-  options: FactToolOptions = {},
-): Promise<LambdaConfig> {
+export async function fetchLambdaConfig(clients: AwsClients, functionName: string, options: FactToolOptions = {}): Promise<LambdaConfig> {
   const [configuration, reservedConcurrency] = await Promise.all([
-    runFactCall(
-      { service: AWS_SERVICES.lambda.name, command: 'GetFunctionConfiguration', timeoutMs: options.timeoutMs },
-      (sendOptions) =>
-        clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }), sendOptions),
+    runFactCall({ service: AWS_SERVICES.lambda.name, command: 'GetFunctionConfiguration', timeoutMs: options.timeoutMs }, (sendOptions) =>
+      clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }), sendOptions),
     ),
     fetchReservedConcurrency(clients, functionName, options.timeoutMs),
   ]);

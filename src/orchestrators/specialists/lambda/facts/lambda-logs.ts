@@ -1,6 +1,6 @@
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { AWS_SERVICES, type AwsClients } from '../../../aws/clients.js';
-import { runFactCall, type FactToolOptions } from '../../../facts/fact-call.js';
+import { type FactToolOptions, runFactCall } from '../../../facts/fact-call.js';
 import type { LogLine } from '../evidence.js';
 
 export const DEFAULT_MAX_EVENTS = 5_000;

@@ -1,6 +1,6 @@
 import { GetMetricDataCommand, type MetricDataQuery, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import { AWS_SERVICES, type AwsClients } from '../../../aws/clients.js';
-import { runFactCall, type FactToolOptions } from '../../../facts/fact-call.js';
+import { type FactToolOptions, runFactCall } from '../../../facts/fact-call.js';
 import type { MetricSummary } from '../evidence.js';
 
 export const DEFAULT_METRIC_PERIOD_SECONDS = 60;

@@ -3,14 +3,7 @@ import type { LambdaEvidence, LogSignal } from '../evidence.js';
 import { missingEnvVarName } from '../signals/log-patterns.js';
 import { isMemoryLimitSignal, isPlatformSignal } from '../signals/report-signals.js';
 import { evidenceGaps } from './evidence-gaps.js';
-import {
-  DOWNSTREAM_KINDS,
-  memoryLimitMb,
-  mostFrequent,
-  reportsOf,
-  signalsOf,
-  timeoutLimitMs,
-} from './evidence-queries.js';
+import { DOWNSTREAM_KINDS, memoryLimitMb, mostFrequent, reportsOf, signalsOf, timeoutLimitMs } from './evidence-queries.js';
 
 const MAX_TIMEOUT_SECONDS = 900;
 const MAX_MEMORY_MB = 10_240;
@@ -32,13 +25,17 @@ function timeoutAdvice(evidence: LambdaEvidence | null): string[] {
     const seconds = limitMs / 1000;
     const suggested = Math.min(MAX_TIMEOUT_SECONDS, Math.ceil(seconds * 2));
     const reached = longest > 0 ? ` (invocations ran ${Math.round(longest)} ms)` : '';
-    advice.push(`Raise the timeout of ${fn} from ${seconds} s${reached}, e.g. to ${suggested} s, if the work legitimately takes that long.`);
+    advice.push(
+      `Raise the timeout of ${fn} from ${seconds} s${reached}, e.g. to ${suggested} s, if the work legitimately takes that long.`,
+    );
   } else {
     advice.push(`Raise the timeout of ${fn} if the work legitimately takes longer than it allows.`);
   }
   const slowCall = mostFrequent(signalsOf(evidence, ...DOWNSTREAM_KINDS));
   if (slowCall) {
-    advice.push(`A dependency is slow or failing (${slowCall.detail}): give its client a timeout shorter than the function's, and retry with backoff.`);
+    advice.push(
+      `A dependency is slow or failing (${slowCall.detail}): give its client a timeout shorter than the function's, and retry with backoff.`,
+    );
   } else {
     advice.push('Find the slow step: time the external calls in the handler or enable X-Ray tracing.');
   }
@@ -54,7 +51,10 @@ function outOfMemoryAdvice(evidence: LambdaEvidence | null): string[] {
     memory !== null
       ? `Raise the memory of ${fn} from ${memory} MB${reached}, e.g. to ${Math.min(MAX_MEMORY_MB, memory * 2)} MB.`
       : `Raise the memory of ${fn}${reached}.`;
-  return [raise, 'Look for data held whole in memory (large payloads, unbounded caches, whole-file reads) and stream or paginate it instead.'];
+  return [
+    raise,
+    'Look for data held whole in memory (large payloads, unbounded caches, whole-file reads) and stream or paginate it instead.',
+  ];
 }
 
 function codeErrorAdvice(evidence: LambdaEvidence | null): string[] {
@@ -84,7 +84,9 @@ function initErrorAdvice(evidence: LambdaEvidence | null): string[] {
       'Check the build: dependencies installed for the Lambda runtime and architecture, and included in the artifact.',
     ];
   }
-  return [`Fix what fails while ${fn} starts${failure ? `: ${failure.detail}` : ''}; run the package locally (sam local invoke) before deploying.`];
+  return [
+    `Fix what fails while ${fn} starts${failure ? `: ${failure.detail}` : ''}; run the package locally (sam local invoke) before deploying.`,
+  ];
 }
 
 function permissionAdvice(evidence: LambdaEvidence | null): string[] {
@@ -103,7 +105,9 @@ function throttlingAdvice(evidence: LambdaEvidence | null): string[] {
   const fn = nameOf(evidence);
   const reserved = evidence?.config?.reservedConcurrency ?? null;
   if (reserved === 0) {
-    return [`Remove the reserved concurrency of 0 from ${fn} (aws lambda delete-function-concurrency --function-name ${fn}) or set it to what the load needs.`];
+    return [
+      `Remove the reserved concurrency of 0 from ${fn} (aws lambda delete-function-concurrency --function-name ${fn}) or set it to what the load needs.`,
+    ];
   }
   if (reserved !== null) return [`Raise the reserved concurrency of ${fn} from ${reserved}, or slow the event source down.`];
   return [
@@ -117,13 +121,22 @@ function downstreamAdvice(evidence: LambdaEvidence | null): string[] {
   const retry = 'Retry with exponential backoff and jitter, and fail fast (circuit breaker) while the dependency is down.';
   switch (failure?.kind) {
     case 'downstream_throttled':
-      return [`The dependency throttles the function (${failure.detail}): raise its capacity (DynamoDB on-demand or more provisioned throughput) or lower the request rate.`, retry];
+      return [
+        `The dependency throttles the function (${failure.detail}): raise its capacity (DynamoDB on-demand or more provisioned throughput) or lower the request rate.`,
+        retry,
+      ];
     case 'downstream_http_error':
       return [`The dependency answers HTTP ${failure.subject ?? '5xx'} (${failure.detail}): check its health and status page.`, retry];
     case 'downstream_timeout':
-      return [`Calls to the dependency time out (${failure.detail}): check its latency, and keep the client timeout below the function's.`, retry];
+      return [
+        `Calls to the dependency time out (${failure.detail}): check its latency, and keep the client timeout below the function's.`,
+        retry,
+      ];
     case 'downstream_unavailable':
-      return [`The dependency refuses or drops connections (${failure.detail}): check that it is up and reachable (security groups, VPC routes).`, retry];
+      return [
+        `The dependency refuses or drops connections (${failure.detail}): check that it is up and reachable (security groups, VPC routes).`,
+        retry,
+      ];
     default:
       return ['Check the health of the services the function calls.', retry];
   }
@@ -140,7 +153,10 @@ function configurationAdvice(evidence: LambdaEvidence | null): string[] {
     if (name && known?.includes(name)) advice.push(`Check the value of environment variable ${name} on ${fn}.`);
     else if (name) advice.push(`Add the missing environment variable ${name} to ${fn}${names}.`);
     else if (signal.subject) advice.push(`Fix the host name ${signal.subject} that ${fn} is configured to call.`);
-    else advice.push(`Check the resource names and endpoints ${fn} is configured with${names} against what exists in its account and region: ${signal.detail}.`);
+    else
+      advice.push(
+        `Check the resource names and endpoints ${fn} is configured with${names} against what exists in its account and region: ${signal.detail}.`,
+      );
   }
   return advice.length > 0 ? [...new Set(advice)] : [`Check the configuration of ${fn}${names}.`];
 }
@@ -148,7 +164,9 @@ function configurationAdvice(evidence: LambdaEvidence | null): string[] {
 function unknownAdvice(evidence: LambdaEvidence | null): string[] {
   if (!evidence) return ['Check that the alarm names a resource the investigator can read, then investigate again.'];
   const advice = evidenceGaps(evidence).map((gap) => `Missing evidence: ${gap}.`);
-  advice.push(`Check that ${evidence.functionName} logs to ${evidence.config?.logGroup ?? `/aws/lambda/${evidence.functionName}`} and that the investigator may read its logs, configuration and metrics.`);
+  advice.push(
+    `Check that ${evidence.functionName} logs to ${evidence.config?.logGroup ?? `/aws/lambda/${evidence.functionName}`} and that the investigator may read its logs, configuration and metrics.`,
+  );
   return advice;
 }
 

@@ -35,5 +35,7 @@ export function timeoutLimitMs(evidence: LambdaEvidence | null): number | null {
 
 /** The memory size a REPORT states, else the configured one. */
 export function memoryLimitMb(evidence: LambdaEvidence | null, report?: InvocationReport): number | null {
-  return report?.memorySizeMb ?? evidence?.config?.memoryMb ?? reportsOf(evidence).find((r) => r.memorySizeMb !== null)?.memorySizeMb ?? null;
+  return (
+    report?.memorySizeMb ?? evidence?.config?.memoryMb ?? reportsOf(evidence).find((r) => r.memorySizeMb !== null)?.memorySizeMb ?? null
+  );
 }

@@ -4,15 +4,7 @@ import type { InvocationReport, LambdaEvidence, LogSignal } from '../evidence.js
 import { missingEnvVarName } from '../signals/log-patterns.js';
 import { isMemoryLimitSignal, isPlatformSignal } from '../signals/report-signals.js';
 import { evidenceGaps } from './evidence-gaps.js';
-import {
-  DOWNSTREAM_KINDS,
-  memoryLimitMb,
-  mostFrequent,
-  reportsOf,
-  signalsOf,
-  timeoutLimitMs,
-  total,
-} from './evidence-queries.js';
+import { DOWNSTREAM_KINDS, memoryLimitMb, mostFrequent, reportsOf, signalsOf, timeoutLimitMs, total } from './evidence-queries.js';
 
 /** A duration or memory figure this close to its limit counts as having hit it. */
 export const NEAR_LIMIT = 0.95;
@@ -22,8 +14,7 @@ function quote(signal: LogSignal): string {
 }
 
 function reportQuote(report: InvocationReport): string {
-  const memory =
-    report.maxMemoryUsedMb !== null ? `, Max Memory Used ${report.maxMemoryUsedMb} of ${report.memorySizeMb ?? '?'} MB` : '';
+  const memory = report.maxMemoryUsedMb !== null ? `, Max Memory Used ${report.maxMemoryUsedMb} of ${report.memorySizeMb ?? '?'} MB` : '';
   const status = report.status ? `, Status ${report.status}` : '';
   return `REPORT ${report.requestId ?? ''}: Duration ${report.durationMs} ms${memory}${status}`;
 }
@@ -205,7 +196,10 @@ function configurationHypothesis(evidence: LambdaEvidence): Hypothesis | null {
       findings.push(`configured environment variables: [${known.join(', ')}] ${absent ? 'lack' : 'include'} ${name}`);
       candidate = absent
         ? { confidence: 0.92, description: `${evidence.functionName} needs environment variable ${name}, which its configuration lacks` }
-        : { confidence: 0.6, description: `${evidence.functionName} fails on environment variable ${name}: it is set, so its value may be wrong` };
+        : {
+            confidence: 0.6,
+            description: `${evidence.functionName} fails on environment variable ${name}: it is set, so its value may be wrong`,
+          };
     } else if (name) {
       candidate = { confidence: 0.75, description: `${evidence.functionName} needs environment variable ${name}, which is not set` };
     } else {

@@ -124,7 +124,10 @@ function unhandledException(text: string, _needle: string, view: LogLineView): S
   const python = PYTHON_ERROR_HEADER.exec(text);
   if (python?.[1]) return exception(python[1], python[2]);
   if (text.includes('Traceback (most recent call last)')) {
-    const last = text.trimEnd().slice(text.trimEnd().lastIndexOf('\n') + 1).trim();
+    const last = text
+      .trimEnd()
+      .slice(text.trimEnd().lastIndexOf('\n') + 1)
+      .trim();
     const raised = PYTHON_EXCEPTION_LINE.exec(last);
     if (raised?.[1]) return exception(raised[1], raised[2]);
   }
@@ -145,7 +148,6 @@ const INIT_SUBJECTS = [
 const HOST_SUBJECTS = [/ENOTFOUND (\S+)/, /lookup ([\w.-]+)/, /host='([^']+)'/];
 
 const WARN_LEVELS = new Set(['WARN', 'WARNING']);
-
 
 /**
  * Tried in order, first match wins: specific causes before the generic exception, so that an
@@ -204,7 +206,12 @@ export const LOG_PATTERNS: readonly LogPattern[] = [
   },
   {
     kind: 'throttled',
-    needles: ['ReservedFunctionConcurrentInvocationLimitExceeded', 'ConcurrentInvocationLimitExceeded', 'TooManyRequestsException', 'Rate Exceeded'],
+    needles: [
+      'ReservedFunctionConcurrentInvocationLimitExceeded',
+      'ConcurrentInvocationLimitExceeded',
+      'TooManyRequestsException',
+      'Rate Exceeded',
+    ],
   },
   {
     kind: 'missing_configuration',
@@ -258,7 +265,16 @@ export const LOG_PATTERNS: readonly LogPattern[] = [
   },
   {
     kind: 'downstream_http_error',
-    needles: ['status code 5', 'Status Code: 5', 'StatusCode: 5', 'Bad Gateway', 'Service Unavailable', 'Gateway Time', 'Internal Server Error', 'Server Error'],
+    needles: [
+      'status code 5',
+      'Status Code: 5',
+      'StatusCode: 5',
+      'Bad Gateway',
+      'Service Unavailable',
+      'Gateway Time',
+      'Internal Server Error',
+      'Server Error',
+    ],
     read: httpServerError,
   },
   {

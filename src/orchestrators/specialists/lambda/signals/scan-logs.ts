@@ -1,13 +1,8 @@
 import { clip } from '../../../clip.js';
 import type { InvocationReport, LogLine, LogScan, LogSignal } from '../evidence.js';
-import { readLogLine, type LogLineView } from './log-line-view.js';
+import { type LogLineView, readLogLine } from './log-line-view.js';
 import { matchSignal, type SignalMatch } from './log-patterns.js';
-import {
-  initReportFromPlatformRecord,
-  parseInitReportLine,
-  parseReportLine,
-  reportFromPlatformRecord,
-} from './report-line.js';
+import { initReportFromPlatformRecord, parseInitReportLine, parseReportLine, reportFromPlatformRecord } from './report-line.js';
 import { initReportSignals, reportSignals } from './report-signals.js';
 
 const MAX_EVIDENCE_CHARS = 300;
