@@ -66,10 +66,10 @@ function addExitCodes(command: Command): void {
 }
 
 /** The command named on the command line (`promptrca help rollout` names rollout too), if any. */
-function commandNamed(args: readonly string[]): string | undefined {
+function commandNamed(args: readonly string[]): (typeof COMMANDS)[string] | undefined {
   const [first, second] = args;
   const name = first === 'help' ? second : first;
-  return name !== undefined && Object.hasOwn(COMMANDS, name) ? name : undefined;
+  return name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
 }
 
 const args = process.argv.slice(2);
@@ -104,8 +104,8 @@ try {
   if (named === undefined) {
     for (const [name, { summary }] of Object.entries(COMMANDS)) program.command(name).description(summary);
   } else {
-    (await COMMANDS[named]!.load())(program);
-    addExitCodes(program.commands[0]!);
+    (await named.load())(program);
+    for (const command of program.commands) addExitCodes(command);
   }
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -44,7 +44,7 @@ const junk = [
 
 function compared(reports: Report[]): CompareResult {
   const collection = new ReportCollection({ since: null });
-  reports.forEach((report, index) => collection.add(report, `element ${index}`));
+  for (const [index, report] of reports.entries()) collection.add(report, `element ${index}`);
   return compareResult(collection.result(), { source: 'test', since: null, currentPercentage: 25, now: new Date() });
 }
 

@@ -101,7 +101,7 @@ describe('example scenarios', () => {
 
       const logs = call(scenario, 'FilterLogEvents');
       expect(logs.input).toEqual({ logGroupName: `/aws/lambda/${name}` });
-      for (const event of logs.output?.events as Record<string, unknown>[]) {
+      for (const event of (logs.output?.events ?? []) as Record<string, unknown>[]) {
         expect(Object.keys(event).sort()).toEqual(['eventId', 'ingestionTime', 'logStreamName', 'message', 'timestamp']);
       }
 

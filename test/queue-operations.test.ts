@@ -26,7 +26,7 @@ let sim: LlmSim;
 let queues: PromptRcaQueues;
 
 function jsonLines(path: string, messages: unknown[]): string {
-  writeFileSync(join(dir, path), messages.map((message) => JSON.stringify(message)).join('\n') + '\n');
+  writeFileSync(join(dir, path), `${messages.map((message) => JSON.stringify(message)).join('\n')}\n`);
   return join(dir, path);
 }
 

@@ -5,7 +5,7 @@ import { connectQueues, type PromptRcaQueues } from '../src/report/queues.js';
 import type { Report } from '../src/report/report.js';
 import { workerHealth } from '../src/worker/worker-health.js';
 import { distinctAlarms, logLines, reportsOn, type SpawnedProcess, startWorker, uniquePrefix, waitFor } from './support/pipeline.js';
-import { parseExposition, type Sample, valueOf } from './support/prometheus.js';
+import { parseExposition, type Sample, sampleValue } from './support/prometheus.js';
 import { ThrowawayRedis } from './support/throwaway-redis.js';
 
 const ALARMS = 6;
@@ -56,52 +56,54 @@ describe('the worker /metrics and /healthz', () => {
     expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     expect(metricsUrl).not.toMatch(/:0\/metrics$/);
     const samples = await scrape();
-    expect(valueOf(samples, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
+    expect(sampleValue(samples, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(await health()).toEqual({ status: 200, body: { healthy: true, state: 'running', redis: 'ready', active_investigations: 0 } });
   });
 
   it('shows waiting jobs on the queue gauge, then the counters moving as they are investigated', async () => {
     for (const alarm of distinctAlarms(ALARMS)) await enqueueAlarm(queues.investigations, alarm, { source: 'test', settings });
     const before = await scrape();
-    expect(valueOf(before, 'promptrca_queue_jobs', { state: 'waiting' })).toBe(ALARMS);
-    expect(valueOf(before, 'promptrca_investigations_total', { ...DIRECT, status: 'completed' })).toBe(0);
-    expect(valueOf(before, 'promptrca_active_investigations')).toBe(0);
+    expect(sampleValue(before, 'promptrca_queue_jobs', { state: 'waiting' })).toBe(ALARMS);
+    expect(sampleValue(before, 'promptrca_investigations_total', { ...DIRECT, status: 'completed' })).toBe(0);
+    expect(sampleValue(before, 'promptrca_active_investigations')).toBe(0);
 
     await queues.investigations.resume();
     let during: Sample[] = [];
     await waitFor(
-      async () => (valueOf((during = await scrape()), 'promptrca_active_investigations') ?? 0) > 0,
+      async () => (sampleValue((during = await scrape()), 'promptrca_active_investigations') ?? 0) > 0,
       15_000,
       () => 'an active investigation',
     );
-    expect(valueOf(during, 'promptrca_queue_jobs', { state: 'active' })).toBeGreaterThan(0);
+    expect(sampleValue(during, 'promptrca_queue_jobs', { state: 'active' })).toBeGreaterThan(0);
 
     let after: Sample[] = [];
     await waitFor(
-      async () => valueOf((after = await scrape()), 'promptrca_investigations_total', { ...DIRECT, status: 'completed' }) === ALARMS,
+      async () => sampleValue((after = await scrape()), 'promptrca_investigations_total', { ...DIRECT, status: 'completed' }) === ALARMS,
       30_000,
       () => `${ALARMS} completed investigations on /metrics`,
     );
     const reports: Report[] = await reportsOn(queues);
     const total = (pick: (report: Report) => number) => reports.reduce((sum, report) => sum + pick(report), 0);
     expect(reports).toHaveLength(ALARMS);
-    expect(valueOf(after, 'promptrca_investigations_total', { ...DIRECT, status: 'failed' })).toBe(0);
-    expect(valueOf(after, 'promptrca_investigation_duration_seconds_count', DIRECT)).toBe(ALARMS);
-    expect(valueOf(after, 'promptrca_investigation_duration_seconds_sum', DIRECT)).toBeCloseTo(
+    expect(sampleValue(after, 'promptrca_investigations_total', { ...DIRECT, status: 'failed' })).toBe(0);
+    expect(sampleValue(after, 'promptrca_investigation_duration_seconds_count', DIRECT)).toBe(ALARMS);
+    expect(sampleValue(after, 'promptrca_investigation_duration_seconds_sum', DIRECT)).toBeCloseTo(
       total((r) => r.duration_seconds),
       6,
     );
-    expect(valueOf(after, 'promptrca_llm_calls_total', DIRECT)).toBe(total((r) => r.usage.llm_calls));
-    expect(valueOf(after, 'promptrca_llm_calls_total', DIRECT)).toBeGreaterThan(0);
-    expect(valueOf(after, 'promptrca_llm_tokens_total', { ...DIRECT, kind: 'prompt' })).toBe(total((r) => r.usage.prompt_tokens));
-    expect(valueOf(after, 'promptrca_llm_tokens_total', { ...DIRECT, kind: 'completion' })).toBe(total((r) => r.usage.completion_tokens));
-    expect(valueOf(after, 'promptrca_llm_tokens_total', { orchestrator_type: 'agent_tools', kind: 'prompt', shadow: 'false' })).toBe(0);
+    expect(sampleValue(after, 'promptrca_llm_calls_total', DIRECT)).toBe(total((r) => r.usage.llm_calls));
+    expect(sampleValue(after, 'promptrca_llm_calls_total', DIRECT)).toBeGreaterThan(0);
+    expect(sampleValue(after, 'promptrca_llm_tokens_total', { ...DIRECT, kind: 'prompt' })).toBe(total((r) => r.usage.prompt_tokens));
+    expect(sampleValue(after, 'promptrca_llm_tokens_total', { ...DIRECT, kind: 'completion' })).toBe(
+      total((r) => r.usage.completion_tokens),
+    );
+    expect(sampleValue(after, 'promptrca_llm_tokens_total', { orchestrator_type: 'agent_tools', kind: 'prompt', shadow: 'false' })).toBe(0);
     await waitFor(
-      async () => valueOf(await scrape(), 'promptrca_active_investigations') === 0,
+      async () => sampleValue(await scrape(), 'promptrca_active_investigations') === 0,
       5_000,
       () => 'no active investigation',
     );
-    expect(valueOf(await scrape(), 'promptrca_queue_jobs', { state: 'waiting' })).toBe(0);
+    expect(sampleValue(await scrape(), 'promptrca_queue_jobs', { state: 'waiting' })).toBe(0);
   }, 45_000);
 
   it('still answers a scrape while Redis hangs, without the queue gauge, and reports itself unhealthy until Redis is back', async () => {
@@ -110,8 +112,8 @@ describe('the worker /metrics and /healthz', () => {
       const startedAt = performance.now();
       const samples = await scrape();
       expect(performance.now() - startedAt).toBeLessThan(3_000);
-      expect(valueOf(samples, 'promptrca_queue_jobs', { state: 'waiting' })).toBeUndefined();
-      expect(valueOf(samples, 'promptrca_investigations_total', { ...DIRECT, status: 'completed' })).toBe(ALARMS);
+      expect(sampleValue(samples, 'promptrca_queue_jobs', { state: 'waiting' })).toBeUndefined();
+      expect(sampleValue(samples, 'promptrca_investigations_total', { ...DIRECT, status: 'completed' })).toBe(ALARMS);
       expect(await health()).toMatchObject({ status: 503, body: { healthy: false, state: 'waiting_for_redis' } });
     } finally {
       redis.thaw();
@@ -121,7 +123,7 @@ describe('the worker /metrics and /healthz', () => {
       10_000,
       () => 'healthy again',
     );
-    expect(valueOf(await scrape(), 'promptrca_queue_jobs', { state: 'waiting' })).toBe(0);
+    expect(sampleValue(await scrape(), 'promptrca_queue_jobs', { state: 'waiting' })).toBe(0);
   }, 20_000);
 });
 

@@ -20,9 +20,12 @@ export async function gatherEvidence(
 ): Promise<SpecialistEvidence[]> {
   const reads = resources.flatMap((resource) => {
     const specialist = specialistFor(resource.type);
-    return specialist.evidence ? [{ resource, specialist, gathered: specialist.evidence.gather(aws, resource, window) }] : [];
+    return specialist.evidence
+      ? [specialist.evidence.gather(aws, resource, window).then((gathered) => ({ resource, specialist, gathered }))]
+      : [];
   });
-  const gathered = await Promise.all(reads.map((read) => read.gathered));
+  const done = await Promise.all(reads);
+  const gathered = done.map((read) => read.gathered);
   for (const failure of gathered.flatMap((g) => g.failures)) {
     log.warn(`Fact gathering failed: ${errorMessage(failure)}`);
     warnings.push(errorMessage(failure));
@@ -30,10 +33,11 @@ export async function gatherEvidence(
   // Without a single fact the rules could only answer "unknown"; that is a failed investigation
   // (no credentials, AWS unreachable, throttled), not a finding. `cause` lets a worker tell
   // throttling, worth another attempt, from missing permissions.
-  if (gathered.length > 0 && gathered.every((g) => g.nothingRead)) {
-    const first = gathered[0]!.failures[0];
-    const { type, name } = reads[0]!.resource;
+  const [firstRead] = done;
+  if (firstRead && gathered.every((g) => g.nothingRead)) {
+    const first = firstRead.gathered.failures[0];
+    const { type, name } = firstRead.resource;
     throw new NoFactsError(`no AWS facts could be read for ${type} ${name}: ${errorMessage(first)}`, { cause: first });
   }
-  return reads.map(({ specialist }, index) => ({ specialist, evidence: gathered[index]!.evidence }));
+  return done.map(({ specialist, gathered: { evidence } }) => ({ specialist, evidence }));
 }

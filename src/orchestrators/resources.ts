@@ -33,9 +33,10 @@ type MetricContext = Pick<DimensionContext, 'namespace' | 'region' | 'partition'
 
 /** The specialists that read a dimension of this name, in registry order. */
 function dimensionReaders(name: string): Array<{ type: string; read: DimensionReader }> {
-  return SPECIALISTS.flatMap(({ type, discovery: { dimensions } }) =>
-    dimensions && Object.hasOwn(dimensions, name) ? [{ type, read: dimensions[name]! }] : [],
-  );
+  return SPECIALISTS.flatMap(({ type, discovery: { dimensions } }) => {
+    const read = dimensions && Object.hasOwn(dimensions, name) ? dimensions[name] : undefined;
+    return read ? [{ type, read }] : [];
+  });
 }
 
 /** See shared/aws-samples/02-dimensions-reference.md for which dimension names which resource. */

@@ -239,14 +239,15 @@ export class SqsBridge {
   private async settle(settled: Settled[]): Promise<void> {
     const done = this.withDisposition(settled, 'delete');
     const deadLetters = this.withDisposition(settled, 'dead-letter');
-    const sent = await Promise.all(deadLetters.map((entry) => this.deadLetter(entry)));
+    // Only a bridge given --dlq-url plans dead letters.
+    const { deadLetterQueue } = this.options;
+    const sent = deadLetterQueue ? await Promise.all(deadLetters.map((entry) => this.deadLetter(entry, deadLetterQueue))) : [];
     done.push(...deadLetters.filter((_, index) => sent[index]));
     for (const entry of this.withDisposition(settled, 'leave')) this.logLeftPoison(entry);
     await this.deleteMessages(done.map((entry) => entry.message));
   }
 
-  private async deadLetter({ message, content }: PlannedMessage): Promise<boolean> {
-    const dlq = this.options.deadLetterQueue!;
+  private async deadLetter({ message, content }: PlannedMessage, dlq: QueueInfo): Promise<boolean> {
     const reason = poisonReason(content);
     const fields = { sqs_message_id: message.MessageId, receive_count: receiveCountOf(message), reason };
     try {

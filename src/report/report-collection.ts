@@ -67,11 +67,17 @@ export class ReportCollection {
   add(value: unknown, location: string): void {
     this.count();
     const parsed = ReportSchema.safeParse(value);
-    if (!parsed.success) return this.skip(location, firstProblem(parsed.error));
+    if (!parsed.success) {
+      this.skip(location, firstProblem(parsed.error));
+      return;
+    }
     const report = parsed.data;
     if (this.options.since) {
       const started = Date.parse(report.started_at);
-      if (Number.isNaN(started)) return this.skip(location, `started_at ${JSON.stringify(report.started_at)} is not an ISO-8601 time`);
+      if (Number.isNaN(started)) {
+        this.skip(location, `started_at ${JSON.stringify(report.started_at)} is not an ISO-8601 time`);
+        return;
+      }
       if (started < this.options.since.getTime()) {
         this.outsideWindow += 1;
         return;
@@ -79,7 +85,10 @@ export class ReportCollection {
     }
     const key = `${report.orchestrator_type} ${report.investigation_id}`;
     const earlier = this.firstSeen.get(key);
-    if (earlier !== undefined) return this.skip(location, `the ${key} report again (first read at ${earlier})`);
+    if (earlier !== undefined) {
+      this.skip(location, `the ${key} report again (first read at ${earlier})`);
+      return;
+    }
     this.firstSeen.set(key, location);
     // Another program's bad data must never count against (or for) the rollout.
     if (neverInvestigated(report)) this.neverInvestigated += 1;

@@ -25,7 +25,7 @@ export async function collectReportFile(path: string, collection: ReportCollecti
   const document = parseJson(text);
   if (document.ok) {
     if (!Array.isArray(document.value)) return collection.add(document.value, path);
-    document.value.forEach((value, index) => collection.add(value, `${path} element ${index + 1}`));
+    for (const [index, value] of document.value.entries()) collection.add(value, `${path} element ${index + 1}`);
     return;
   }
   const lines = text.split('\n');

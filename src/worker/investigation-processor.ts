@@ -6,14 +6,19 @@ import { errorKind } from '../platform/error-kind.js';
 import { errorMessage } from '../platform/errors.js';
 import { type NormalizedAlarm, NormalizedAlarmSchema } from '../producer/alarm.js';
 import { MalformedJobError } from '../producer/errors.js';
-import { parseInvestigationJob } from '../producer/investigation-job.js';
+import { type InvestigationJobData, parseInvestigationJob } from '../producer/investigation-job.js';
 import { failedReport } from '../report/failed-report.js';
 import { logReportEnd } from '../report/log-report-end.js';
 import type { Failure, OrchestratorType, Report, Summary } from '../report/report.js';
 import type { ResultsPublisher } from '../report/results-publisher.js';
 import { assignOrchestrator } from '../rollout/assignment.js';
 import type { RolloutFlags } from '../rollout/flags.js';
-import { assignmentForJob, type StoredAssignment, storedOrchestratorTypeOf } from '../rollout/stored-assignment.js';
+import {
+  type AssignmentDecision,
+  assignmentForJob,
+  type StoredAssignment,
+  storedOrchestratorTypeOf,
+} from '../rollout/stored-assignment.js';
 import { TransientInvestigationError } from './errors.js';
 import type { ShadowRunner } from './shadow-run.js';
 
@@ -81,8 +86,8 @@ export function investigationProcessor(deps: InvestigationProcessorDeps) {
   return async (job: Job, token?: string, signal?: AbortSignal): Promise<ProcessOutcome> => {
     const attempt = job.attemptsMade + 1;
     const attempts = job.opts.attempts ?? 1;
-    let data;
-    let decision;
+    let data: InvestigationJobData;
+    let decision: AssignmentDecision;
     try {
       data = parseInvestigationJob(job.id ?? '', job.data);
       decision = await assignmentForJob(job, data.investigation_id, deps.currentFlags);

@@ -53,7 +53,7 @@ export class HeadlessChromium {
     let buffered = '';
     (this.child.stdio[4] as Readable).on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
-      let end;
+      let end: number;
       while ((end = buffered.indexOf('\0')) >= 0) {
         this.receive(JSON.parse(buffered.slice(0, end)) as CdpMessage);
         buffered = buffered.slice(end + 1);
@@ -131,7 +131,7 @@ export class HeadlessChromium {
       return;
     }
     if (message.method === 'Network.requestWillBeSent') {
-      this.requests.push((message.params?.request as { url: string }).url);
+      this.requests.push((message.params?.request as { url: string } | undefined)?.url ?? '(no url)');
     }
     const index = this.waiters.findIndex((waiter) => waiter.method === message.method);
     if (index >= 0) this.waiters.splice(index, 1)[0]?.resolve();

@@ -22,7 +22,7 @@ export function samplesOf(samples: Sample[], name: string, labels: Record<string
 }
 
 /** The value of the one sample with that name and at least those labels, or undefined when absent. */
-export function valueOf(samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
+export function sampleValue(samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
   const matching = samplesOf(samples, name, labels);
   if (matching.length > 1) throw new Error(`${matching.length} samples of ${name} ${JSON.stringify(labels)}`);
   return matching[0]?.value;

@@ -1,5 +1,6 @@
 import type { Logger } from 'winston';
 import { errorMessage } from '../../platform/errors.js';
+import type { Hypothesis } from '../../report/report.js';
 import type { AwsClients } from '../aws/clients.js';
 import { conclude } from '../conclusion.js';
 import { discoverAllResources } from '../discover-all-resources.js';
@@ -51,7 +52,7 @@ export class AgentToolsOrchestrator implements Orchestrator {
     }));
     const specialistTools = toolSets.map(({ specialist, factTools }) => specialistTool(specialist, alarm, factTools?.tools ?? [], context));
     const awsTools = toolSets.flatMap(({ factTools }) => factTools?.tools ?? []);
-    let answer;
+    let answer: Hypothesis[];
     try {
       answer = await converse(leadConversation(alarm, resources, [...specialistTools, ...awsTools]), context);
     } catch (error) {

@@ -25,7 +25,10 @@ function balancedObject(text: string, start: number): string | null {
       else if (char === '"') inString = false;
     } else if (char === '"') inString = true;
     else if (char === '{') depth += 1;
-    else if (char === '}' && (depth -= 1) === 0) return text.slice(start, index + 1);
+    else if (char === '}') {
+      depth -= 1;
+      if (depth === 0) return text.slice(start, index + 1);
+    }
   }
   return null;
 }

@@ -162,7 +162,7 @@ function throttlingHypothesis(evidence: LambdaEvidence): Hypothesis | null {
   const cap = reserved !== null ? ` at its reserved concurrency of ${reserved}` : '';
   return {
     type: 'throttling',
-    description: `${evidence.functionName} is throttled${cap}` + (throttles > 0 ? `: ${throttles} throttled invocation(s)` : ''),
+    description: `${evidence.functionName} is throttled${cap}${throttles > 0 ? `: ${throttles} throttled invocation(s)` : ''}`,
     confidence: round(confidence),
     evidence: facts,
   };
