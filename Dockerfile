@@ -1,7 +1,7 @@
 # PromptRCA worker image: `docker build -t promptrca .`; every setting comes from the environment
 # (see README "Configuration"). The default command is a worker; any other command works too,
 # e.g. `docker run --rm promptrca queue status`.
-FROM node:22-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -9,7 +9,7 @@ COPY tsconfig.json ./
 COPY src ./src
 RUN npx tsc -p tsconfig.json
 
-FROM node:22-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** shared/aws-samples sits beside the repository, so resolve it from this file, not the cwd. */
-const SAMPLES_DIR = fileURLToPath(new URL('../../../shared/aws-samples/', import.meta.url));
+/** test/fixtures/aws-samples, resolved from this file rather than the cwd. */
+const SAMPLES_DIR = fileURLToPath(new URL('../fixtures/aws-samples/', import.meta.url));
 
 /** A sample exactly as stored: the text a queue or a paste would hand over. */
 export function sampleText(name: string): string {
