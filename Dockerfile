@@ -1,5 +1,5 @@
 # PromptRCA worker image: `docker build -t promptrca .`; every setting comes from the environment
-# (see README "Configuration"). The default command is a worker; any other command works too,
+# (see docs/CONFIGURATION.md). The default command is a worker; any other command works too,
 # e.g. `docker run --rm promptrca queue status`.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app

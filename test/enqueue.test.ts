@@ -36,7 +36,7 @@ async function finishAndRemoveAll(): Promise<void> {
 }
 
 describe('enqueueAlarm', () => {
-  it('puts the alarm on promptrca-investigations as DESIGN.md says: job name, job id, data, retries', async () => {
+  it('puts the alarm on promptrca-investigations as the contract says: job name, job id, data, retries', async () => {
     const [message] = distinctAlarms(1, Date.UTC(2024, 0, 1));
     const receivedAt = new Date('2024-01-01T00:00:05.000Z');
     const result = await enqueueAlarm(queues.investigations, message, { source: 'test', settings, receivedAt });

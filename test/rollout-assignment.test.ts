@@ -50,7 +50,7 @@ describe('assignOrchestrator', () => {
 });
 
 describe('rolloutFlagsFromEnv', () => {
-  it('uses DESIGN.md defaults when nothing is set', () => {
+  it('uses the documented defaults when nothing is set', () => {
     expect(rolloutFlagsFromEnv({})).toEqual({ useDirect: false, percentage: 100, force: null });
   });
 

@@ -11,7 +11,7 @@ export interface Conclusion {
 }
 
 /**
- * What the hypotheses come to. Root-cause types describe the code that ran (DESIGN.md), so the
+ * What the hypotheses come to. Root-cause types describe the code that ran, so the
  * advice comes from the first specialist of the registry that gives any, quoting the first of its
  * resources that was read, whichever specialist formed the root cause.
  */

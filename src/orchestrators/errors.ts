@@ -21,7 +21,7 @@ export class FactToolError extends PromptRcaError {
   }
 }
 
-/** A recording that cannot be read or does not follow DESIGN.md's format. */
+/** A recording that cannot be read or does not follow the recording format (docs/CLI.md). */
 export class RecordingError extends InputError {
   constructor(
     readonly origin: string,

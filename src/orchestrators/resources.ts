@@ -39,7 +39,7 @@ function dimensionReaders(name: string): Array<{ type: string; read: DimensionRe
   });
 }
 
-/** See shared/aws-samples/02-dimensions-reference.md for which dimension names which resource. */
+/** See test/fixtures/aws-samples/02-dimensions-reference.md for which dimension names which resource. */
 function resourceFromDimension(name: string, value: string, metric: MetricContext): Resource | null {
   const readers = dimensionReaders(name);
   // StateMachineArn, and any custom dimension that holds an ARN.

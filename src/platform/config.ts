@@ -51,7 +51,7 @@ export const PERCENTAGE = { min: 0, max: 100 } as const;
 export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
 
 /**
- * Every environment variable the product reads, in one place. DESIGN.md: an invalid value stops the
+ * Every environment variable the product reads, in one place. By contract, an invalid value stops the
  * process at start with a message naming the variable, the value and what is allowed, never a
  * silent fallback.
  */

@@ -6,7 +6,7 @@
  */
 export type ErrorKind = 'transient' | 'permanent';
 
-/** DESIGN.md's exit codes: 1 the work failed, 2 bad input or configuration. */
+/** The documented exit codes: 1 the work failed, 2 bad input or configuration. */
 export type ExitCode = 1 | 2;
 
 export interface PromptRcaErrorOptions {

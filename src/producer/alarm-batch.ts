@@ -10,7 +10,7 @@ export interface AlarmItem {
 }
 
 /**
- * DESIGN.md: `enqueue --alarm FILE` takes one alarm (any JSON layout, or a scenario) or many as
+ * By contract, `enqueue --alarm FILE` takes one alarm (any JSON layout, or a scenario) or many as
  * JSON lines. A file that is one JSON document is one alarm; otherwise every non-empty line must
  * be one. A bad line names its number; no item is returned unless every line parses.
  */

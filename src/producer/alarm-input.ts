@@ -23,7 +23,7 @@ function readJsonFile(path: string): unknown {
 }
 
 /**
- * DESIGN.md: a scenario is `{ alarm, calls }`; anything else is the alarm message itself. A file
+ * By contract, a scenario is `{ alarm, calls }`; anything else is the alarm message itself. A file
  * with calls but no alarm is a mistake worth naming, not an unknown alarm shape.
  */
 export function readAlarmFile(path: string): AlarmFile {

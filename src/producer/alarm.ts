@@ -7,7 +7,7 @@ export type AlarmState = (typeof ALARM_STATES)[number];
 export const ALARM_FORMATS = ['eventbridge', 'sns', 'sns-in-sqs', 'lambda-alarm-action', 'manual'] as const;
 export type AlarmFormat = (typeof ALARM_FORMATS)[number];
 
-/** DESIGN.md's normalised alarm: every wire shape is reduced to this. */
+/** The documented normalised alarm: every wire shape is reduced to this. */
 export const NormalizedAlarmSchema = z.object({
   name: z.string().min(1),
   arn: z.string().nullable(),

@@ -3,7 +3,7 @@ import { type NormalizedAlarm, NormalizedAlarmSchema } from './alarm.js';
 import { MalformedJobError } from './errors.js';
 
 /**
- * DESIGN.md's job data on `promptrca-investigations`. Loose, so that fields a worker adds (the
+ * The documented job data on `promptrca-investigations`. Loose, so that fields a worker adds (the
  * stored assignment) survive a parse and a re-save.
  */
 export const InvestigationJobDataSchema = z.looseObject({

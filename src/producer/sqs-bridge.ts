@@ -34,7 +34,7 @@ import type { QueueInfo } from './sqs-queue.js';
 export const SQS_BATCH_SIZE = 10;
 /** SQS's longest long poll. */
 export const SQS_MAX_WAIT_SECONDS = 20;
-/** The job's `source` (DESIGN.md's job data). */
+/** The job's `source` (the documented job data). */
 export const SQS_SOURCE = 'sqs';
 /** Message attribute that carries the parse error to the dead-letter queue. */
 export const ERROR_ATTRIBUTE = 'promptrca_error';

@@ -2,7 +2,7 @@ import type { Logger } from 'winston';
 import type { Report } from './report.js';
 
 /**
- * DESIGN.md's closing lines of an investigation: `Root Cause Confidence: x`, then the summary as one
+ * The documented closing lines of an investigation: `Root Cause Confidence: x`, then the summary as one
  * JSON line for Logs Insights (`stats avg(duration_seconds) by orchestrator_type`). Logged once per
  * report, where it is final (a worker publishing it, `investigate` printing it), so an attempt that
  * is retried adds nothing to those statistics.

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Report } from './report.js';
 
 /**
- * The results job id: the investigation ID for the report of the assigned orchestrator (DESIGN.md),
+ * The results job id: the investigation ID for the report of the assigned orchestrator,
  * `<investigation ID>-shadow` for the report of the orchestrator that ran in shadow beside it, so
  * the shadow report never takes the place of the primary one. (BullMQ refuses ids with a ':'.)
  */

@@ -14,7 +14,7 @@ export interface Assignment {
 }
 
 /**
- * DESIGN.md's bucket: uint32 of the first 4 bytes of SHA-256(id), big-endian, mod 100. Any other
+ * The documented bucket: uint32 of the first 4 bytes of SHA-256(id), big-endian, mod 100. Any other
  * program that computes it the same way agrees with every replica.
  */
 export function bucketFor(investigationId: string): number {

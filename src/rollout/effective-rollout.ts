@@ -21,7 +21,7 @@ export interface EffectiveRollout {
 }
 
 /**
- * DESIGN.md's precedence, with live state: FORCE (per process, from the environment) wins; else a
+ * The documented precedence, with live state: FORCE (per process, from the environment) wins; else a
  * value stored by `rollout set` wins over the environment, which wins over the default. Throws
  * ConfigError for an invalid environment, like rolloutFlagsFromEnv.
  */

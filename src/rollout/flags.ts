@@ -19,7 +19,7 @@ export function routesOnlyToDirect(flags: RolloutFlags): boolean {
   return flags.force === 'direct' || (flags.force === null && flags.useDirect && flags.percentage === 100);
 }
 
-/** Reads DESIGN.md's rollout variables; an invalid value throws rather than falling back. */
+/** Reads the documented rollout variables; an invalid value throws rather than falling back. */
 export function rolloutFlagsFromEnv(env: NodeJS.ProcessEnv): RolloutFlags {
   const config = loadConfig(env);
   return {

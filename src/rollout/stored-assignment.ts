@@ -43,7 +43,7 @@ export interface AssignmentDecision {
 }
 
 /**
- * DESIGN.md: the assignment is made at first dequeue, stored on the job, and kept by every retry
+ * By contract, the assignment is made at first dequeue, stored on the job, and kept by every retry
  * and stall recovery, so a flag change or rollback never switches an investigation in flight.
  */
 export async function assignmentForJob(

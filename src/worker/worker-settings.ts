@@ -59,7 +59,7 @@ function waysToDirect({ flags }: EffectiveRollout): string {
 }
 
 /**
- * DESIGN.md: a worker that could route to agent_tools refuses to start without a model, rather
+ * By contract, a worker that could route to agent_tools refuses to start without a model, rather
  * than failing those investigations one by one. Checked against the effective rollout (environment
  * and the state stored in Redis) once the worker is connected. Only FORCE=direct, or direct
  * orchestration on at 100%, keeps every new investigation away from agent_tools.

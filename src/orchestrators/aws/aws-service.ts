@@ -18,7 +18,7 @@ interface ClientConfig {
 
 /** One AWS SDK client the fact calls use. */
 export interface AwsService<Client> {
-  /** The `service` name recordings use (DESIGN.md): the SDK client's, such as `cloudwatch-logs`. */
+  /** The `service` name recordings use: the SDK client's, such as `cloudwatch-logs`. */
   readonly name: string;
   /** A client that replays and records as the options ask. */
   create(options: AwsClientOptions): Client;

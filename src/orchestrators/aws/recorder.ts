@@ -16,7 +16,7 @@ function commandName(command: SentCommand): string {
 }
 
 /**
- * Time-window keys of the fact calls. DESIGN.md: keys a recording leaves out match anything, and a
+ * Time-window keys of the fact calls. By contract, keys a recording leaves out match anything, and a
  * window follows the alarm (or "now", for --function-name), so a recording that kept it would not
  * answer the same investigation run a second later.
  */
@@ -44,7 +44,7 @@ function orderForReplay(calls: readonly RecordedCall[]): RecordedCall[] {
   return [...calls].sort((a, b) => Object.keys(b.input).length - Object.keys(a.input).length);
 }
 
-/** Captures the AWS calls of an investigation (`investigate --record FILE`) as a DESIGN.md recording. */
+/** Captures the AWS calls of an investigation (`investigate --record FILE`) as a recording in the format docs/CLI.md gives. */
 export class CallRecorder {
   readonly calls: RecordedCall[] = [];
 

@@ -75,7 +75,7 @@ export function toJsonForm(input: object): Record<string, unknown> {
 }
 
 /**
- * DESIGN.md's matching rule: the first call of the same service and command whose recorded input
+ * The documented matching rule: the first call of the same service and command whose recorded input
  * keys all deep-equal the call's; keys the recording leaves out (time windows, tokens) match anything.
  */
 export function findRecordedCall(recording: Recording, service: string, command: string, input: object): RecordedCall | undefined {

@@ -19,7 +19,7 @@ export interface LlmSettings {
   maxRetryWaitMs?: number;
 }
 
-/** DESIGN.md: `--llm` defaults to openai when a key or an endpoint is configured, else none. */
+/** By contract, `--llm` defaults to openai when a key or an endpoint is configured, else none. */
 export function defaultLlmMode(env: NodeJS.ProcessEnv): LlmMode {
   const config = loadConfig(env);
   return config.OPENAI_API_KEY || config.OPENAI_BASE_URL ? 'openai' : 'none';
