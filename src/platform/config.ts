@@ -142,3 +142,8 @@ export function parseWholeNumber(option: string, value: string, min: number, max
   if (!result.success) throw new ConfigError(option, value, allowed);
   return result.data;
 }
+
+/** parseWholeNumber as a commander option parser, so that help shows the default as a number. */
+export function wholeNumberOption(option: string, min: number, max: number): (value: string) => number {
+  return (value) => parseWholeNumber(option, value, min, max);
+}

@@ -2,10 +2,10 @@ import type { Command } from 'commander';
 import { InputError } from '../../platform/errors.js';
 
 interface LlmSimCommandOptions {
-  port: string;
+  port: number;
   host: string;
-  latencyMs: string;
-  latencyPerTokenMs: string;
+  latencyMs: number;
+  latencyPerTokenMs: number;
 }
 
 function wholeNumber(option: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
@@ -24,13 +24,7 @@ function milliseconds(option: string, value: string): number {
   return number;
 }
 
-async function runLlmSim(options: LlmSimCommandOptions): Promise<void> {
-  const settings = {
-    port: wholeNumber('--port', options.port, 65_535),
-    host: options.host,
-    latencyMs: milliseconds('--latency-ms', options.latencyMs),
-    latencyPerTokenMs: milliseconds('--latency-per-token-ms', options.latencyPerTokenMs),
-  };
+async function runLlmSim(settings: LlmSimCommandOptions): Promise<void> {
   // Loaded here so that other commands do not pay for the tokenizer's vocabulary at start.
   const { startLlmSim } = await import('../llm-sim/llm-sim-server.js');
   const sim = await startLlmSim(settings).catch((error: NodeJS.ErrnoException) => {
@@ -55,10 +49,10 @@ export function registerLlmSimCommand(program: Command): void {
   program
     .command('llm-sim')
     .description('run a local OpenAI-compatible chat-completions SIMULATOR (not a model) for offline demos, tests and load tests')
-    .option('--port <n>', 'port to listen on (0 picks a free one)', '8787')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', (value) => wholeNumber('--port', value, 65_535), 8787)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--latency-ms <ms>', 'delay added to every chat completion', '0')
-    .option('--latency-per-token-ms <ms>', 'delay added per completion token', '0')
+    .option('--latency-ms <ms>', 'delay added to every chat completion', (value) => milliseconds('--latency-ms', value), 0)
+    .option('--latency-per-token-ms <ms>', 'delay added per completion token', (value) => milliseconds('--latency-per-token-ms', value), 0)
     .addHelpText(
       'after',
       '\nServes GET /v1/models and POST /v1/chat/completions. Replies follow a deterministic policy:\n' +

@@ -1,6 +1,6 @@
 import { type Job, QueueEvents } from 'bullmq';
 import type { Command } from 'commander';
-import { parseWholeNumber } from '../../platform/config.js';
+import { wholeNumberOption } from '../../platform/config.js';
 import { errorMessage } from '../../platform/errors.js';
 import { logger, moveLogsToStderr } from '../../platform/log.js';
 import { connectRedis } from '../../platform/redis-connection.js';
@@ -11,7 +11,7 @@ import { formatReportLine } from '../report-line.js';
 interface ResultsOptions {
   follow?: boolean;
   json?: boolean;
-  last: string;
+  last: number;
 }
 
 const STORED_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'] as const;
@@ -30,7 +30,6 @@ async function lastEventId(queues: PromptRcaQueues): Promise<string> {
 
 export async function showResults(options: ResultsOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   moveLogsToStderr();
-  const last = parseWholeNumber('--last', options.last, 0, 1_000_000);
   const queues = await connectQueues(env);
   const seen = new Set<string>();
   const print = (job: Job<Report> | undefined) => {
@@ -45,7 +44,7 @@ export async function showResults(options: ResultsOptions, env: NodeJS.ProcessEn
   };
   try {
     const from = await lastEventId(queues);
-    for (const job of await storedReports(queues, last)) print(job);
+    for (const job of await storedReports(queues, options.last)) print(job);
     if (!options.follow) return 0;
 
     const blocking = await connectRedis(queues.redisUrl, 'worker');
@@ -77,7 +76,7 @@ export function registerResultsCommand(program: Command): void {
     .description(`print the reports on ${RESULTS_QUEUE}, one line each, tagged with their orchestrator (and shadow for shadow runs)`)
     .option('--follow', 'keep printing reports as they arrive (until Ctrl-C)')
     .option('--json', 'print each report as one line of JSON')
-    .option('--last <n>', 'how many stored reports to print first', '20')
+    .option('--last <n>', 'how many stored reports to print first', wholeNumberOption('--last', 0, 1_000_000), 20)
     .action(async (options: ResultsOptions) => {
       process.exitCode = await showResults(options);
     });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseOption, parseWholeNumber } from '../../platform/config.js';
+import { parseOption, wholeNumberOption } from '../../platform/config.js';
 import { InputError } from '../../platform/errors.js';
 import { logger } from '../../platform/log.js';
 import { redactRedisUrl } from '../../platform/redis-connection.js';
@@ -197,11 +197,10 @@ export function registerRolloutCommand(program: Command): void {
     .command('status')
     .description('the rollout in effect and where each value comes from, the split of recent assignments, in-flight work, the audit')
     .option('--json', 'print the status as JSON')
-    .option('--last <n>', 'assignments to count for the split', '1000')
-    .action((options: { json?: boolean; last: string }) =>
+    .option('--last <n>', 'assignments to count for the split', wholeNumberOption('--last', 1, 10_000), 1000)
+    .action((options: { json?: boolean; last: number }) =>
       withRolloutQueues(async (queues) => {
-        const last = parseWholeNumber('--last', options.last, 1, 10_000);
-        const status = await rolloutStatus(queues, process.env, last);
+        const status = await rolloutStatus(queues, process.env, options.last);
         print(options.json ? JSON.stringify(status, null, 2) : formatRolloutStatus(status));
       }),
     );

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
-import { parseWholeNumber } from '../../platform/config.js';
+import { wholeNumberOption } from '../../platform/config.js';
 import { redactRedisUrl } from '../../platform/redis-connection.js';
 import { INVESTIGATIONS_QUEUE } from '../../producer/investigations-queue.js';
 import { print, withQueues } from '../../report/operator-command.js';
@@ -139,14 +139,18 @@ export function registerQueueCommand(program: Command): void {
   queue
     .command('drain')
     .description('pause every replica and wait until no investigation is in flight (for a rollback); deletes nothing')
-    .option('--timeout <seconds>', 'give up waiting after this long (exit 1, the queue stays paused); 0 waits for ever', '600')
+    .option(
+      '--timeout <seconds>',
+      'give up waiting after this long (exit 1, the queue stays paused); 0 waits for ever',
+      wholeNumberOption('--timeout', 0, 86_400),
+      600,
+    )
     .option('--json', 'print the final queue status as JSON (progress lines go to stderr)')
     .addHelpText('after', '\nWaiting and delayed jobs are kept; `promptrca queue resume` carries on with them.')
-    .action((options: { timeout: string; json?: boolean }) =>
+    .action((options: { timeout: number; json?: boolean }) =>
       withQueues(async (queues) => {
-        const timeoutSeconds = parseWholeNumber('--timeout', options.timeout, 0, 86_400);
         const progress = options.json ? (line: string) => process.stderr.write(`${line}\n`) : print;
-        const status = await drainQueue(queues, { timeoutSeconds, progress });
+        const status = await drainQueue(queues, { timeoutSeconds: options.timeout, progress });
         if (options.json) {
           print(JSON.stringify({ drained: true, ...status }, null, 2));
           return;
