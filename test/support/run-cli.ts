@@ -10,10 +10,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built `promptrca` command as a user would (npm test builds dist/ first). */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): Promise<CliResult> {
+/** Runs the built `promptrca` command as a user would (npm test builds dist/ first); `input` is its standard input. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000, input = ''): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [CLI, ...args],
       { cwd: REPO_ROOT, env: { PATH: process.env.PATH, ...env }, timeout: timeoutMs },
@@ -22,5 +22,6 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 
         resolve({ code, stdout, stderr });
       },
     );
+    child.stdin?.end(input);
   });
 }
