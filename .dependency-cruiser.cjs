@@ -38,8 +38,9 @@ const PRODUCER_IO = [
 ];
 const PURE = [
   '^src/producer/', // alarm formats: everything in producer but PRODUCER_IO
-  '^src/orchestrators/signals/',
+  // log signals and rules: the shared ones, and each specialist's own
   '^src/orchestrators/rules/',
+  '^src/orchestrators/specialists/[^/]+/(signals|rules)/',
   '^src/rollout/(assignment|flags)\\.ts$',
   // comparison statistics and their rendering
   '^src/report/(comparison[^/]*|verdict|critical-errors|compare-result|format-[^/]*|svg-bar-chart|compare-html)\\.ts$',

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../src/orchestrators/aws/clients.js';
 import { parseRecording } from '../src/orchestrators/aws/recording.js';
+import { runFactCall } from '../src/orchestrators/facts/fact-call.js';
 import { LlmClient } from '../src/orchestrators/llm/llm-client.js';
 import { isTransientError } from '../src/platform/error-kind.js';
 import { InputError } from '../src/platform/errors.js';
@@ -106,6 +107,14 @@ describe('isTransientError', () => {
     const denied = await thrownBy(() => aws.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'locked' })));
     expect(isTransientError(throttled)).toBe(true);
     expect(isTransientError(denied)).toBe(false);
+  });
+
+  it('retries an AWS call that did not answer within its deadline', async () => {
+    const late = await thrownBy(() =>
+      runFactCall({ service: 'lambda', command: 'GetFunction', timeoutMs: 20 }, () => new Promise(() => {})),
+    );
+    expect(late).toMatchObject({ awsErrorName: 'TimeoutError' });
+    expect(isTransientError(late)).toBe(true);
   });
 
   it('retries a Redis command that gave up while Redis was away', async () => {

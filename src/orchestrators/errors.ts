@@ -1,4 +1,4 @@
-import { type ErrorKind, InputError, PromptRcaError, ServiceUnavailableError } from '../platform/errors.js';
+import { type ErrorKind, InputError, PromptRcaError, type PromptRcaErrorOptions, ServiceUnavailableError } from '../platform/errors.js';
 import type { Usage } from '../report/report.js';
 
 /** The LLM endpoint could not be reached or did not answer in time (after our own retries). */
@@ -15,7 +15,7 @@ export class FactToolError extends PromptRcaError {
     /** The AWS error name (`ThrottlingException`, `ResourceNotFoundException`), or `TimeoutError`. */
     readonly awsErrorName: string,
     detail: string,
-    options?: { cause?: unknown },
+    options?: PromptRcaErrorOptions,
   ) {
     super(`${service} ${command} failed: ${awsErrorName}${detail ? `: ${detail}` : ''}`, options);
   }

@@ -57,7 +57,7 @@ async function investigateCapturingError(
 }
 
 function logFailure(log: Logger, report: Report): void {
-  log.error(`Investigation failed: ${report.error}`, { error: report.error });
+  log.error(`Investigation failed: ${report.error}`, { error: report.error, error_kind: report.error_kind });
 }
 
 /**

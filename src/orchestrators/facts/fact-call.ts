@@ -22,7 +22,10 @@ export async function runFactCall<T>(call: FactCall, send: (options: { abortSign
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
-      const timeout = new FactToolError(call.service, call.command, 'TimeoutError', `no answer within ${timeoutMs} ms`);
+      // AWS that does not answer in time is slow, not wrong: another attempt may get through.
+      const timeout = new FactToolError(call.service, call.command, 'TimeoutError', `no answer within ${timeoutMs} ms`, {
+        kind: 'transient',
+      });
       reject(timeout);
       controller.abort(timeout);
     }, timeoutMs);

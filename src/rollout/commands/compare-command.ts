@@ -123,7 +123,7 @@ Verdict (direct_invocation against agent_tools; phases ${ROLLOUT_PHASES.join(' �
                 not met: p50 duration ≥ ${PROMOTION_GATES.minLatencyReduction * 100}% lower, mean tokens ≥ ${PROMOTION_GATES.minTokenReduction * 100}% fewer, mean facts ≥ ${PROMOTION_GATES.minFacts}
   promote to N% every gate passes: the next phase (at 100%: fully rolled out)
 Shadow reports count; pairs of both orchestrators on one investigation are reported. Reports of
-malformed jobs (no alarm, or MalformedJobError: another program's data) count for neither and are
+malformed jobs (no alarm, or error_kind malformed_job: another program's data) count for neither and are
 left out, with their number and why.
 Without --current-percentage the live rollout is read from Redis, report FILES or not.
 The verdict never sets the exit code: 0 whatever it says; 1 when Redis is unavailable.`,
