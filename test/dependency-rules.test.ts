@@ -46,7 +46,9 @@ const FIXTURE: Record<string, { imports: string[]; breaks?: string[] }> = {
   },
   'src/orchestrators/commands/investigate-command.ts': { imports: ['../../rollout/assignment.js', '../run.js'] },
   'src/orchestrators/run.ts': { imports: ['../report/report.js', '../producer/alarm.js', '../platform/base.js', 'openai', 'node:http'] },
-  'src/orchestrators/signals/scan-logs.ts': { imports: ['winston', 'zod', 'node:crypto', '../../producer/alarm.js'] },
+  'src/orchestrators/specialists/lambda/signals/scan-logs.ts': {
+    imports: ['winston', 'zod', 'node:crypto', '../../../../producer/alarm.js'],
+  },
   'src/report/report.ts': { imports: ['../producer/alarm.js', '../platform/base.js', 'node:fs'] },
   'src/report/report-files.ts': { imports: ['node:fs/promises'] },
   'src/rollout/assignment.ts': { imports: ['../report/report.js', 'winston'] },
@@ -75,7 +77,7 @@ const FIXTURE: Record<string, { imports: string[]; breaks?: string[] }> = {
   // Pure code, including files that do not exist yet in src/.
   'src/producer/new-alarm-format.ts': { imports: ['node:fs'], breaks: ['pure-code-does-no-io'] },
   'src/producer/parse-alarm.ts': { imports: ['@aws-sdk/client-sqs'], breaks: ['pure-code-does-no-io'] },
-  'src/orchestrators/signals/fetch.ts': { imports: ['node:http'], breaks: ['pure-code-does-no-io'] },
+  'src/orchestrators/specialists/lambda/signals/fetch.ts': { imports: ['node:http'], breaks: ['pure-code-does-no-io'] },
   'src/orchestrators/rules/ask.ts': { imports: ['openai'], breaks: ['pure-code-does-no-io'] },
   'src/rollout/flags.ts': { imports: ['ioredis'], breaks: ['pure-code-does-no-io'] },
   'src/report/verdict.ts': { imports: ['@aws-sdk/client-cloudwatch'], breaks: ['pure-code-does-no-io'] },
