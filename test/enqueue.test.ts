@@ -87,6 +87,24 @@ describe('enqueueAlarm', () => {
     expect(later).toEqual({ ...first, outcome: 'new' });
   });
 
+  it('says new to exactly one of several replicas enqueueing the same alarm in the same millisecond', async () => {
+    const [message] = distinctAlarms(1, Date.UTC(2024, 0, 8));
+    const receivedAt = new Date();
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, () => enqueueAlarm(queues.investigations, message, { source: 'test', settings, receivedAt })),
+    );
+    expect(outcomes.map((result) => result.outcome).sort()).toEqual([
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'new',
+    ]);
+  });
+
   it('says duplicate while the job still waits, even after the dedupe window has passed', async () => {
     const [message] = distinctAlarms(1, Date.UTC(2024, 0, 7));
     const shortWindow = { ...settings, dedupeTtlSeconds: 1 };

@@ -41,8 +41,10 @@ export async function enqueueInvestigation(
   };
   try {
     // BullMQ answers a duplicate with the existing job's id, which is ours too: whether this call
-    // created the job shows in the deduplication key beforehand and in the stored job afterwards.
-    if ((await queue.getDeduplicationJobId(investigationId)) !== null) {
+    // created the job shows in the deduplication key beforehand, in a claim only one of several
+    // concurrent calls wins (replicas given the same alarm in the same millisecond), and in the
+    // stored job afterwards.
+    if ((await queue.getDeduplicationJobId(investigationId)) !== null || !(await claimEnqueue(queue, investigationId, settings))) {
       return { outcome: 'duplicate', investigationId, alarmName: alarm.name };
     }
     await queue.add(INVESTIGATE_JOB, data, {
@@ -60,6 +62,17 @@ export async function enqueueInvestigation(
       cause: error,
     });
   }
+}
+
+/** SET NX with the dedupe window as its lifetime: 'OK' for the first caller only. */
+const CLAIM_COMMAND = 'promptrcaClaimEnqueue';
+const CLAIM_SCRIPT = { numberOfKeys: 1, lua: "return redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX')" };
+
+/** Whether this call is the first to enqueue the investigation within the dedupe window. */
+async function claimEnqueue(queue: Queue<InvestigationJobData>, investigationId: string, settings: EnqueueSettings): Promise<boolean> {
+  const redis = await queue.getBackend().client;
+  redis.defineCommand(CLAIM_COMMAND, CLAIM_SCRIPT);
+  return (await redis.runCommand(CLAIM_COMMAND, [queue.toKey(`claim:${investigationId}`), settings.dedupeTtlSeconds * 1000])) === 'OK';
 }
 
 /**
