@@ -3,7 +3,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DeliveryState } from '../src/report/notify/delivery-state.js';
 import type { PromptRcaQueues } from '../src/report/queues.js';
 import { ReportSchema } from '../src/report/report.js';
+import { ResultsPublisher } from '../src/report/results-publisher.js';
 import { SLACK_LIMITS } from '../src/report/sinks/slack-text.js';
+import { craftReports } from './support/crafted-reports.js';
 import { duplicatesAt, type NotifyReceiver, type ReceiverAnswer, startNotifyReceiver } from './support/notify-receiver.js';
 import {
   deleteKeys,
@@ -243,6 +245,57 @@ describe('promptrca notify', () => {
     expect(notify.stdout()).not.toContain('secret-token');
     await finish(run, notify);
   }, 120_000);
+
+  it("announces the guard's automatic rollback and an operator's rollout rollback to every sink, queued while notify was down", async () => {
+    const prefix = uniquePrefix('notify-rollback');
+    prefixes.push(prefix);
+    const receiver = await startNotifyReceiver();
+    receivers.push(receiver);
+    const env = { PROMPTRCA_QUEUE_PREFIX: prefix, PROMPTRCA_OPERATOR: 'alice' };
+    const queues = await openQueues(prefix);
+    expect((await runCli(['rollout', 'set', '--enabled', 'true', '--percentage', '25'], env)).code).toBe(0);
+    const startedAt = new Date().toISOString();
+    const publisher = new ResultsPublisher(queues);
+    const failing = craftReports('direct_invocation', 40, (i) => ({
+      startedAt,
+      ...(i < 8 ? { status: 'failed' as const, error: 'ThrottlingException: Rate exceeded', errorKind: 'transient' as const } : {}),
+    }));
+    for (const report of [...failing, ...craftReports('agent_tools', 40, () => ({ startedAt }))]) await publisher.publish(report);
+    const guard = await runCli(['rollout', 'guard', '--once', '--json'], env);
+    expect(JSON.parse(guard.stdout)).toMatchObject({
+      rolled_back: { changes: [{ field: 'percentage', old: '25', new: '0' }] },
+      announcement_error: null,
+    });
+    expect((await runCli(['rollout', 'set', '--percentage', '10'], env)).code).toBe(0);
+    expect((await runCli(['rollout', 'rollback', '--reason', 'pager says so'], env)).code).toBe(0);
+
+    const run = { env, queues, receiver } as Run;
+    const notify = await startNotify(run, ['--webhook-url', `${receiver.url}${HOOK}`, '--slack-webhook-url', `${receiver.url}${SLACK}`]);
+    const changesAt = (path: string) =>
+      receiver.accepted(path).filter((received) => String(received.idempotencyKey).startsWith('rollout-change-'));
+    await waitFor(
+      () => changesAt(HOOK).length >= 2 && changesAt(SLACK).length >= 2,
+      30_000,
+      () => 'two rollout changes at each sink',
+    );
+    // Delivered in parallel, so in either order: the guard's first here.
+    const hooks = changesAt(HOOK)
+      .map((received) => received.body as { event: string; text: string; change: { automatic: boolean; who: string; reason: string } })
+      .sort((a, b) => Number(b.change.automatic) - Number(a.change.automatic));
+    expect(hooks.map((body) => [body.event, body.change.automatic, body.change.who])).toEqual([
+      ['rollout_change', true, 'alice (rollout guard)'],
+      ['rollout_change', false, 'alice'],
+    ]);
+    expect(hooks[0]?.change.reason).toMatch(/^guard: error_rate gate: direct_invocation error rate 20\.00% \(8 of 40\)/);
+    expect(hooks[1]?.text).toBe('PromptRCA rollout changed by alice: percentage 10 → 0 (pager says so)');
+    const headers = changesAt(SLACK).map(
+      (received) => (received.body as { blocks: Array<{ text: { text: string } }> }).blocks[0]?.text.text,
+    );
+    expect(headers.sort()).toEqual(['PromptRCA rollout changed', 'PromptRCA rollout rolled back by the guard']);
+    notify.child.kill('SIGTERM');
+    expect(await notify.exited).toBe(0);
+    await queues.close();
+  }, 60_000);
 
   it('exits 2 naming the options and variables when no sink is given', async () => {
     const result = await runCli(['notify'], { PROMPTRCA_QUEUE_PREFIX: uniquePrefix('notify-none') });

@@ -37,10 +37,13 @@ const context = (mrkdwn: string): SlackBlock => ({
 
 /** One quoted line per evidence line (a multi-line log excerpt is cut to its first line), each bounded. */
 function quoted(evidence: readonly string[]): string {
-  return evidence
-    .slice(0, MAX_EVIDENCE_LINES)
-    .map((line) => `> ${escapeMrkdwn(bounded(line.split('\n')[0]?.trim() ?? '', MAX_EVIDENCE_LINE))}`)
-    .join('\n');
+  return (
+    evidence
+      .slice(0, MAX_EVIDENCE_LINES)
+      // Escaped before bounding, so that five lines of `&` still fit in one section.
+      .map((line) => `> ${bounded(escapeMrkdwn(line.split('\n')[0]?.trim() ?? ''), MAX_EVIDENCE_LINE)}`)
+      .join('\n')
+  );
 }
 
 /** The evidence of the hypothesis that became the root cause. */
