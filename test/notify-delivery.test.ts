@@ -61,8 +61,8 @@ async function pipeline(name: string, answer?: (path: string) => ReceiverAnswer)
   return { env, queues: await openQueues(prefix), receiver, worker, sinkArgs };
 }
 
-async function startNotify(run: Run, args: string[] = run.sinkArgs): Promise<SpawnedProcess> {
-  const notify = spawnCli(['notify', ...args], run.env);
+async function startNotify(env: NodeJS.ProcessEnv, args: string[]): Promise<SpawnedProcess> {
+  const notify = spawnCli(['notify', ...args], env);
   processes.push(notify);
   await waitFor(
     () => notify.stdout().includes('"message":"notify started"'),
@@ -100,7 +100,7 @@ async function finish(run: Run, notify: SpawnedProcess): Promise<void> {
 describe('promptrca notify', () => {
   it('delivers every investigation of 40 alarms to a webhook and to Slack, in their documented shapes', async () => {
     const run = await pipeline('notify-40');
-    const notify = await startNotify(run);
+    const notify = await startNotify(run.env, run.sinkArgs);
     const ids = await enqueueAll(run.queues, distinctAlarms(40), ENQUEUE_SETTINGS);
     await allDelivered(run, ids, [HOOK, SLACK], 60_000);
     expect(duplicatesAt(run.receiver, HOOK)).toBe(0);
@@ -163,7 +163,7 @@ describe('promptrca notify', () => {
       accepted += 1;
       return { status: 200 };
     });
-    const notify = await startNotify(run);
+    const notify = await startNotify(run.env, run.sinkArgs);
     const ids = await enqueueAll(run.queues, distinctAlarms(40, Date.UTC(2024, 3, 1)), ENQUEUE_SETTINGS);
     await allDelivered(run, ids, [HOOK, SLACK], 90_000);
     const refused = run.receiver.requests.filter((received) => received.status === 503);
@@ -177,7 +177,7 @@ describe('promptrca notify', () => {
 
   it('loses nothing when notify is killed with SIGKILL mid-run and restarted; duplicates only where a 2xx was not yet recorded', async () => {
     const run = await pipeline('notify-kill', () => ({ status: 200, delayMs: 150 }));
-    const first = await startNotify(run);
+    const first = await startNotify(run.env, run.sinkArgs);
     const ids = await enqueueAll(run.queues, distinctAlarms(40, Date.UTC(2024, 4, 1)), ENQUEUE_SETTINGS);
     await waitFor(
       () => run.receiver.accepted(HOOK).length >= 10,
@@ -205,7 +205,7 @@ describe('promptrca notify', () => {
       window.set(path, new Set([...keysAt(run.receiver, path)].filter((key) => key !== undefined && !done.has(key)) as string[]));
     }
 
-    const second = await startNotify(run);
+    const second = await startNotify(run.env, run.sinkArgs);
     await allDelivered(run, ids, [HOOK, SLACK], 90_000);
     for (const path of [HOOK, SLACK]) {
       const counts = new Map<string, number>();
@@ -223,7 +223,7 @@ describe('promptrca notify', () => {
 
   it('marks a sink that answers 404 undeliverable, once per report, and delivers to the other sink as usual', async () => {
     const run = await pipeline('notify-404', (path) => (path === SLACK ? { status: 404, headers: {} } : { status: 200 }));
-    const notify = await startNotify(run);
+    const notify = await startNotify(run.env, run.sinkArgs);
     const ids = await enqueueAll(run.queues, distinctAlarms(10, Date.UTC(2024, 5, 1)), ENQUEUE_SETTINGS);
     await allDelivered(run, ids, [HOOK], 60_000);
     await waitFor(() => run.receiver.requests.filter((received) => received.path === SLACK).length >= 10, 30_000);
@@ -269,8 +269,7 @@ describe('promptrca notify', () => {
     expect((await runCli(['rollout', 'set', '--percentage', '10'], env)).code).toBe(0);
     expect((await runCli(['rollout', 'rollback', '--reason', 'pager says so'], env)).code).toBe(0);
 
-    const run = { env, queues, receiver } as Run;
-    const notify = await startNotify(run, ['--webhook-url', `${receiver.url}${HOOK}`, '--slack-webhook-url', `${receiver.url}${SLACK}`]);
+    const notify = await startNotify(env, ['--webhook-url', `${receiver.url}${HOOK}`, '--slack-webhook-url', `${receiver.url}${SLACK}`]);
     const changesAt = (path: string) =>
       receiver.accepted(path).filter((received) => String(received.idempotencyKey).startsWith('rollout-change-'));
     await waitFor(
