@@ -15,7 +15,7 @@ import {
   openQueues,
   runCli,
   type SpawnedProcess,
-  spawnCli,
+  startLongRunning,
   startWorker,
   stopAll,
   uniquePrefix,
@@ -62,14 +62,8 @@ async function pipeline(name: string, answer?: (path: string) => ReceiverAnswer)
 }
 
 async function startNotify(env: NodeJS.ProcessEnv, args: string[]): Promise<SpawnedProcess> {
-  const notify = spawnCli(['notify', ...args], env);
+  const notify = await startLongRunning('notify', args, env);
   processes.push(notify);
-  await waitFor(
-    () => notify.stdout().includes('"message":"notify started"'),
-    30_000,
-    () => `notify did not start:\n${notify.stdout()}\n${notify.stderr()}`,
-    notify.exited,
-  );
   return notify;
 }
 

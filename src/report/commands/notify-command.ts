@@ -7,6 +7,7 @@ import { logger } from '../../platform/log.js';
 import type { Health, MetricsServer } from '../../platform/metrics-server.js';
 import { startMetricsServer } from '../../platform/metrics-server.js';
 import { metricsAddressFrom } from '../../platform/metrics-settings.js';
+import { readiness } from '../../platform/readiness.js';
 import { redactRedisUrl } from '../../platform/redis-connection.js';
 import { askRedis } from '../../platform/redis-probe.js';
 import { firstShutdownSignal } from '../../platform/signals.js';
@@ -54,13 +55,7 @@ function configuredSinks(options: NotifyOptions, env: NodeJS.ProcessEnv): Sink[]
 
 /** `/readyz` (and `/healthz`): ready while it takes notifications and Redis answers. */
 function notifyHealth(state: { stopping: boolean; takingJobs: boolean; redisAnswers: boolean; redisStatus: string }): Health {
-  const condition = state.stopping
-    ? 'stopping'
-    : !state.redisAnswers
-      ? 'waiting_for_redis'
-      : state.takingJobs
-        ? 'running'
-        : 'not_taking_jobs';
+  const condition = readiness(state);
   return { healthy: condition === 'running', state: condition, redis: state.redisStatus };
 }
 
