@@ -43,7 +43,9 @@ const PURE = [
   '^src/orchestrators/specialists/[^/]+/(signals|rules)/',
   '^src/rollout/(assignment|flags)\\.ts$',
   // comparison statistics and their rendering
-  '^src/report/(comparison[^/]*|verdict|critical-errors|compare-result|format-[^/]*|svg-bar-chart|compare-html)\\.ts$',
+  '^src/report/(comparison[^/]*|compared-report|rollout-change-notice|verdict|critical-errors|compare-result|format-[^/]*|svg-bar-chart|compare-html)\\.ts$',
+  // what notify sends: the payloads and the text people read
+  '^src/report/sinks/(notice|slack-[^/]*|webhook-payload|retry-after)\\.ts$',
 ];
 // Node's file, network and process modules, Redis and queues, AWS and OpenAI clients (resolved
 // into node_modules, or by bare name should one not resolve). winston is allowed: logging is not

@@ -34,6 +34,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Register> 
     summary: 'print the reports on the results queue',
     load: async () => (await import('./report/commands/results-command.js')).registerResultsCommand,
   },
+  notify: {
+    summary: 'deliver reports and rollbacks to webhooks and Slack',
+    load: async () => (await import('./report/commands/notify-command.js')).registerNotifyCommand,
+  },
   compare: {
     summary: 'compare direct_invocation with agent_tools side by side, with a verdict',
     load: async () => (await import('./rollout/commands/compare-command.js')).registerCompareCommand,

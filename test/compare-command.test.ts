@@ -98,7 +98,7 @@ describe('compare on the results queue', () => {
 
   beforeAll(async () => {
     queues = await openQueues(prefix);
-    const publisher = new ResultsPublisher(queues.results);
+    const publisher = new ResultsPublisher(queues);
     await Promise.all([...oldReports, ...recent].map((report) => publisher.publish(report)));
     // Another program put something else on the results queue.
     await queues.results.add('agent_tools', { hello: 'world' } as unknown as Report, { jobId: 'stray-job' });

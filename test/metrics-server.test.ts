@@ -28,6 +28,12 @@ describe('metrics server', () => {
       const down = await fetch(`${server.url}/healthz`);
       expect([down.status, await down.json()]).toEqual([503, { healthy: false, state: 'waiting_for_redis' }]);
 
+      // Readiness follows the callback; liveness does not (Redis away is no reason to restart).
+      const notReady = await fetch(`${server.url}/readyz`);
+      expect([notReady.status, await notReady.json()]).toEqual([503, { healthy: false, state: 'waiting_for_redis' }]);
+      const alive = await fetch(`${server.url}/livez`);
+      expect([alive.status, await alive.json()]).toEqual([200, { alive: true }]);
+
       expect((await fetch(`${server.url}/`)).status).toBe(404);
       expect((await fetch(`${server.url}/metrics`, { method: 'POST' })).status).toBe(405);
     } finally {

@@ -125,7 +125,7 @@ describe('promptrca rollout guard against Redis', () => {
   }
 
   async function publish(queues: PromptRcaQueues, reports: Report[]): Promise<void> {
-    const publisher = new ResultsPublisher(queues.results);
+    const publisher = new ResultsPublisher(queues);
     for (const report of reports) await publisher.publish(report);
   }
 

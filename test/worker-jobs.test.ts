@@ -115,7 +115,7 @@ describe('the investigation worker', () => {
       alarm: null,
       failure: { message: 'the earlier report', kind: 'permanent' },
     });
-    await new ResultsPublisher(queues.results).publish(earlier);
+    await new ResultsPublisher(queues).publish(earlier);
     await enqueueAlarm(queues.investigations, message, { source: 'test', settings });
 
     await finished(queues, alarmId);

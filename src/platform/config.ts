@@ -43,6 +43,23 @@ function hasProtocol(protocols: readonly string[]) {
   return (value: string) => URL.canParse(value) && protocols.includes(new URL(value).protocol);
 }
 
+/** Comma-separated http:// or https:// URLs (blanks between commas ignored); none when unset. */
+function urlList(): Setting<string[]> {
+  return {
+    allowed: 'comma-separated http:// or https:// URLs',
+    parse: z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((url) => url.trim())
+          .filter((url) => url !== ''),
+      )
+      .pipe(z.array(z.string().refine(hasProtocol(['http:', 'https:'])))),
+    fallback: [],
+  };
+}
+
 /** Where AWS calls go when nothing else names a region: the SDK's own default. */
 export const DEFAULT_AWS_REGION = 'us-east-1';
 /** The port Prometheus' own exporters leave for application exporters. */
@@ -83,6 +100,10 @@ const SETTINGS = {
   AWS_REGION: text(DEFAULT_AWS_REGION),
   AWS_ENDPOINT_URL: text(),
   AWS_ENDPOINT_URL_SQS: text(),
+  PROMPTRCA_RESULTS_MAX_AGE_HOURS: wholeNumber(1, 87_600, 168),
+  PROMPTRCA_RESULTS_MAX_COUNT: wholeNumber(1, 100_000_000, 100_000),
+  PROMPTRCA_NOTIFY_WEBHOOK_URLS: urlList(),
+  PROMPTRCA_NOTIFY_SLACK_WEBHOOK_URLS: urlList(),
   LOG_LEVEL: oneOf(LOG_LEVELS, null),
   PROMPTRCA_LOG_FILE: text(),
 };

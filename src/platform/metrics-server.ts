@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { errorMessage, MetricsPortError } from './errors.js';
 
-/** What `/healthz` answers: 200 when `healthy`, 503 otherwise; the rest is shown as it is. */
+/** What `/healthz` and `/readyz` answer: 200 when `healthy`, 503 otherwise; the rest is shown as it is. */
 export interface Health {
   healthy: boolean;
   [detail: string]: unknown;
@@ -11,6 +11,7 @@ export interface Health {
 
 export interface MetricsServerOptions {
   registry: Registry;
+  /** Readiness: `/readyz` and `/healthz`. `/livez` answers 200 whenever the process can answer at all. */
   health: () => Health | Promise<Health>;
   /** 0 picks a free port (the product's default is PROMPTRCA_METRICS_PORT, 9464). */
   port: number;
@@ -30,23 +31,31 @@ function send(response: ServerResponse, status: number, contentType: string, bod
   response.end(body);
 }
 
+const ENDPOINTS = 'only GET /metrics, /livez, /readyz and /healthz\n';
+
 async function answer(request: IncomingMessage, response: ServerResponse, options: MetricsServerOptions): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
-    send(response, 405, 'text/plain', 'only GET /metrics and GET /healthz\n');
+    send(response, 405, 'text/plain', ENDPOINTS);
     return;
   }
   const path = new URL(request.url ?? '/', 'http://localhost').pathname;
   if (path === '/metrics') {
     send(response, 200, options.registry.contentType, await options.registry.metrics());
-  } else if (path === '/healthz') {
+  } else if (path === '/livez') {
+    // Alive even while Redis is away, so that an orchestrator does not restart a process for someone else's outage.
+    send(response, 200, 'application/json', '{"alive":true}\n');
+  } else if (path === '/healthz' || path === '/readyz') {
     const health = await options.health();
     send(response, health.healthy ? 200 : 503, 'application/json', `${JSON.stringify(health)}\n`);
   } else {
-    send(response, 404, 'text/plain', 'only GET /metrics and GET /healthz\n');
+    send(response, 404, 'text/plain', ENDPOINTS);
   }
 }
 
-/** `/metrics` from a prom-client registry and `/healthz` from a callback, for Prometheus and probes. */
+/**
+ * `/metrics` from a prom-client registry, `/readyz` (and its older name `/healthz`) from a callback,
+ * and `/livez`, for Prometheus and probes.
+ */
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
   const server = createServer((request, response) => {
     answer(request, response, options).catch((error: unknown) => {

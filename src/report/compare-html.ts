@@ -1,8 +1,9 @@
 import type { CompareResult } from './compare-result.js';
+import type { ComparedReport } from './compared-report.js';
 import { comparisonRows } from './comparison-rows.js';
 import { describeSelection } from './format-comparison.js';
 import { escapeHtml } from './html-escape.js';
-import { ORCHESTRATOR_TYPES, type OrchestratorType, type Report } from './report.js';
+import { ORCHESTRATOR_TYPES, type OrchestratorType } from './report.js';
 import { type BarSeries, barChartSvg } from './svg-bar-chart.js';
 import { PROMOTION_GATES } from './verdict.js';
 
@@ -34,18 +35,25 @@ export function histogram(values: readonly number[], edges: readonly number[]): 
  * be several times faster, and on a linear axis wide enough for agent_tools it would fill one bin.
  */
 export function doublingEdges(values: readonly number[]): number[] {
-  const positive = values.filter((value) => value > 0);
-  if (positive.length === 0) return [0, 1];
-  const high = Math.ceil(Math.log2(Math.max(...positive)) + 1e-9);
-  const low = Math.max(high - MAX_DURATION_BINS, Math.floor(Math.log2(Math.min(...positive))));
+  // A loop, not Math.max(...values): spreading a million values as arguments overflows the stack.
+  let smallest = Number.POSITIVE_INFINITY;
+  let largest = 0;
+  for (const value of values) {
+    if (value <= 0) continue;
+    smallest = Math.min(smallest, value);
+    largest = Math.max(largest, value);
+  }
+  if (largest === 0) return [0, 1];
+  const high = Math.ceil(Math.log2(largest) + 1e-9);
+  const low = Math.max(high - MAX_DURATION_BINS, Math.floor(Math.log2(smallest)));
   return Array.from({ length: Math.max(1, high - low) + 1 }, (_, index) => 2 ** (low + index));
 }
 
-const completedOf = (reports: readonly Report[], type: OrchestratorType) =>
+const completedOf = (reports: readonly ComparedReport[], type: OrchestratorType) =>
   reports.filter((report) => report.orchestrator_type === type && report.status === 'completed');
 
 /** One series per orchestrator, each a share (%) of its own completed reports: samples differ in size. */
-function shareSeries(reports: readonly Report[], counts: (completed: Report[]) => number[]): BarSeries[] {
+function shareSeries(reports: readonly ComparedReport[], counts: (completed: ComparedReport[]) => number[]): BarSeries[] {
   return ORCHESTRATOR_TYPES.map((type) => {
     const completed = completedOf(reports, type);
     return {
@@ -58,7 +66,7 @@ function shareSeries(reports: readonly Report[], counts: (completed: Report[]) =
 
 const percentLabel = (value: number) => `${Math.round(value)}%`;
 
-function durationChart(reports: readonly Report[]): string {
+function durationChart(reports: readonly ComparedReport[]): string {
   const edges = doublingEdges(reports.filter((report) => report.status === 'completed').map((report) => report.duration_seconds));
   return barChartSvg({
     id: 'chart-duration',
@@ -94,7 +102,7 @@ function tokensChart(result: CompareResult): string {
   });
 }
 
-function confidenceChart(reports: readonly Report[]): string {
+function confidenceChart(reports: readonly ComparedReport[]): string {
   const edges = Array.from({ length: CONFIDENCE_BINS + 1 }, (_, index) => index / CONFIDENCE_BINS);
   return barChartSvg({
     id: 'chart-confidence',
@@ -158,7 +166,7 @@ function skippedList(result: CompareResult): string {
  * or attaches to a change ticket: the verdict with its reasons, the side-by-side table, the gates,
  * and charts of duration, tokens and confidence by orchestrator.
  */
-export function renderComparePage(result: CompareResult, reports: readonly Report[]): string {
+export function renderComparePage(result: CompareResult, reports: readonly ComparedReport[]): string {
   const { verdict, comparison } = result;
   const reasons = verdict.reasons.map((reason) => `<li>${escapeHtml(reason)}</li>`).join('');
   return `<!doctype html>

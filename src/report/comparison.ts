@@ -1,5 +1,6 @@
+import type { ComparedReport } from './compared-report.js';
 import { type CriticalError, criticalErrors } from './critical-errors.js';
-import type { OrchestratorType, Report } from './report.js';
+import type { OrchestratorType } from './report.js';
 
 export interface DurationStats {
   p50: number;
@@ -65,11 +66,11 @@ export function percentile(values: readonly number[], p: number): number | null 
   return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? null;
 }
 
-function meanOf(reports: readonly Report[], value: (report: Report) => number): number | null {
+function meanOf(reports: readonly ComparedReport[], value: (report: ComparedReport) => number): number | null {
   return mean(reports.map(value));
 }
 
-export function orchestratorStats(type: OrchestratorType, all: readonly Report[]): OrchestratorStats {
+export function orchestratorStats(type: OrchestratorType, all: readonly ComparedReport[]): OrchestratorStats {
   const reports = all.filter((report) => report.orchestrator_type === type);
   const completed = reports.filter((report) => report.status === 'completed');
   const durations = completed.map((report) => report.duration_seconds);
@@ -119,14 +120,14 @@ export function improvementOf(direct: OrchestratorStats, agent: OrchestratorStat
   };
 }
 
-function countPairs(reports: readonly Report[]): number {
+function countPairs(reports: readonly ComparedReport[]): number {
   const direct = new Set(reports.filter((r) => r.orchestrator_type === 'direct_invocation').map((r) => r.investigation_id));
   const agent = new Set(reports.filter((r) => r.orchestrator_type === 'agent_tools').map((r) => r.investigation_id));
   return [...direct].filter((id) => agent.has(id)).length;
 }
 
 /** Both orchestrators side by side over the same set of reports (shadow reports included). */
-export function compareOrchestrators(reports: readonly Report[]): Comparison {
+export function compareOrchestrators(reports: readonly ComparedReport[]): Comparison {
   const direct = orchestratorStats('direct_invocation', reports);
   const agent = orchestratorStats('agent_tools', reports);
   return {

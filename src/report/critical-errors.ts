@@ -1,4 +1,4 @@
-import type { Report } from './report.js';
+import type { ComparedReport } from './compared-report.js';
 
 export type CriticalErrorKind = 'agent_tools_completed' | 'not_transient';
 
@@ -17,8 +17,8 @@ export interface CriticalError {
  * - otherwise: its error is not transient (the report's `error_kind`; a report from before that
  *   field existed counts as not transient, since nothing else may be read into its message).
  */
-export function criticalErrors(reports: readonly Report[]): CriticalError[] {
-  const agentStatus = new Map<string, Report['status']>();
+export function criticalErrors(reports: readonly ComparedReport[]): CriticalError[] {
+  const agentStatus = new Map<string, ComparedReport['status']>();
   for (const report of reports) {
     if (report.orchestrator_type === 'agent_tools') agentStatus.set(report.investigation_id, report.status);
   }

@@ -2,14 +2,17 @@ import type { Queue } from 'bullmq';
 import type { RedisRole } from '../platform/redis-connection.js';
 import type { InvestigationJobData } from '../producer/investigation-job.js';
 import { connectQueueRedis, INVESTIGATIONS_QUEUE, openQueue, type QueueConnection } from '../producer/investigations-queue.js';
+import { NOTIFICATIONS_QUEUE, type Notification } from './notify/notifications-queue.js';
 import type { Report } from './report.js';
 
 export const RESULTS_QUEUE = 'promptrca-results';
 
-/** Both queues of the product on one Redis connection, under one key prefix. */
+/** The queues of the product on one Redis connection, under one key prefix. */
 export interface PromptRcaQueues extends QueueConnection {
   investigations: Queue<InvestigationJobData>;
   results: Queue<Report>;
+  /** What `notify` delivers: published reports and rollout changes. */
+  notifications: Queue<Notification>;
   close(): Promise<void>;
 }
 
@@ -17,12 +20,14 @@ export async function connectQueues(env: NodeJS.ProcessEnv, role: RedisRole = 'c
   const connection = await connectQueueRedis(env, role);
   const investigations = openQueue<InvestigationJobData>(INVESTIGATIONS_QUEUE, connection);
   const results = openQueue<Report>(RESULTS_QUEUE, connection);
+  const notifications = openQueue<Notification>(NOTIFICATIONS_QUEUE, connection);
   return {
     ...connection,
     investigations,
     results,
+    notifications,
     async close() {
-      await Promise.allSettled([investigations.close(), results.close()]);
+      await Promise.allSettled([investigations.close(), results.close(), notifications.close()]);
       connection.redis.disconnect();
     },
   };

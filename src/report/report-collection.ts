@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { type ComparedReport, comparedReport } from './compared-report.js';
 import { type Report, ReportSchema } from './report.js';
 
 export const NEVER_INVESTIGATED_REASON =
@@ -22,7 +23,8 @@ export interface SkippedEntry {
 }
 
 export interface CollectedReports {
-  reports: Report[];
+  /** What comparison reads of each report counted (see ComparedReport). */
+  reports: ComparedReport[];
   skipped: SkippedEntry[];
   /** Valid reports that started before the `--since` window. */
   outside_window: number;
@@ -55,7 +57,7 @@ function firstProblem(error: z.ZodError): string {
  * jobs never investigated. Nothing is dropped without a reason.
  */
 export class ReportCollection {
-  private readonly reports: Report[] = [];
+  private readonly reports: ComparedReport[] = [];
   private readonly skipped: SkippedEntry[] = [];
   private readonly firstSeen = new Map<string, string>();
   private outsideWindow = 0;
@@ -92,7 +94,7 @@ export class ReportCollection {
     this.firstSeen.set(key, location);
     // Another program's bad data must never count against (or for) the rollout.
     if (neverInvestigated(report)) this.neverInvestigated += 1;
-    else this.reports.push(report);
+    else this.reports.push(comparedReport(report));
   }
 
   /** An entry that could not even be read as a value (a line that is not JSON). */

@@ -43,7 +43,7 @@ const round = (value: number) => Math.round(value * 10) / 10;
 export function barChartSvg(chart: BarChart): string {
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
   const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
-  const highest = Math.max(0, ...chart.series.flatMap((series) => series.values));
+  const highest = chart.series.reduce((high, series) => series.values.reduce((max, value) => Math.max(max, value), high), 0);
   const step = niceCeiling(highest / TICKS);
   const ticks = Math.max(1, Math.ceil(highest / step));
   const top = step * ticks;

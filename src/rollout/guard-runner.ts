@@ -3,6 +3,7 @@ import type { Logger } from 'winston';
 import { errorMessage } from '../platform/errors.js';
 import type { PromptRcaQueues } from '../report/queues.js';
 import { ReportCollection } from '../report/report-collection.js';
+import { announceRolloutChange } from './announce-rollout-change.js';
 import { storedDirectPercentage } from './effective-rollout.js';
 import { GuardRollbackFailedError, GuardUnableToEvaluateError } from './errors.js';
 import { evaluateGuard, type GuardEvaluation } from './guard.js';
@@ -32,6 +33,8 @@ export interface GuardRun {
   never_investigated: number;
   /** The rollback it stored, or null when it changed nothing. */
   rolled_back: AuditEntry | null;
+  /** Why the rollback it stored could not be queued for `notify` to announce; null otherwise. */
+  announcement_error: string | null;
 }
 
 async function readRollout(options: GuardOptions): Promise<{ stored: StoredRollout; lastChange: Date | null }> {
@@ -69,6 +72,7 @@ export async function guardOnce(options: GuardOptions): Promise<GuardRun> {
     skipped: collected.skipped.length,
     never_investigated: collected.never_investigated,
     rolled_back: null,
+    announcement_error: null,
   };
   // Only a stored 0 is known to route nothing to direct_invocation on every worker.
   if (evaluation.outcome !== 'roll_back' || direct_percentage === 0) return run;
@@ -82,7 +86,7 @@ export async function guardOnce(options: GuardOptions): Promise<GuardRun> {
       { percentage: 0 },
       { who: options.who, reason, at: to },
     );
-    return { ...run, rolled_back: entry };
+    return { ...run, rolled_back: entry, announcement_error: await announceRolloutChange(options.queues.notifications, entry, true) };
   } catch (error) {
     throw new GuardRollbackFailedError(
       `direct_invocation broke a failure gate but the rollback could not be stored: ${errorMessage(error)} (${reason})`,

@@ -1,5 +1,5 @@
+import type { ComparedReport } from '../report/compared-report.js';
 import { type Comparison, compareOrchestrators } from '../report/comparison.js';
-import type { Report } from '../report/report.js';
 import { failureGates, type GateResult, PROMOTION_GATES, type PromotionGates } from '../report/verdict.js';
 
 /**
@@ -24,7 +24,7 @@ export interface GuardEvaluation {
   gates: GateResult[];
 }
 
-function inWindow(report: Report, window: GuardWindow): boolean {
+function inWindow(report: ComparedReport, window: GuardWindow): boolean {
   const started = Date.parse(report.started_at);
   return started >= window.from.getTime() && started <= window.to.getTime();
 }
@@ -37,7 +37,11 @@ function inWindow(report: Report, window: GuardWindow): boolean {
  * limits (critical errors, error rate, confidence floor) and only the comparison with agent_tools is
  * skipped.
  */
-export function evaluateGuard(reports: readonly Report[], window: GuardWindow, gates: PromotionGates = PROMOTION_GATES): GuardEvaluation {
+export function evaluateGuard(
+  reports: readonly ComparedReport[],
+  window: GuardWindow,
+  gates: PromotionGates = PROMOTION_GATES,
+): GuardEvaluation {
   const comparison: Comparison = compareOrchestrators(reports.filter((report) => inWindow(report, window)));
   const results = { direct_invocation: comparison.direct_invocation.reports, agent_tools: comparison.agent_tools.reports };
   const base = { window: { from: window.from.toISOString(), to: window.to.toISOString() }, results };

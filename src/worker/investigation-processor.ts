@@ -113,6 +113,7 @@ export function investigationProcessor(deps: InvestigationProcessorDeps) {
     const shadowRequest = { investigationId, alarm: data.alarm, assigned: assignment.orchestrator_type, signal };
     if (await deps.publisher.isPublished(investigationId)) {
       log.warn('report already published (an earlier attempt ended before completing the job): not investigating again');
+      await deps.publisher.notifyAgain(investigationId);
       await deps.shadow?.run(shadowRequest, log);
       return { already_published: true };
     }

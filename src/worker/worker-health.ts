@@ -1,4 +1,5 @@
 import type { Health } from '../platform/metrics-server.js';
+import { readiness } from '../platform/readiness.js';
 
 export interface WorkerState {
   /** A shutdown signal arrived. */
@@ -14,13 +15,7 @@ export interface WorkerState {
 
 /** `/healthz` of the worker: healthy while it takes jobs and Redis answers; 503 while stopping or Redis is away. */
 export function workerHealth(state: WorkerState): Health {
-  const condition = state.stopping
-    ? 'stopping'
-    : !state.redisAnswers
-      ? 'waiting_for_redis'
-      : state.takingJobs
-        ? 'running'
-        : 'not_taking_jobs';
+  const condition = readiness(state);
   return {
     healthy: condition === 'running',
     state: condition,

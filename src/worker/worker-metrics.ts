@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { askRedis } from '../platform/redis-probe.js';
+import { queueJobsGauge } from '../platform/queue-jobs-gauge.js';
 import { ORCHESTRATOR_TYPES, type Report } from '../report/report.js';
 
 /** From a rules-only run on a recording (~10 ms) to a slow agent_tools run against a real model. */
@@ -60,17 +60,13 @@ export class WorkerMetrics {
       labelNames: ['orchestrator_type', 'shadow'],
       registers,
     });
-    new Gauge({
+    queueJobsGauge({
       name: 'promptrca_queue_jobs',
       help: 'Jobs on the investigations queue by state, counted at scrape (the same on every replica); absent while Redis does not answer',
-      labelNames: ['state'],
-      registers,
-      async collect() {
-        const counts = await askRedis(sources.redis, () => sources.investigations.getJobCounts(...QUEUE_STATES));
-        this.reset();
-        if (counts === null) return;
-        for (const state of QUEUE_STATES) this.set({ state }, counts[state] ?? 0);
-      },
+      registry: this.registry,
+      queue: sources.investigations,
+      redis: sources.redis,
+      states: QUEUE_STATES,
     });
     new Gauge({
       name: 'promptrca_active_investigations',

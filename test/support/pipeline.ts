@@ -184,16 +184,21 @@ export function logLines(output: string): Array<Record<string, unknown>> {
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
+/** A long-running `promptrca <command>`; resolves once it logged `<command> started`. */
+export async function startLongRunning(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<SpawnedProcess> {
+  const spawned = spawnCli([command, ...args], env);
+  await waitFor(
+    () => spawned.stdout().includes(`"message":"${command} started"`),
+    30_000,
+    () => `${command} did not start:\n${spawned.stdout()}\n${spawned.stderr()}`,
+    spawned.exited,
+  );
+  return spawned;
+}
+
 /** A `promptrca worker` process; resolves once it logged that it takes jobs. */
 export async function startWorker(env: NodeJS.ProcessEnv, args: string[] = []): Promise<SpawnedProcess> {
-  const worker = spawnCli(['worker', ...args], { AWS_REGION: 'us-east-1', PROMPTRCA_AWS_REPLAY: SCENARIO, ...env });
-  await waitFor(
-    () => worker.stdout().includes('"message":"worker started"'),
-    30_000,
-    () => `worker did not start:\n${worker.stdout()}\n${worker.stderr()}`,
-    worker.exited,
-  );
-  return worker;
+  return startLongRunning('worker', args, { AWS_REGION: 'us-east-1', PROMPTRCA_AWS_REPLAY: SCENARIO, ...env });
 }
 
 export async function waitFor(

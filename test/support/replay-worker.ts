@@ -58,7 +58,7 @@ export async function startReplayWorker(
     },
   });
   const orchestratorFor = (type: OrchestratorType) => createOrchestrator(type, aws, null);
-  const publisher = new ResultsPublisher(queues.results);
+  const publisher = new ResultsPublisher(queues);
   const running = startInvestigationWorker({
     connection: workerRedis,
     prefix,

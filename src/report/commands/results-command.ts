@@ -16,10 +16,14 @@ interface ResultsOptions {
 
 const STORED_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'] as const;
 
-/** Reports already on the results queue, oldest first, at most `last` of them. */
+/**
+ * The newest `last` reports on the results queue, oldest first. Each state is read newest first and
+ * only `last` deep, so a queue of 100,000 reports costs no more than a short one.
+ */
 async function storedReports(queues: PromptRcaQueues, last: number): Promise<Job<Report>[]> {
-  const jobs = (await queues.results.getJobs([...STORED_STATES])) as Job<Report>[];
-  return last === 0 ? [] : jobs.sort((a, b) => a.timestamp - b.timestamp).slice(-last);
+  if (last === 0) return [];
+  const newest = await Promise.all(STORED_STATES.map((state) => queues.results.getJobs([state], 0, last - 1, false)));
+  return (newest.flat() as Job<Report>[]).sort((a, b) => a.timestamp - b.timestamp).slice(-last);
 }
 
 /** The newest event id of the results queue, so that following starts exactly where listing did. */

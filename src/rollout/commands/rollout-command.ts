@@ -9,6 +9,7 @@ import { type PromptRcaQueues, RESULTS_QUEUE } from '../../report/queues.js';
 import type { OrchestratorType } from '../../report/report.js';
 import { DURATION_WITH_SECONDS, parseDuration } from '../../report/since-option.js';
 import { PROMOTION_GATES } from '../../report/verdict.js';
+import { announceRolloutChange } from '../announce-rollout-change.js';
 import { type AssignmentSplit, recentAssignments, splitOf } from '../assignment-log.js';
 import { ROLLOUT_CACHE_MS } from '../cached-rollout-reader.js';
 import {
@@ -229,12 +230,14 @@ export function registerRolloutCommand(program: Command): void {
 
   rollout
     .command('rollback')
-    .description('route every new investigation to agent_tools at once (percentage 0); in-flight ones keep theirs')
+    .description('route every new investigation to agent_tools at once (percentage 0); in-flight ones keep theirs; notify announces it')
     .option('--reason <text>', 'why, for the audit')
     .option('--json', 'print the audited change, the stored rollout and the investigations in flight as JSON')
     .action((options: { reason?: string; json?: boolean }) =>
       withRolloutQueues(async (queues) => {
         const outcome = await change(queues, { percentage: 0 }, options.reason);
+        const announcementError = await announceRolloutChange(queues.notifications, outcome.change, false);
+        if (announcementError) logger.warn(announcementError);
         const flight = await inFlight(queues);
         if (options.json) {
           print(JSON.stringify({ ...outcome, in_flight: flight }, null, 2));
@@ -277,6 +280,7 @@ ${INVESTIGATIONS_QUEUE} is not touched: in-flight investigations keep their orch
         const show = (run: GuardRun) => {
           print(options.json ? JSON.stringify(run) : formatGuardRun(run));
           if (run.rolled_back) logger.warn(`rolled back: ${run.rolled_back.reason}`);
+          if (run.announcement_error) logger.warn(run.announcement_error);
         };
         if (options.once) return show(await guardOnce(guard));
         const stop = new AbortController();

@@ -17,6 +17,7 @@ import { INVESTIGATIONS_QUEUE } from '../../producer/investigations-queue.js';
 import { connectQueues } from '../../report/queues.js';
 import { ORCHESTRATOR_TYPES, type OrchestratorType } from '../../report/report.js';
 import { ResultsPublisher } from '../../report/results-publisher.js';
+import { retentionFromEnv } from '../../report/retention.js';
 import { rolloutFlagsFromEnv } from '../../rollout/flags.js';
 import { closeWithGrace } from '../close-with-grace.js';
 import { startInvestigationWorker } from '../investigation-worker.js';
@@ -87,7 +88,10 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
     await queues.close();
     throw error;
   }
-  const publisher = new ResultsPublisher(queues.results, (report) => metrics.recordReport(report));
+  const publisher = new ResultsPublisher(queues, {
+    onPublished: (report) => metrics.recordReport(report),
+    retention: retentionFromEnv(env),
+  });
   const shadow = new ShadowRunner({
     // Without a model only direct_invocation can run in shadow.
     settings: { percentage: shadowPercentage, runnable: new Set(llm ? ORCHESTRATOR_TYPES : ['direct_invocation']) },

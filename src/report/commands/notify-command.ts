@@ -1,0 +1,182 @@
+import { hostname } from 'node:os';
+import { Worker } from 'bullmq';
+import type { Command } from 'commander';
+import { DEFAULT_METRICS_PORT, loadConfig, wholeNumberOption } from '../../platform/config.js';
+import { errorMessage, InputError } from '../../platform/errors.js';
+import { logger } from '../../platform/log.js';
+import type { Health, MetricsServer } from '../../platform/metrics-server.js';
+import { startMetricsServer } from '../../platform/metrics-server.js';
+import { metricsAddressFrom } from '../../platform/metrics-settings.js';
+import { readiness } from '../../platform/readiness.js';
+import { redactRedisUrl } from '../../platform/redis-connection.js';
+import { askRedis } from '../../platform/redis-probe.js';
+import { firstShutdownSignal } from '../../platform/signals.js';
+import { DeliveryState } from '../notify/delivery-state.js';
+import { notificationProcessor } from '../notify/notification-processor.js';
+import { NOTIFICATIONS_QUEUE, type Notification } from '../notify/notifications-queue.js';
+import { NotifyMetrics } from '../notify/notify-metrics.js';
+import { connectQueues } from '../queues.js';
+import { QueueTrimmer, retentionFromEnv } from '../retention.js';
+import { type Sink, sinksFrom } from '../sinks/sink.js';
+
+interface NotifyOptions {
+  webhookUrl: string[];
+  slackWebhookUrl: string[];
+  concurrency: number;
+  metricsPort?: string;
+}
+
+/** How often notify applies the results retention, so that it holds even when no worker publishes. */
+const TRIM_INTERVAL_MS = 60_000;
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** The options' URLs, else the environment's; none at all is a configuration error (exit 2). */
+function configuredSinks(options: NotifyOptions, env: NodeJS.ProcessEnv): Sink[] {
+  const config = loadConfig(env);
+  const given = options.webhookUrl.length + options.slackWebhookUrl.length > 0;
+  for (const url of [...options.webhookUrl, ...options.slackWebhookUrl]) {
+    if (!URL.canParse(url) || !['http:', 'https:'].includes(new URL(url).protocol)) {
+      throw new InputError(`${JSON.stringify(url)} is not valid: allowed an http:// or https:// URL`);
+    }
+  }
+  const sinks = sinksFrom(
+    given
+      ? { webhook: options.webhookUrl, slack: options.slackWebhookUrl }
+      : { webhook: config.PROMPTRCA_NOTIFY_WEBHOOK_URLS, slack: config.PROMPTRCA_NOTIFY_SLACK_WEBHOOK_URLS },
+  );
+  if (sinks.length === 0) {
+    throw new InputError(
+      'no sink to deliver to: give --webhook-url or --slack-webhook-url, or set PROMPTRCA_NOTIFY_WEBHOOK_URLS or PROMPTRCA_NOTIFY_SLACK_WEBHOOK_URLS',
+    );
+  }
+  return sinks;
+}
+
+/** `/readyz` (and `/healthz`): ready while it takes notifications and Redis answers. */
+function notifyHealth(state: { stopping: boolean; takingJobs: boolean; redisAnswers: boolean; redisStatus: string }): Health {
+  const condition = readiness(state);
+  return { healthy: condition === 'running', state: condition, redis: state.redisStatus };
+}
+
+/** Runs until SIGTERM/SIGINT, then finishes the deliveries in flight and exits 0. */
+export async function runNotify(options: NotifyOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const sinks = configuredSinks(options, env);
+  const retention = retentionFromEnv(env);
+  const config = loadConfig(env);
+  const metricsAddress = metricsAddressFrom(options.metricsPort, env);
+  const queues = await connectQueues(env, 'worker');
+  const stopping = new AbortController();
+  const metrics = new NotifyMetrics({ notifications: queues.notifications, redis: queues.redis, sinks });
+  const processor = notificationProcessor({
+    sinks,
+    state: new DeliveryState(queues.redis, queues.prefix, Math.ceil(retention.maxAgeMs / 1_000)),
+    results: queues.results,
+    retention,
+    metrics,
+    log: logger,
+  });
+  const worker = new Worker<Notification>(NOTIFICATIONS_QUEUE, processor, {
+    connection: queues.redis,
+    prefix: queues.prefix,
+    autorun: false,
+    name: `${hostname()}:${process.pid}`,
+    concurrency: options.concurrency,
+    // A replica killed mid-delivery: another (or its restart) takes the notification over once the lock lapses.
+    lockDuration: config.PROMPTRCA_LOCK_DURATION_MS,
+    stalledInterval: config.PROMPTRCA_LOCK_DURATION_MS,
+  });
+  // Sink retries are delays, not failures: this hears only notifications that could not be read or Redis trouble.
+  worker.on('failed', (job, error) =>
+    logger.error(`notification ${job?.id} failed: ${errorMessage(error)}`, { attempts: job?.attemptsMade }),
+  );
+  worker.on('error', (error) => logger.error(`notify error: ${errorMessage(error)}`));
+
+  let metricsServer: MetricsServer;
+  try {
+    metricsServer = await startMetricsServer({
+      registry: metrics.registry,
+      health: async () =>
+        notifyHealth({
+          stopping: stopping.signal.aborted,
+          takingJobs: worker.isRunning(),
+          redisAnswers: (await askRedis(queues.redis, () => queues.redis.ping())) === 'PONG',
+          redisStatus: queues.redis.status,
+        }),
+      ...metricsAddress,
+    });
+  } catch (error) {
+    await worker.close();
+    await queues.close();
+    throw error;
+  }
+  const trimmers = [new QueueTrimmer(queues.results, retention), new QueueTrimmer(queues.notifications, retention)];
+  const trim = () => {
+    Promise.all(trimmers.map((trimmer) => trimmer.trim())).catch((error: unknown) =>
+      logger.warn(`could not apply the results retention: ${errorMessage(error)}`),
+    );
+  };
+  const trimTimer = setInterval(trim, TRIM_INTERVAL_MS);
+  trim();
+
+  const signal = firstShutdownSignal(logger, 'the notifications in flight go to another replica once their locks lapse');
+  await worker.waitUntilReady();
+  logger.info('notify started', {
+    queue: NOTIFICATIONS_QUEUE,
+    redis: redactRedisUrl(queues.redisUrl),
+    prefix: queues.prefix,
+    sinks: sinks.map((sink) => ({ id: sink.id, kind: sink.kind, url: sink.label })),
+    concurrency: options.concurrency,
+    results_max_age_hours: config.PROMPTRCA_RESULTS_MAX_AGE_HOURS,
+    results_max_count: retention.maxCount,
+    metrics: `${metricsServer.url}/metrics`,
+  });
+  worker.run().catch((error: unknown) => logger.error(`notify stopped taking notifications: ${errorMessage(error)}`));
+
+  logger.info(`${await signal} received`);
+  stopping.abort();
+  clearInterval(trimTimer);
+  // Waits for the deliveries in flight; each ends within its HTTP timeout.
+  await worker.close();
+  await metricsServer.close();
+  await queues.close();
+  logger.info('notify stopped');
+  return 0;
+}
+
+export function registerNotifyCommand(program: Command): void {
+  program
+    .command('notify')
+    .description('deliver every published report, and every rollback, to webhooks and Slack')
+    .option('--webhook-url <url>', 'POST JSON to this URL (repeatable; env PROMPTRCA_NOTIFY_WEBHOOK_URLS, comma-separated)', collect, [])
+    .option(
+      '--slack-webhook-url <url>',
+      'post a Block Kit message to this Slack incoming webhook (repeatable; env PROMPTRCA_NOTIFY_SLACK_WEBHOOK_URLS)',
+      collect,
+      [],
+    )
+    .option('--concurrency <n>', 'notifications delivered at once by this process', wholeNumberOption('--concurrency', 1, 1_000), 10)
+    .option(
+      '--metrics-port <n>',
+      `serve /metrics, /livez and /readyz on this port (env PROMPTRCA_METRICS_PORT, default ${DEFAULT_METRICS_PORT}; 0 = any free port)`,
+    )
+    .addHelpText(
+      'after',
+      `
+Sinks given as options replace those of the environment. Each report (a shadow run's excepted) and
+each rollback goes to every sink once: 2xx is delivered; 429, 5xx and network errors are tried again
+with backoff (1 s doubling to 5 min, or the receiver's Retry-After if longer) for as long as the
+results retention keeps the report (PROMPTRCA_RESULTS_MAX_AGE_HOURS); any other answer is permanent,
+logged with the sink and status, and that sink is marked undeliverable for it. A sink that took a
+report is not sent it again when another sink's failure makes it retry. Every request carries
+Idempotency-Key: <investigation id>. Replicas share the work; a replica killed mid-delivery loses
+nothing (its notifications are taken over after PROMPTRCA_LOCK_DURATION_MS).
+notify also applies the results retention every minute (PROMPTRCA_RESULTS_MAX_COUNT, _MAX_AGE_HOURS).
+GET /livez: 200 while the process runs, even while Redis is away; GET /readyz (and /healthz): 200
+only while Redis answers and it takes notifications. SIGTERM/SIGINT: finish the deliveries in flight
+and exit 0; a second signal exits at once.`,
+    )
+    .action(async (options: NotifyOptions) => {
+      process.exitCode = await runNotify(options);
+    });
+}

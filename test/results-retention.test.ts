@@ -1,0 +1,119 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { PromptRcaQueues } from '../src/report/queues.js';
+import { ResultsPublisher } from '../src/report/results-publisher.js';
+import { QueueTrimmer } from '../src/report/retention.js';
+import { craftReports } from './support/crafted-reports.js';
+import { startNotifyReceiver } from './support/notify-receiver.js';
+import {
+  deleteKeys,
+  distinctAlarms,
+  enqueueAll,
+  openQueues,
+  runCli,
+  type SpawnedProcess,
+  spawnCli,
+  startWorker,
+  stopAll,
+  uniquePrefix,
+  waitFor,
+} from './support/pipeline.js';
+import { ENQUEUE_SETTINGS } from './support/replay-worker.js';
+
+const prefixes: string[] = [];
+const opened: PromptRcaQueues[] = [];
+
+afterAll(async () => {
+  await Promise.all(opened.map((queues) => queues.close()));
+  await Promise.all(prefixes.map(deleteKeys));
+});
+
+async function freshQueues(name: string): Promise<PromptRcaQueues> {
+  const prefix = uniquePrefix(name);
+  prefixes.push(prefix);
+  const queues = await openQueues(prefix);
+  opened.push(queues);
+  return queues;
+}
+
+const stored = (queues: PromptRcaQueues) =>
+  queues.results.getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
+
+describe('results retention', () => {
+  it('keeps at most PROMPTRCA_RESULTS_MAX_COUNT reports, the newest, with no consumer at all', async () => {
+    const queues = await freshQueues('retention-none');
+    const publisher = new ResultsPublisher(queues, { retention: { maxAgeMs: 3_600_000, maxCount: 25 } });
+    const reports = craftReports('direct_invocation', 300, (index) => ({ id: `retained-${index}` }));
+    for (const report of reports) await publisher.publish(report);
+    expect(await stored(queues)).toBe(25);
+    const ids = (await queues.results.getJobs(['waiting'])).map((job) => job.id).sort();
+    expect(ids).toEqual(
+      reports
+        .slice(-25)
+        .map((report) => report.investigation_id)
+        .sort(),
+    );
+    // The notifications nobody delivers are bounded the same way.
+    expect(await queues.notifications.getWaitingCount()).toBe(25);
+  });
+
+  it('removes reports older than the maximum age', async () => {
+    const queues = await freshQueues('retention-age');
+    const publisher = new ResultsPublisher(queues);
+    for (const report of craftReports('agent_tools', 5)) await publisher.publish(report);
+    await sleep(30);
+    const removed = await new QueueTrimmer(queues.results, { maxAgeMs: 20, maxCount: 1_000 }).trim();
+    expect(removed).toBe(5);
+    expect(await stored(queues)).toBe(0);
+  });
+
+  it('with workers publishing and notify running, 300 alarms leave at most 25 reports; results --last reads what is kept', async () => {
+    const queues = await freshQueues('retention-pipeline');
+    const receiver = await startNotifyReceiver();
+    const env = { PROMPTRCA_QUEUE_PREFIX: prefixes.at(-1), PROMPTRCA_RESULTS_MAX_COUNT: '25' };
+    const worker = await startWorker({ ...env, PROMPTRCA_FORCE_ORCHESTRATOR: 'direct' }, ['--llm', 'none', '--concurrency', '20']);
+    const notify = spawnCli(['notify', '--webhook-url', `${receiver.url}/hook`], env);
+    try {
+      await enqueueAll(queues, distinctAlarms(300, Date.UTC(2024, 6, 1)), ENQUEUE_SETTINGS);
+      await waitFor(
+        async () => (await queues.investigations.getCompletedCount()) === 300,
+        120_000,
+        () => '300 investigations',
+      );
+      expect(await stored(queues)).toBeLessThanOrEqual(25);
+      const results = await runCli(['results', '--json', '--last', '100'], env);
+      expect(results.code).toBe(0);
+      expect(results.stdout.trim().split('\n').length).toBeLessThanOrEqual(25);
+    } finally {
+      notify.child.kill('SIGTERM');
+      await notify.exited;
+      await stopAll([worker]);
+      await receiver.close();
+    }
+  }, 180_000);
+
+  it('notify applies the retention at start to reports published without a bound', async () => {
+    const queues = await freshQueues('retention-notify');
+    const unbounded = new ResultsPublisher(queues, { retention: { maxAgeMs: 3_600_000, maxCount: 1_000_000 } });
+    for (const report of craftReports('direct_invocation', 300)) await unbounded.publish(report);
+    expect(await stored(queues)).toBe(300);
+    const receiver = await startNotifyReceiver();
+    let notify: SpawnedProcess | undefined;
+    try {
+      notify = spawnCli(['notify', '--webhook-url', `${receiver.url}/hook`], {
+        PROMPTRCA_QUEUE_PREFIX: prefixes.at(-1),
+        PROMPTRCA_RESULTS_MAX_COUNT: '25',
+      });
+      await waitFor(
+        async () => (await stored(queues)) <= 25,
+        30_000,
+        () => 'notify to trim the results queue',
+      );
+      expect(await stored(queues)).toBe(25);
+    } finally {
+      notify?.child.kill('SIGTERM');
+      await notify?.exited;
+      await receiver.close();
+    }
+  }, 60_000);
+});
