@@ -20,6 +20,11 @@ interface ClientConfig {
 export interface AwsService<Client> {
   /** The `service` name recordings use: the SDK client's, such as `cloudwatch-logs`. */
   readonly name: string;
+  /**
+   * The IAM action a command needs: `lambda:GetFunctionConfiguration`. API Gateway's management
+   * API is authorised by HTTP method, so every read of it is `apigateway:GET`.
+   */
+  iamAction(command: string): string;
   /** A client that replays and records as the options ask. */
   create(options: AwsClientOptions): Client;
 }
@@ -33,6 +38,7 @@ const REPLAY_CREDENTIALS = { accessKeyId: 'PROMPTRCA-REPLAY', secretAccessKey: '
  */
 export function awsService<Client extends SendingClient, Input extends object, Output extends object>(
   name: string,
+  iamPrefix: string,
   ClientClass: new (config: ClientConfig) => Client & { middlewareStack: MiddlewareStack<Input, Output> },
   sdk: object,
   ServiceException: ServiceExceptionClass,
@@ -40,6 +46,7 @@ export function awsService<Client extends SendingClient, Input extends object, O
   const toError = sdkErrorFactory(sdk, ServiceException);
   return {
     name,
+    iamAction: (command) => (iamPrefix === 'apigateway' ? 'apigateway:GET' : `${iamPrefix}:${command}`),
     create(options) {
       const client = new ClientClass({ region: options.region, ...(options.replay ? { credentials: REPLAY_CREDENTIALS } : {}) });
       if (options.replay) answerFromRecording(client.middlewareStack, name, options.replay, toError);

@@ -22,8 +22,9 @@ export function alarmMetricHypotheses(alarm: NormalizedAlarm, resource: Resource
 /**
  * The hypotheses of a specialist that reads nothing of its resources: the alarm's metrics are the
  * only evidence. They point at a kind of cause but prove none, so their rules stay well below the
- * confidence log evidence gives. Each resource is judged by every metric rule of the registry.
+ * confidence log evidence gives. A specialist judges its own resources by its own rules only: a
+ * table is not "backing up" because a queue rule says so.
  */
-export function judgeFromAlarmMetrics(input: SpecialistInput<unknown>): Hypothesis[] {
-  return input.resources.flatMap((resource) => alarmMetricHypotheses(input.alarm, resource, input.alarmMetricRules));
+export function judgeFromAlarmMetrics(rules: readonly AlarmMetricRule[]): (input: SpecialistInput<unknown>) => Hypothesis[] {
+  return (input) => input.resources.flatMap((resource) => alarmMetricHypotheses(input.alarm, resource, rules));
 }
