@@ -72,7 +72,17 @@ export function dynamoDbHypotheses(evidence: DynamoDbEvidence): Hypothesis[] {
       },
     ];
   }
-  if (table?.billingMode === 'PAY_PER_REQUEST') {
+  if (!table) {
+    return [
+      {
+        type: 'downstream_error',
+        description: `DynamoDB table ${evidence.tableName} throttles requests (${tableThrottles} throttle events); its capacity settings could not be read`,
+        confidence: 0.6,
+        evidence: [throttles],
+      },
+    ];
+  }
+  if (table.billingMode === 'PAY_PER_REQUEST') {
     return [
       {
         type: 'downstream_error',
@@ -84,8 +94,8 @@ export function dynamoDbHypotheses(evidence: DynamoDbEvidence): Hypothesis[] {
       },
     ];
   }
-  const reads = atCapacity(usage.peakConsumedReadPerSecond, table?.readCapacityUnits) && (usage.readThrottleEvents ?? 0) > 0;
-  const writes = atCapacity(usage.peakConsumedWritePerSecond, table?.writeCapacityUnits) && (usage.writeThrottleEvents ?? 0) > 0;
+  const reads = atCapacity(usage.peakConsumedReadPerSecond, table.readCapacityUnits) && (usage.readThrottleEvents ?? 0) > 0;
+  const writes = atCapacity(usage.peakConsumedWritePerSecond, table.writeCapacityUnits) && (usage.writeThrottleEvents ?? 0) > 0;
   const exhausted = [reads ? 'read' : '', writes ? 'write' : ''].filter(Boolean).join(' and ');
   return [
     {

@@ -74,8 +74,8 @@ export const stepFunctionsSpecialist: ResourceSpecialist<StepFunctionsEvidence> 
   },
   hypotheses: ({ alarm, resources, evidence }) => {
     const read = evidence.flatMap(stepFunctionsHypotheses);
-    if (read.length > 0) return read;
-    return resources.flatMap((resource) => alarmMetricHypotheses(alarm, resource, ALARM_METRIC_RULES));
+    const unread = resources.filter((r) => !evidence.some((e) => e.stateMachineName === r.name && e.failures !== null));
+    return [...read, ...unread.flatMap((resource) => alarmMetricHypotheses(alarm, resource, ALARM_METRIC_RULES))];
   },
   advice: stepFunctionsAdvice,
 };
