@@ -25,6 +25,8 @@ export interface AwsService<Client> {
    * API is authorised by HTTP method, so every read of it is `apigateway:GET`.
    */
   iamAction(command: string): string;
+  /** The client's package, by which a test maps each command the code sends to its IAM action. */
+  readonly sdk: object;
   /** A client that replays and records as the options ask. */
   create(options: AwsClientOptions): Client;
 }
@@ -46,6 +48,7 @@ export function awsService<Client extends SendingClient, Input extends object, O
   const toError = sdkErrorFactory(sdk, ServiceException);
   return {
     name,
+    sdk,
     iamAction: (command) => (iamPrefix === 'apigateway' ? 'apigateway:GET' : `${iamPrefix}:${command}`),
     create(options) {
       const client = new ClientClass({ region: options.region, ...(options.replay ? { credentials: REPLAY_CREDENTIALS } : {}) });
