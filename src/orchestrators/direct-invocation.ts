@@ -44,7 +44,11 @@ export class DirectInvocationOrchestrator implements Orchestrator {
             alarm,
             resources: resources.filter((r) => r.type === specialist.type),
             evidence: evidence.filter((read) => read.specialist === specialist).map((read) => read.evidence),
-            facts,
+            // Each fact goes to the model once: the alarm's to every specialist, a resource's to its own.
+            facts: investigationFacts(
+              request.alarm,
+              evidence.filter((read) => read.specialist === specialist),
+            ),
             signal: request.signal,
           },
           llm,

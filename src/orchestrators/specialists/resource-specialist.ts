@@ -83,7 +83,7 @@ export interface SpecialistInput<Evidence> {
   resources: Resource[];
   /** What was read of them, one per resource read. */
   evidence: Evidence[];
-  /** Every fact of the investigation: a model refining the hypotheses is shown them all. */
+  /** The alarm's facts and those of this specialist's resources: what a model refining the hypotheses is shown. */
   facts: Fact[];
   signal?: AbortSignal;
 }
