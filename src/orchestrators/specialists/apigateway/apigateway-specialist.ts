@@ -1,4 +1,4 @@
-import { alarmMetricHypotheses } from '../alarm-metric-rules.js';
+import { judgeReadOrFromAlarmMetrics } from '../alarm-metric-rules.js';
 import { gatheringFactTools } from '../gathering-fact-tool.js';
 import { lambdaBehind } from '../lambda/lambda-resource.js';
 import type { AlarmMetricRule, ResourceSpecialist } from '../resource-specialist.js';
@@ -66,10 +66,8 @@ export const apiGatewaySpecialist: ResourceSpecialist<ApiGatewayEvidence> = {
     }),
     facts: apiGatewayFacts,
   },
-  hypotheses: ({ alarm, resources, evidence }) => {
-    const read = evidence.flatMap(apiGatewayHypotheses);
-    const unread = resources.filter((r) => !evidence.some((e) => (e.apiId === r.name || e.apiName === r.name) && e.integrations !== null));
-    return [...read, ...unread.flatMap((resource) => alarmMetricHypotheses(alarm, resource, ALARM_METRIC_RULES))];
-  },
+  hypotheses: judgeReadOrFromAlarmMetrics(ALARM_METRIC_RULES, apiGatewayHypotheses, (e) =>
+    e.integrations !== null ? (e.kind === 'http' ? e.apiId : e.apiName) : null,
+  ),
   advice: apiGatewayAdvice,
 };

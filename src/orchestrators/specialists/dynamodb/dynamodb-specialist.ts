@@ -1,4 +1,4 @@
-import { alarmMetricHypotheses } from '../alarm-metric-rules.js';
+import { judgeReadOrFromAlarmMetrics } from '../alarm-metric-rules.js';
 import { gatheringFactTools } from '../gathering-fact-tool.js';
 import { nameDimension } from '../resource-discovery.js';
 import type { AlarmMetricRule, ResourceSpecialist } from '../resource-specialist.js';
@@ -61,10 +61,6 @@ export const dynamoDbSpecialist: ResourceSpecialist<DynamoDbEvidence> = {
     }),
     facts: dynamoDbFacts,
   },
-  hypotheses: ({ alarm, resources, evidence }) => {
-    const read = evidence.flatMap(dynamoDbHypotheses);
-    const unread = resources.filter((r) => !evidence.some((e) => e.tableName === r.name && e.usage !== null));
-    return [...read, ...unread.flatMap((resource) => alarmMetricHypotheses(alarm, resource, ALARM_METRIC_RULES))];
-  },
+  hypotheses: judgeReadOrFromAlarmMetrics(ALARM_METRIC_RULES, dynamoDbHypotheses, (e) => (e.usage !== null ? e.tableName : null)),
   advice: dynamoDbAdvice,
 };

@@ -1,5 +1,5 @@
 import type { Resource } from '../../../report/report.js';
-import { alarmMetricHypotheses } from '../alarm-metric-rules.js';
+import { judgeReadOrFromAlarmMetrics } from '../alarm-metric-rules.js';
 import { gatheringFactTools } from '../gathering-fact-tool.js';
 import { lambdaBehind } from '../lambda/lambda-resource.js';
 import { nameDimension } from '../resource-discovery.js';
@@ -51,10 +51,6 @@ export const sqsSpecialist: ResourceSpecialist<SqsEvidence> = {
     }),
     facts: sqsFacts,
   },
-  hypotheses: ({ alarm, resources, evidence }) => {
-    const read = evidence.flatMap(sqsHypotheses);
-    const unread = resources.filter((r) => !evidence.some((e) => e.queueName === r.name && e.attributes !== null));
-    return [...read, ...unread.flatMap((resource) => alarmMetricHypotheses(alarm, resource, ALARM_METRIC_RULES))];
-  },
+  hypotheses: judgeReadOrFromAlarmMetrics(ALARM_METRIC_RULES, sqsHypotheses, (e) => (e.attributes !== null ? e.queueName : null)),
   advice: sqsAdvice,
 };

@@ -1,4 +1,4 @@
-import { alarmMetricHypotheses } from '../alarm-metric-rules.js';
+import { judgeReadOrFromAlarmMetrics } from '../alarm-metric-rules.js';
 import { gatheringFactTools } from '../gathering-fact-tool.js';
 import { lambdaBehind } from '../lambda/lambda-resource.js';
 import type { AlarmMetricRule, ResourceSpecialist } from '../resource-specialist.js';
@@ -72,10 +72,8 @@ export const stepFunctionsSpecialist: ResourceSpecialist<StepFunctionsEvidence> 
     }),
     facts: stepFunctionsFacts,
   },
-  hypotheses: ({ alarm, resources, evidence }) => {
-    const read = evidence.flatMap(stepFunctionsHypotheses);
-    const unread = resources.filter((r) => !evidence.some((e) => e.stateMachineName === r.name && e.failures !== null));
-    return [...read, ...unread.flatMap((resource) => alarmMetricHypotheses(alarm, resource, ALARM_METRIC_RULES))];
-  },
+  hypotheses: judgeReadOrFromAlarmMetrics(ALARM_METRIC_RULES, stepFunctionsHypotheses, (e) =>
+    e.failures !== null ? e.stateMachineName : null,
+  ),
   advice: stepFunctionsAdvice,
 };
