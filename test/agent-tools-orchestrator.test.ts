@@ -61,6 +61,10 @@ describe('agent_tools: a lead agent with one tool per specialist', () => {
       'get_lambda_config',
       'get_lambda_logs',
       'get_lambda_metrics',
+      'get_api_integrations',
+      'get_dynamodb_table',
+      'get_sqs_queue',
+      'get_state_machine_failures',
     ]);
     const specialist = rest.filter((request) => !isLead(request));
     expect(specialist[0]?.messages.map((m) => m.role)).toEqual(['system', 'user']);

@@ -40,7 +40,7 @@ describe('discoverResources', () => {
 
   it('finds API Gateway REST APIs by name and HTTP APIs by ID, ignoring the path in Resource', () => {
     expect(discoverResources(alarmOn('AWS/ApiGateway', { ApiName: 'orders', Stage: 'prod', Resource: '/orders', Method: 'GET' }))).toEqual([
-      { type: 'apigateway', name: 'orders', region: 'ap-southeast-1' },
+      { type: 'apigateway', name: 'orders', region: 'ap-southeast-1', qualifier: 'prod' },
     ]);
     expect(discoverResources(alarmOn('AWS/ApiGateway', { ApiId: 'a1b2c3d4e5', Stage: '$default' }))).toEqual([
       {

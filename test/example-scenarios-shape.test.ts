@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT_CAUSE_TYPES } from '../src/report/report.js';
 
 const EXAMPLES = new URL('../examples/', import.meta.url);
-const METRIC_IDS = ['errors', 'throttles', 'invocations', 'duration_max'];
+const LAMBDA_METRICS = ['Duration', 'Errors', 'Invocations', 'Throttles'];
 const TIME_WINDOW_KEYS = ['startTime', 'endTime', 'StartTime', 'EndTime'];
 
 interface RecordedCall {
@@ -18,6 +18,8 @@ interface Scenario {
   alarm: Record<string, unknown>;
   calls: RecordedCall[];
   expected_root_cause: string;
+  /** The Lambda function the root cause is in (or behind the alarmed resource). */
+  expected_function: string;
   description: string;
 }
 
@@ -72,8 +74,11 @@ describe('example scenarios', () => {
   });
 
   describe.each(scenarios.map((s) => [s.file, s] as const))('%s', (_file, scenario) => {
-    it('names a known root-cause type and says what it shows', () => {
+    it('names a known root-cause type, the function behind it, and says what it shows', () => {
       expect(ROOT_CAUSE_TYPES).toContain(scenario.expected_root_cause);
+      expect(
+        scenario.calls.some((c) => c.command === 'GetFunctionConfiguration' && c.input.FunctionName === scenario.expected_function),
+      ).toBe(true);
       expect(scenario.description.length).toBeGreaterThan(20);
     });
 
@@ -99,17 +104,21 @@ describe('example scenarios', () => {
       expect(configuration.output?.FunctionName).toBe(name);
       expect(call(scenario, 'GetFunctionConcurrency').input).toEqual({ FunctionName: name });
 
-      const logs = call(scenario, 'FilterLogEvents');
-      expect(logs.input).toEqual({ logGroupName: `/aws/lambda/${name}` });
-      for (const event of (logs.output?.events ?? []) as Record<string, unknown>[]) {
+      const logs = scenario.calls.find((c) => c.command === 'FilterLogEvents' && c.input.logGroupName === `/aws/lambda/${name}`);
+      expect(logs?.input).toEqual({ logGroupName: `/aws/lambda/${name}` });
+      for (const event of (logs?.output?.events ?? []) as Record<string, unknown>[]) {
         expect(Object.keys(event).sort()).toEqual(['eventId', 'ingestionTime', 'logStreamName', 'message', 'timestamp']);
       }
 
-      const metrics = call(scenario, 'GetMetricData');
-      expect(metrics.input).toEqual({});
-      const results = metrics.output?.MetricDataResults as { Id: string; Values: number[]; Timestamps: string[] }[];
-      expect(results.map((r) => r.Id).sort()).toEqual([...METRIC_IDS].sort());
-      for (const result of results) expect(result.Values).toHaveLength(result.Timestamps.length);
+      // Per metric, so that an entry answers only its own function's queries.
+      const metrics = scenario.calls.filter((c) => c.command === 'GetMetricData' && c.input.Namespace === 'AWS/Lambda');
+      expect(metrics.map((m) => m.input.MetricName).sort()).toEqual(expect.arrayContaining(LAMBDA_METRICS));
+      for (const metric of metrics) {
+        expect(metric.input.Dimensions).toEqual([{ Name: 'FunctionName', Value: expect.any(String) }]);
+        const series = metric.output as { Values: number[]; Timestamps: string[] };
+        expect(series.Values).toHaveLength(series.Timestamps.length);
+      }
+      expect(scenario.calls.some((c) => c.command === 'GetMetricData' && Object.keys(c.input).length === 0)).toBe(false);
     });
   });
 
@@ -118,8 +127,8 @@ describe('example scenarios', () => {
     expect(unknown.length).toBeGreaterThan(0);
     for (const scenario of unknown) {
       expect(call(scenario, 'FilterLogEvents').output?.events).toEqual([]);
-      const results = call(scenario, 'GetMetricData').output?.MetricDataResults as { Values: number[] }[];
-      expect(results.every((r) => r.Values.length === 0)).toBe(true);
+      const series = scenario.calls.filter((c) => c.command === 'GetMetricData').map((c) => c.output as { Values: number[] });
+      expect(series.every((s) => s.Values.length === 0)).toBe(true);
     }
   });
 });

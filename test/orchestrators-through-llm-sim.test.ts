@@ -6,10 +6,13 @@ import { createOrchestrator } from '../src/orchestrators/create-orchestrator.js'
 import { LlmClient } from '../src/orchestrators/llm/llm-client.js';
 import { type LlmSim, startLlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
 import { runInvestigation } from '../src/orchestrators/run-investigation.js';
+import { specialistFor } from '../src/orchestrators/specialists/registry.js';
 import { type OrchestratorType, ReportSchema } from '../src/report/report.js';
 import { runCli } from './support/run-cli.js';
 
 const silent = winston.createLogger({ silent: true });
+const aws = createAwsClients({ region: 'us-east-1', replay: { calls: [] } });
+const window = { startTime: 0, endTime: 1 };
 const scenarios = bundledScenarios();
 let sim: LlmSim;
 let llm: LlmClient;
@@ -57,8 +60,12 @@ describe('both orchestrators on every bundled scenario through llm-sim over HTTP
     const { report, counted } = await investigate('agent_tools', scenario);
     expect(report.status).toBe('completed');
     expect(report.usage).toEqual(counted);
-    // Lead delegates, specialist calls three fact tools one per turn and answers, lead answers.
-    expect(report.usage.llm_calls).toBe(6);
+    // The lead delegates each resource one per turn and answers; each specialist calls each of its fact tools one per turn and answers.
+    const specialistCalls = report.resources.map(
+      (r) => (specialistFor(r.type).evidence?.factTools(aws, window, 1_000, []).tools.length ?? 0) + 1,
+    );
+    expect(report.usage.llm_calls).toBe(report.resources.length + 1 + specialistCalls.reduce((a, b) => a + b, 0));
+    expect(report.root_cause?.type).toBe(scenario.expectedRootCause);
     expect(report.facts.map((f) => f.source)).toContain('lambda.GetFunctionConfiguration');
     expect(report.hypotheses.length).toBeGreaterThan(0);
     expect(report.hypotheses.map((h) => h.type)).toContain(report.root_cause?.type);

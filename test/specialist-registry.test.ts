@@ -29,7 +29,7 @@ describe('the specialist registry', () => {
 
   it('has every fact tool of a specialist take the parameter its delegation takes', () => {
     for (const specialist of SPECIALISTS) {
-      const tools = specialist.evidence?.factTools(aws, { startTime: 0, endTime: 1 }, 1_000).tools ?? [];
+      const tools = specialist.evidence?.factTools(aws, { startTime: 0, endTime: 1 }, 1_000, []).tools ?? [];
       for (const tool of tools) {
         expect(toolDefinition(tool).function.parameters, `${specialist.type}: ${tool.name}`).toMatchObject({
           required: [specialist.agentTool.parameter],
@@ -60,42 +60,6 @@ describe('specialists that judge from the alarm metric alone', () => {
 
   it.each([
     [
-      'AWS/SQS',
-      'ApproximateAgeOfOldestMessage',
-      { QueueName: 'orders-q' },
-      'sqs:orders-q',
-      'throttling',
-      0.3,
-      'queue orders-q is backing up: its consumer is not keeping pace',
-    ],
-    [
-      'AWS/DynamoDB',
-      'ReadThrottleEvents',
-      { TableName: 'orders' },
-      'dynamodb:orders',
-      'downstream_error',
-      0.45,
-      'DynamoDB table orders is throttling requests',
-    ],
-    [
-      'AWS/ApiGateway',
-      '5XXError',
-      { ApiName: 'shop', Stage: 'prod' },
-      'apigateway:shop',
-      'downstream_error',
-      0.35,
-      'API shop returns 5XX: its integration is failing',
-    ],
-    [
-      'AWS/States',
-      'ExecutionsTimedOut',
-      { StateMachineArn: stateMachine },
-      'stepfunctions:fulfil-order',
-      'timeout',
-      0.45,
-      'state machine fulfil-order executions time out',
-    ],
-    [
       'AWS/SNS',
       'NumberOfNotificationsFailed',
       { TopicName: 'events' },
@@ -113,6 +77,43 @@ describe('specialists that judge from the alarm metric alone', () => {
     expect(report.status).toBe('completed');
     expect(report.resources.map((r) => `${r.type}:${r.name}`)).toEqual([resource]);
     expect(report.root_cause).toEqual({ type, confidence, description });
+  });
+
+  // These specialists read AWS now: a resource of which nothing can be read is a named failure, not a guess from the metric's name.
+  it.each([
+    [
+      'AWS/SQS',
+      'ApproximateAgeOfOldestMessage',
+      { QueueName: 'orders-q' },
+      'sqs orders-q: sqs GetQueueUrl failed: ResourceNotFoundException',
+    ],
+    [
+      'AWS/DynamoDB',
+      'ReadThrottleEvents',
+      { TableName: 'orders' },
+      'dynamodb orders: dynamodb DescribeTable failed: ResourceNotFoundException',
+    ],
+    [
+      'AWS/ApiGateway',
+      '5XXError',
+      { ApiName: 'shop', Stage: 'prod' },
+      'apigateway shop: api-gateway GetRestApis failed: ResourceNotFoundException',
+    ],
+    [
+      'AWS/States',
+      'ExecutionsTimedOut',
+      { StateMachineArn: stateMachine },
+      'stepfunctions fulfil-order: sfn DescribeStateMachine failed: ResourceNotFoundException',
+    ],
+  ])('%s %s with nothing recorded ends failed, naming the read', async (namespace, metric, dimensions, error) => {
+    const report = await runInvestigation(
+      new DirectInvocationOrchestrator(aws, null),
+      { investigationId: 'inv-registry', alarm: alarmOn(namespace, metric, dimensions) },
+      winston.createLogger({ silent: true }),
+    );
+    expect(report.status).toBe('failed');
+    expect(report.error).toContain(`no AWS facts could be read for ${error}`);
+    expect(report.root_cause).toBeNull();
   });
 });
 

@@ -10,15 +10,39 @@ export interface Conclusion {
   advice: string[];
 }
 
+/** Where in the text the name stands as a word of its own (`orders` is not in `orders-api`), or -1. */
+function positionOf(name: string, text: string): number {
+  for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
+    const before = text[at - 1] ?? ' ';
+    const after = text[at + name.length] ?? ' ';
+    if (!/[\w-]/.test(before) && !/[\w-]/.test(after)) return at;
+  }
+  return -1;
+}
+
 /**
- * What the hypotheses come to. Root-cause types describe the code that ran, so the
- * advice comes from the first specialist of the registry that gives any, quoting the first of its
- * resources that was read, whichever specialist formed the root cause.
+ * The resource that formed the root cause: the one its description names first, whichever
+ * orchestrator or model wrote it. A description that names none (a model's words) falls back on
+ * the first resource read whose specialist advises.
+ */
+function rootCauseResource(rootCause: RootCause, evidence: readonly SpecialistEvidence[]): SpecialistEvidence | undefined {
+  const named = evidence
+    .filter((read) => read.specialist.advice)
+    .map((read) => ({ read, at: positionOf(read.name, rootCause.description) }))
+    .filter(({ at }) => at !== -1)
+    .sort((a, b) => a.at - b.at)[0];
+  return named?.read ?? evidence.find((read) => read.specialist.advice);
+}
+
+/**
+ * What the hypotheses come to. The advice is that of the specialist whose resource formed the root
+ * cause, quoting that resource: no DynamoDB advice for an SSM throttle, no concurrency advice for
+ * a queue whose consumer fails.
  */
 export function conclude(hypotheses: readonly Hypothesis[], evidence: readonly SpecialistEvidence[]): Conclusion {
   const sorted = [...hypotheses].sort((a, b) => b.confidence - a.confidence);
   const rootCause = chooseRootCause(sorted);
-  const adviser = SPECIALISTS.find((specialist) => specialist.advice);
-  const read = evidence.find((candidate) => candidate.specialist === adviser);
-  return { hypotheses: sorted, root_cause: rootCause, advice: adviser?.advice?.(rootCause, read?.evidence ?? null) ?? [] };
+  // With nothing read at all, the registry's first adviser says what to check (null evidence).
+  const adviser = rootCauseResource(rootCause, evidence) ?? { specialist: SPECIALISTS.find((s) => s.advice), evidence: null };
+  return { hypotheses: sorted, root_cause: rootCause, advice: adviser.specialist?.advice?.(rootCause, adviser.evidence) ?? [] };
 }

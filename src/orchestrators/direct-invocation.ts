@@ -1,6 +1,7 @@
 import type { Logger } from 'winston';
 import { errorMessage } from '../platform/errors.js';
 import { type Hypothesis, ZERO_USAGE } from '../report/report.js';
+import { answeringOnce } from './aws/answer-once.js';
 import type { AwsClients } from './aws/clients.js';
 import { conclude } from './conclusion.js';
 import { discoverAllResources } from './discover-all-resources.js';
@@ -10,7 +11,7 @@ import { investigationWindow } from './investigation-window.js';
 import type { LlmClient } from './llm/llm-client.js';
 import type { Findings, InvestigationRequest, Orchestrator } from './orchestrator.js';
 import { consultSpecialist } from './specialists/consult-specialist.js';
-import { ALARM_METRIC_RULES, specialistFor } from './specialists/registry.js';
+import { specialistFor } from './specialists/registry.js';
 
 /**
  * Code orchestration: discovery, facts and specialists are plain function calls; the model (if
@@ -26,11 +27,12 @@ export class DirectInvocationOrchestrator implements Orchestrator {
 
   async investigate(request: InvestigationRequest, log: Logger): Promise<Findings> {
     log.info('DIRECT INVOCATION ORCHESTRATION', { llm: this.llm ? this.llm.settings.model : 'none' });
-    const { alarm } = request;
     const warnings: string[] = [];
-    const resources = await discoverAllResources(this.aws, alarm, log, warnings);
-    const evidence = await gatherEvidence(this.aws, resources, investigationWindow(alarm), log, warnings);
-    const facts = investigationFacts(alarm, evidence);
+    const aws = answeringOnce(this.aws);
+    const window = investigationWindow(request.alarm);
+    const { alarm, resources } = await discoverAllResources(aws, request.alarm, window, log, warnings);
+    const evidence = await gatherEvidence(aws, resources, window, log, warnings);
+    const facts = investigationFacts(request.alarm, evidence);
 
     const llm = this.llm?.session(log) ?? null;
     const specialists = [...new Set(resources.map((r) => r.type))].map(specialistFor);
@@ -42,8 +44,11 @@ export class DirectInvocationOrchestrator implements Orchestrator {
             alarm,
             resources: resources.filter((r) => r.type === specialist.type),
             evidence: evidence.filter((read) => read.specialist === specialist).map((read) => read.evidence),
-            facts,
-            alarmMetricRules: ALARM_METRIC_RULES,
+            // Each fact goes to the model once: the alarm's to every specialist, a resource's to its own.
+            facts: investigationFacts(
+              request.alarm,
+              evidence.filter((read) => read.specialist === specialist),
+            ),
             signal: request.signal,
           },
           llm,

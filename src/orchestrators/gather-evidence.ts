@@ -39,5 +39,5 @@ export async function gatherEvidence(
     const { type, name } = firstRead.resource;
     throw new NoFactsError(`no AWS facts could be read for ${type} ${name}: ${errorMessage(first)}`, { cause: first });
   }
-  return done.map(({ specialist, gathered: { evidence } }) => ({ specialist, evidence }));
+  return done.map(({ resource, specialist, gathered: { evidence } }) => ({ specialist, name: resource.name, evidence }));
 }

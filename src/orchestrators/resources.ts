@@ -29,7 +29,7 @@ function resourceFromArn(text: string): Resource | null {
   return null;
 }
 
-type MetricContext = Pick<DimensionContext, 'namespace' | 'region' | 'partition'>;
+type MetricContext = Pick<DimensionContext, 'namespace' | 'region' | 'partition' | 'dimensions'>;
 
 /** The specialists that read a dimension of this name, in registry order. */
 function dimensionReaders(name: string): Array<{ type: string; read: DimensionReader }> {
@@ -74,7 +74,9 @@ export function discoverResources(alarm: NormalizedAlarm): Resource[] {
   const partition = (alarm.arn && parseArn(alarm.arn)?.partition) || 'aws';
   const metrics = [{ namespace: alarm.namespace, dimensions: alarm.dimensions }, ...alarm.metrics];
   const fromDimensions = metrics.flatMap(({ namespace, dimensions }) =>
-    Object.entries(dimensions).map(([name, value]) => resourceFromDimension(name, value, { namespace, region: alarm.region, partition })),
+    Object.entries(dimensions).map(([name, value]) =>
+      resourceFromDimension(name, value, { namespace, region: alarm.region, partition, dimensions }),
+    ),
   );
   // A sentence may end right after an ARN; its full stop is not part of the name.
   const fromText = [...alarm.reason.matchAll(ARN_IN_TEXT)].map((match) => resourceFromArn(match[0].replace(/[.,;:]+$/, '')));

@@ -17,12 +17,26 @@ export const ROOT_CAUSE_TYPES = [
 ] as const;
 export type RootCauseType = (typeof ROOT_CAUSE_TYPES)[number];
 
+/** How a resource was found: named by the alarm, or followed from another resource to the one behind it. */
+export const RESOURCE_VIAS = [
+  'alarm',
+  'api integration',
+  'event source mapping',
+  'dead-letter source',
+  'execution history',
+  'composite child',
+] as const;
+export type ResourceVia = (typeof RESOURCE_VIAS)[number];
+
 export const ResourceSchema = z.object({
   /** A type of the specialist registry (`lambda`, `apigateway` …): the report does not depend on which exist. */
   type: z.string().min(1),
   name: z.string(),
   arn: z.string().optional(),
   region: z.string().optional(),
+  /** Which part of the resource the alarm watches: an API's stage, a function's alias or version. */
+  qualifier: z.string().optional(),
+  via: z.enum(RESOURCE_VIAS).optional(),
 });
 export type Resource = z.infer<typeof ResourceSchema>;
 

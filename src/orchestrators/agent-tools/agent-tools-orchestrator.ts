@@ -1,6 +1,7 @@
 import type { Logger } from 'winston';
 import { errorMessage } from '../../platform/errors.js';
 import type { Hypothesis } from '../../report/report.js';
+import { answeringOnce } from '../aws/answer-once.js';
 import type { AwsClients } from '../aws/clients.js';
 import { conclude } from '../conclusion.js';
 import { discoverAllResources } from '../discover-all-resources.js';
@@ -31,9 +32,10 @@ export class AgentToolsOrchestrator implements Orchestrator {
 
   async investigate(request: InvestigationRequest, log: Logger): Promise<Findings> {
     log.info('AGENTS-AS-TOOLS ORCHESTRATION', { llm: this.llm.settings.model });
-    const { alarm } = request;
     const warnings: string[] = [];
-    const resources = await discoverAllResources(this.aws, alarm, log, warnings);
+    const aws = answeringOnce(this.aws);
+    const window = investigationWindow(request.alarm);
+    const { alarm, resources } = await discoverAllResources(aws, request.alarm, window, log, warnings);
 
     const session = this.llm.session(log);
     const context: ConversationContext = {
@@ -43,12 +45,11 @@ export class AgentToolsOrchestrator implements Orchestrator {
       warnings,
       signal: request.signal,
     };
-    const window = investigationWindow(alarm);
     // The lead holds every specialist's fact tools too (the legacy pattern); whichever model calls
     // them, what they read is the report's evidence.
     const toolSets = SPECIALISTS.map((specialist) => ({
       specialist,
-      factTools: specialist.evidence?.factTools(this.aws, window, this.limits.factTimeoutMs),
+      factTools: specialist.evidence?.factTools(aws, window, this.limits.factTimeoutMs, resources),
     }));
     const specialistTools = toolSets.map(({ specialist, factTools }) => specialistTool(specialist, alarm, factTools?.tools ?? [], context));
     const awsTools = toolSets.flatMap(({ factTools }) => factTools?.tools ?? []);
@@ -59,12 +60,10 @@ export class AgentToolsOrchestrator implements Orchestrator {
       throw new InvestigationFailedError(errorMessage(error), session.usage, { cause: error });
     }
 
-    const evidence = toolSets.flatMap(({ specialist, factTools }) =>
-      (factTools?.read() ?? []).map((read) => ({ specialist, evidence: read })),
-    );
+    const evidence = toolSets.flatMap(({ specialist, factTools }) => (factTools?.read() ?? []).map((read) => ({ specialist, ...read })));
     return {
       resources,
-      facts: investigationFacts(alarm, evidence),
+      facts: investigationFacts(request.alarm, evidence),
       ...conclude(answer, evidence),
       usage: session.usage,
       warnings,

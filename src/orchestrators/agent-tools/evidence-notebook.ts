@@ -18,7 +18,7 @@ export class EvidenceNotebook<Evidence> {
   }
 
   /** In the order the resources were first looked at. */
-  all(): Evidence[] {
-    return [...this.byResource.values()];
+  all(): Array<{ name: string; evidence: Evidence }> {
+    return [...this.byResource.entries()].map(([name, evidence]) => ({ name, evidence }));
   }
 }

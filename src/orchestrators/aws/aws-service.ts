@@ -20,6 +20,13 @@ interface ClientConfig {
 export interface AwsService<Client> {
   /** The `service` name recordings use: the SDK client's, such as `cloudwatch-logs`. */
   readonly name: string;
+  /**
+   * The IAM action a command needs: `lambda:GetFunctionConfiguration`. API Gateway's management
+   * API is authorised by HTTP method, so every read of it is `apigateway:GET`.
+   */
+  iamAction(command: string): string;
+  /** The client's package, by which a test maps each command the code sends to its IAM action. */
+  readonly sdk: object;
   /** A client that replays and records as the options ask. */
   create(options: AwsClientOptions): Client;
 }
@@ -33,6 +40,7 @@ const REPLAY_CREDENTIALS = { accessKeyId: 'PROMPTRCA-REPLAY', secretAccessKey: '
  */
 export function awsService<Client extends SendingClient, Input extends object, Output extends object>(
   name: string,
+  iamPrefix: string,
   ClientClass: new (config: ClientConfig) => Client & { middlewareStack: MiddlewareStack<Input, Output> },
   sdk: object,
   ServiceException: ServiceExceptionClass,
@@ -40,6 +48,8 @@ export function awsService<Client extends SendingClient, Input extends object, O
   const toError = sdkErrorFactory(sdk, ServiceException);
   return {
     name,
+    sdk,
+    iamAction: (command) => (iamPrefix === 'apigateway' ? 'apigateway:GET' : `${iamPrefix}:${command}`),
     create(options) {
       const client = new ClientClass({ region: options.region, ...(options.replay ? { credentials: REPLAY_CREDENTIALS } : {}) });
       if (options.replay) answerFromRecording(client.middlewareStack, name, options.replay, toError);

@@ -34,7 +34,9 @@ const KEYWORD_RULES: readonly KeywordRule[] = [
   },
   {
     type: 'configuration_error',
-    pattern: /^missing_configuration$|environment variable \S+ (?:is )?(?:not set|missing|undefined|empty)|KeyError: '[A-Z_]+'/i,
+    // Case matters for the KeyError: an UPPER_SNAKE key is an environment variable, `customer_id` is a bug.
+    pattern:
+      /^missing_configuration$|[Ee]nvironment variable \S+ (?:is )?(?:not set|missing|undefined|empty)|KeyError: '[A-Z][A-Z0-9]*_[A-Z0-9_]+'/,
     finding: 'a setting the code needs is missing or wrong',
   },
   { type: 'permission_denied', pattern: /^access_denied$|AccessDenied|not authorized to perform/i, finding: 'a call is denied by IAM' },
@@ -44,7 +46,11 @@ const KEYWORD_RULES: readonly KeywordRule[] = [
     figure: (key, value) => (key === 'throttles' && value > 0) || (key === 'reserved_concurrency' && value === 0),
     finding: 'the function is throttled',
   },
-  { type: 'timeout', pattern: /^timeout$|Task timed out|Status: timeout/i, finding: 'invocations run into the function timeout' },
+  {
+    type: 'timeout',
+    pattern: /^timeout$|Task timed out|Status: timeout|Endpoint request timed out|States\.Timeout/i,
+    finding: 'a call runs into its timeout',
+  },
   {
     type: 'downstream_error',
     pattern:

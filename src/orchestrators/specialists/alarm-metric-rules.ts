@@ -22,8 +22,26 @@ export function alarmMetricHypotheses(alarm: NormalizedAlarm, resource: Resource
 /**
  * The hypotheses of a specialist that reads nothing of its resources: the alarm's metrics are the
  * only evidence. They point at a kind of cause but prove none, so their rules stay well below the
- * confidence log evidence gives. Each resource is judged by every metric rule of the registry.
+ * confidence log evidence gives. A specialist judges its own resources by its own rules only: a
+ * table is not "backing up" because a queue rule says so.
  */
-export function judgeFromAlarmMetrics(input: SpecialistInput<unknown>): Hypothesis[] {
-  return input.resources.flatMap((resource) => alarmMetricHypotheses(input.alarm, resource, input.alarmMetricRules));
+export function judgeFromAlarmMetrics(rules: readonly AlarmMetricRule[]): (input: SpecialistInput<unknown>) => Hypothesis[] {
+  return (input) => input.resources.flatMap((resource) => alarmMetricHypotheses(input.alarm, resource, rules));
+}
+
+/**
+ * The hypotheses of a specialist that reads AWS: its rules over what was read, and for each resource
+ * of which the part that matters could not be read, the alarm's metric as the only evidence.
+ * `readName` is the name of the resource the evidence is of, or null when its main read failed.
+ */
+export function judgeReadOrFromAlarmMetrics<Evidence>(
+  rules: readonly AlarmMetricRule[],
+  judge: (evidence: Evidence) => Hypothesis[],
+  readName: (evidence: Evidence) => string | null,
+): (input: SpecialistInput<Evidence>) => Hypothesis[] {
+  return ({ alarm, resources, evidence }) => {
+    const read = new Set(evidence.map(readName));
+    const unread = resources.filter((resource) => !read.has(resource.name));
+    return [...evidence.flatMap(judge), ...unread.flatMap((resource) => alarmMetricHypotheses(alarm, resource, rules))];
+  };
 }

@@ -1,4 +1,6 @@
 import type { Resource } from '../../report/report.js';
+import type { AwsClients } from '../aws/clients.js';
+import type { TimeWindow } from '../investigation-window.js';
 
 /** The parts of an ARN: `arn:<partition>:<service>:<region>:<account>:<resource>`. */
 export interface ArnParts {
@@ -17,6 +19,8 @@ export interface DimensionContext {
   region: string | null;
   /** The alarm's partition (`aws`, `aws-cn` …), for ARNs built from names. */
   partition: string;
+  /** Every dimension of the metric, for readers that need a neighbour (`Stage` beside `ApiName`). */
+  dimensions: Readonly<Record<string, string>>;
   /** A resource of the reading specialist's type, in the alarm's region. */
   resource(name: string, arn?: string): Resource;
   /** The resource an ARN names, of whichever type the registry reads it as. */
@@ -55,4 +59,16 @@ export interface ResourceDiscovery {
    * @defaultValue false
    */
   readonly listedFirst?: boolean;
+  /**
+   * The resources behind one of this type, read from AWS: an API's integrations, a queue's
+   * consumers and dead-letter sources, a state machine's failing tasks. Each carries `via`.
+   */
+  follow?(aws: AwsClients, resource: Resource, window: TimeWindow): Promise<FollowedResources>;
+}
+
+export interface FollowedResources {
+  /** Found behind the resource, each with `via`. */
+  resources: Resource[];
+  /** Reads that failed: what is behind may be more than `resources`. */
+  failures: unknown[];
 }

@@ -32,11 +32,11 @@ export interface ResourceSpecialist<Evidence = unknown> {
   readonly agentTool: AgentDelegation;
   /** What is read of each resource from AWS; without it the specialist judges from the alarm alone. */
   readonly evidence?: EvidenceSource<Evidence>;
-  /** What the alarm's own metrics point to; the registry hands every specialist all of them. */
+  /** What the alarm's own metrics point to, about this specialist's resources only. */
   readonly alarmMetricRules?: readonly AlarmMetricRule[];
   /** direct_invocation's deterministic hypotheses about this specialist's resources. */
   hypotheses(input: SpecialistInput<Evidence>): Hypothesis[];
-  /** Next steps for the root cause, quoting the first resource read (null when none was). */
+  /** Next steps for a root cause one of its resources formed, quoting that resource's evidence (null when none was read). */
   advice?(rootCause: RootCause, evidence: Evidence | null): string[];
 }
 
@@ -53,8 +53,11 @@ export interface AgentDelegation {
 export interface EvidenceSource<Evidence> {
   /** direct_invocation: everything about one resource, read in parallel where it can be. */
   gather(aws: AwsClients, resource: Resource, window: TimeWindow): Promise<GatheredEvidence<Evidence>>;
-  /** agent_tools: the same reads as tools, for the lead and this specialist's conversation. */
-  factTools(aws: AwsClients, window: TimeWindow, timeoutMs: number): FactToolSet<Evidence>;
+  /**
+   * agent_tools: the same reads as tools, for the lead and this specialist's conversation. A model
+   * names a resource by name; `resources` (those discovery found) give its ARN when a read needs it.
+   */
+  factTools(aws: AwsClients, window: TimeWindow, timeoutMs: number, resources: readonly Resource[]): FactToolSet<Evidence>;
   /** The report's facts about one resource. */
   facts(evidence: Evidence): Fact[];
 }
@@ -70,7 +73,7 @@ export interface GatheredEvidence<Evidence> {
 export interface FactToolSet<Evidence> {
   tools: AgentTool[];
   /** What the tools have read so far, one per resource, in the order resources were first asked about. */
-  read(): Evidence[];
+  read(): Array<{ name: string; evidence: Evidence }>;
 }
 
 /** What one specialist judges from in direct_invocation. */
@@ -80,15 +83,15 @@ export interface SpecialistInput<Evidence> {
   resources: Resource[];
   /** What was read of them, one per resource read. */
   evidence: Evidence[];
-  /** Every fact of the investigation: a model refining the hypotheses is shown them all. */
+  /** The alarm's facts and those of this specialist's resources: what a model refining the hypotheses is shown. */
   facts: Fact[];
-  /** Every alarm-metric rule of the registry. */
-  alarmMetricRules: readonly AlarmMetricRule[];
   signal?: AbortSignal;
 }
 
 /** One resource's evidence, with the specialist that read it and makes facts and advice of it. */
 export interface SpecialistEvidence {
   specialist: ResourceSpecialist;
+  /** The resource's name, as its root-cause descriptions name it. */
+  name: string;
   evidence: unknown;
 }

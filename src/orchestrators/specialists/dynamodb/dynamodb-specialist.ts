@@ -1,12 +1,43 @@
-import { judgeFromAlarmMetrics } from '../alarm-metric-rules.js';
+import { judgeReadOrFromAlarmMetrics } from '../alarm-metric-rules.js';
+import { gatheringFactTools } from '../gathering-fact-tool.js';
 import { nameDimension } from '../resource-discovery.js';
-import type { ResourceSpecialist } from '../resource-specialist.js';
+import type { AlarmMetricRule, ResourceSpecialist } from '../resource-specialist.js';
+import type { DynamoDbEvidence } from './dynamodb-evidence.js';
+import { dynamoDbAdvice, dynamoDbFacts, dynamoDbHypotheses } from './dynamodb-rules.js';
+import { readTable } from './read-table.js';
 
-/** Tables by name or ARN (a stream's or an index's names its table); judged from the alarm's metrics. */
-export const dynamoDbSpecialist: ResourceSpecialist = {
+const TABLE_NAME = 'table_name';
+
+/** Only when the table's usage could not be read. */
+const ALARM_METRIC_RULES: AlarmMetricRule[] = [
+  {
+    namespace: 'AWS/DynamoDB',
+    metric: /Throttl/i,
+    type: 'downstream_error',
+    confidence: 0.45,
+    explain: (r) => `DynamoDB table ${r} is throttling requests`,
+  },
+  {
+    namespace: 'AWS/DynamoDB',
+    metric: /^SystemErrors$/,
+    type: 'downstream_error',
+    confidence: 0.4,
+    explain: (r) => `DynamoDB table ${r} returns service errors`,
+  },
+  {
+    namespace: 'AWS/DynamoDB',
+    metric: /^UserErrors$/,
+    type: 'configuration_error',
+    confidence: 0.3,
+    explain: (r) => `requests to DynamoDB table ${r} are rejected as invalid`,
+  },
+];
+
+/** Tables by name or ARN (a stream's or an index's names its table): billing mode, capacity and throttles. */
+export const dynamoDbSpecialist: ResourceSpecialist<DynamoDbEvidence> = {
   type: 'dynamodb',
   noun: 'DynamoDB table',
-  agentTool: { toolName: 'investigate_dynamodb_table', parameter: 'table_name' },
+  agentTool: { toolName: 'investigate_dynamodb_table', parameter: TABLE_NAME },
   discovery: {
     dimensions: { TableName: nameDimension },
     arn: {
@@ -17,28 +48,19 @@ export const dynamoDbSpecialist: ResourceSpecialist = {
       },
     },
   },
-  alarmMetricRules: [
-    {
-      namespace: 'AWS/DynamoDB',
-      metric: /Throttl/i,
-      type: 'downstream_error',
-      confidence: 0.45,
-      explain: (r) => `DynamoDB table ${r} is throttling requests`,
-    },
-    {
-      namespace: 'AWS/DynamoDB',
-      metric: /^SystemErrors$/,
-      type: 'downstream_error',
-      confidence: 0.4,
-      explain: (r) => `DynamoDB table ${r} returns service errors`,
-    },
-    {
-      namespace: 'AWS/DynamoDB',
-      metric: /^UserErrors$/,
-      type: 'configuration_error',
-      confidence: 0.3,
-      explain: (r) => `requests to DynamoDB table ${r} are rejected as invalid`,
-    },
-  ],
-  hypotheses: judgeFromAlarmMetrics,
+  alarmMetricRules: ALARM_METRIC_RULES,
+  evidence: {
+    gather: readTable,
+    factTools: gatheringFactTools({
+      type: 'dynamodb',
+      name: 'get_dynamodb_table',
+      description: 'DynamoDB table billing mode, provisioned and consumed capacity, throttle events by operation and index',
+      parameter: TABLE_NAME,
+      gather: readTable,
+      result: (evidence) => ({ facts: dynamoDbFacts(evidence).map((fact) => fact.content) }),
+    }),
+    facts: dynamoDbFacts,
+  },
+  hypotheses: judgeReadOrFromAlarmMetrics(ALARM_METRIC_RULES, dynamoDbHypotheses, (e) => (e.usage !== null ? e.tableName : null)),
+  advice: dynamoDbAdvice,
 };

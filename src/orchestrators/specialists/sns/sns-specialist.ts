@@ -18,5 +18,5 @@ export const snsSpecialist: ResourceSpecialist = {
       },
     },
   },
-  hypotheses: judgeFromAlarmMetrics,
+  hypotheses: judgeFromAlarmMetrics([]),
 };

@@ -1,9 +1,7 @@
-import { GetMetricDataCommand, type MetricDataQuery, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
-import { AWS_SERVICES, type AwsClients } from '../../../aws/clients.js';
-import { type FactToolOptions, runFactCall } from '../../../facts/fact-call.js';
+import type { AwsClients } from '../../../aws/clients.js';
+import type { FactToolOptions } from '../../../facts/fact-call.js';
+import { fetchMetricValues, type MetricQuery, maxOrNull, sumOrNull } from '../../../facts/metric-data.js';
 import type { MetricSummary } from '../evidence.js';
-
-export const DEFAULT_METRIC_PERIOD_SECONDS = 60;
 
 export interface LambdaMetricsQuery extends FactToolOptions {
   functionName: string;
@@ -20,46 +18,20 @@ const QUERIES = [
   { id: 'duration_max', metric: 'Duration', stat: 'Maximum' },
 ] as const;
 
-function metricDataQueries(functionName: string, periodSeconds: number): MetricDataQuery[] {
-  return QUERIES.map(({ id, metric, stat }) => ({
-    Id: id,
-    MetricStat: {
-      Metric: { Namespace: 'AWS/Lambda', MetricName: metric, Dimensions: [{ Name: 'FunctionName', Value: functionName }] },
-      Period: periodSeconds,
-      Stat: stat,
-    },
-    ReturnData: true,
-  }));
-}
-
-function valuesOf(results: MetricDataResult[], id: string): number[] {
-  return results.find((result) => result.Id === id)?.Values ?? [];
-}
-
-function sumOrNull(values: number[]): number | null {
-  return values.length ? values.reduce((total, value) => total + value, 0) : null;
-}
-
-function maxOrNull(values: number[]): number | null {
-  return values.length ? Math.max(...values) : null;
-}
-
 /** Errors, throttles and invocations summed, and the longest duration, over the window: one GetMetricData. */
 export async function fetchLambdaMetrics(clients: AwsClients, query: LambdaMetricsQuery): Promise<MetricSummary> {
-  const command = new GetMetricDataCommand({
-    StartTime: new Date(query.startTime),
-    EndTime: new Date(query.endTime),
-    MetricDataQueries: metricDataQueries(query.functionName, query.periodSeconds ?? DEFAULT_METRIC_PERIOD_SECONDS),
-  });
-  const answer = await runFactCall(
-    { service: AWS_SERVICES.cloudwatch.name, command: 'GetMetricData', timeoutMs: query.timeoutMs },
-    (options) => clients.cloudwatch.send(command, options),
-  );
-  const results = answer.MetricDataResults ?? [];
+  const queries: MetricQuery[] = QUERIES.map(({ id, metric, stat }) => ({
+    id,
+    namespace: 'AWS/Lambda',
+    metric,
+    stat,
+    dimensions: { FunctionName: query.functionName },
+  }));
+  const values = await fetchMetricValues(clients, queries, query, query);
   return {
-    errors: sumOrNull(valuesOf(results, 'errors')),
-    throttles: sumOrNull(valuesOf(results, 'throttles')),
-    invocations: sumOrNull(valuesOf(results, 'invocations')),
-    maxDurationMs: maxOrNull(valuesOf(results, 'duration_max')),
+    errors: sumOrNull(values.get('errors')),
+    throttles: sumOrNull(values.get('throttles')),
+    invocations: sumOrNull(values.get('invocations')),
+    maxDurationMs: maxOrNull(values.get('duration_max')),
   };
 }

@@ -1,0 +1,183 @@
+import {
+  GetIntegrationCommand,
+  GetResourcesCommand,
+  GetRestApisCommand,
+  GetStageCommand,
+  type Resource as RestResource,
+} from '@aws-sdk/client-api-gateway';
+import { GetApiCommand, GetIntegrationsCommand } from '@aws-sdk/client-apigatewayv2';
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import type { Resource } from '../../../report/report.js';
+import { AWS_SERVICES, type AwsClients } from '../../aws/clients.js';
+import { FactToolError } from '../../errors.js';
+import { attempt } from '../../facts/attempt.js';
+import { runFactCall } from '../../facts/fact-call.js';
+import type { TimeWindow } from '../../investigation-window.js';
+import { fetchLambdaLogs } from '../lambda/facts/lambda-logs.js';
+import { lambdaBehind } from '../lambda/lambda-resource.js';
+import type { GatheredEvidence } from '../resource-specialist.js';
+import type { ApiGatewayEvidence, ApiIntegration } from './apigateway-evidence.js';
+import { scanExecutionLog } from './execution-log.js';
+
+const REST = AWS_SERVICES.apiGateway.name;
+const HTTP = AWS_SERVICES.apiGatewayV2.name;
+/** Integrations read per API: enough for any API whose alarm names no method, bounded for huge ones. */
+const MAX_METHODS = 20;
+const PAGE = 500;
+
+async function restApiId(aws: AwsClients, name: string): Promise<string> {
+  let position: string | undefined;
+  do {
+    const page = await runFactCall({ service: REST, command: 'GetRestApis' }, (options) =>
+      aws.apiGateway.send(new GetRestApisCommand({ limit: PAGE, position }), options),
+    );
+    const found = page.items?.find((api) => api.name === name);
+    if (found?.id) return found.id;
+    position = page.position;
+  } while (position);
+  throw new FactToolError(REST, 'GetRestApis', 'NotFoundException', `no REST API named ${name}`);
+}
+
+function methodsOf(resources: readonly RestResource[]): Array<{ resourceId: string; path: string; httpMethod: string }> {
+  return resources
+    .flatMap((resource) =>
+      Object.keys(resource.resourceMethods ?? {})
+        .filter((method) => method !== 'OPTIONS')
+        .map((httpMethod) => ({ resourceId: resource.id ?? '', path: resource.path ?? '', httpMethod })),
+    )
+    .slice(0, MAX_METHODS);
+}
+
+async function functionTimeout(aws: AwsClients, functionArn: string | null): Promise<number | null> {
+  if (!functionArn) return null;
+  const answer = await runFactCall({ service: AWS_SERVICES.lambda.name, command: 'GetFunctionConfiguration' }, (options) =>
+    aws.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: lambdaBehind(functionArn, 'api integration')?.name }), options),
+  );
+  return answer.Timeout ?? null;
+}
+
+function functionOf(uri: string | undefined): string | null {
+  return uri ? (lambdaBehind(uri, 'api integration')?.arn ?? null) : null;
+}
+
+async function withTimeouts(aws: AwsClients, integrations: ApiIntegration[], failures: unknown[]): Promise<ApiIntegration[]> {
+  return Promise.all(
+    integrations.map(async (integration) => ({
+      ...integration,
+      functionTimeoutSeconds: await attempt(() => functionTimeout(aws, integration.functionArn), failures),
+    })),
+  );
+}
+
+async function readRestApi(aws: AwsClients, resource: Resource, window: TimeWindow, failures: unknown[]): Promise<ApiGatewayEvidence> {
+  const stage = resource.qualifier ?? null;
+  const evidence: ApiGatewayEvidence = {
+    apiName: resource.name,
+    kind: 'rest',
+    apiId: null,
+    stage,
+    integrations: null,
+    executionLogging: null,
+    executionLog: null,
+  };
+  const id = await attempt(() => restApiId(aws, resource.name), failures);
+  if (!id) return evidence;
+  evidence.apiId = id;
+  const [integrations, stageSettings] = await Promise.all([
+    attempt(async () => {
+      const resources = await runFactCall({ service: REST, command: 'GetResources' }, (options) =>
+        aws.apiGateway.send(new GetResourcesCommand({ restApiId: id, limit: PAGE }), options),
+      );
+      return Promise.all(
+        methodsOf(resources.items ?? []).map(async ({ resourceId, path, httpMethod }): Promise<ApiIntegration> => {
+          const integration = await runFactCall({ service: REST, command: 'GetIntegration' }, (options) =>
+            aws.apiGateway.send(new GetIntegrationCommand({ restApiId: id, resourceId, httpMethod }), options),
+          );
+          return {
+            route: `${httpMethod} ${path}`,
+            type: integration.type ?? null,
+            functionArn: functionOf(integration.uri),
+            timeoutMs: integration.timeoutInMillis ?? null,
+            functionTimeoutSeconds: null,
+          };
+        }),
+      );
+    }, failures),
+    stage
+      ? attempt(
+          () =>
+            runFactCall({ service: REST, command: 'GetStage' }, (options) =>
+              aws.apiGateway.send(new GetStageCommand({ restApiId: id, stageName: stage }), options),
+            ),
+          failures,
+        )
+      : null,
+  ]);
+  evidence.integrations = integrations ? await withTimeouts(aws, integrations, failures) : null;
+  const logging = stageSettings?.methodSettings?.['*/*']?.loggingLevel ?? null;
+  evidence.executionLogging = logging;
+  if (stage && logging && logging !== 'OFF') {
+    const logGroup = `API-Gateway-Execution-Logs_${id}/${stage}`;
+    const logs = await attempt(() => fetchLambdaLogs(aws, { logGroup, ...window }), failures);
+    evidence.executionLog = logs ? scanExecutionLog(logs.lines.map((line) => line.message)) : null;
+  }
+  return evidence;
+}
+
+async function readHttpApi(aws: AwsClients, resource: Resource, failures: unknown[]): Promise<ApiGatewayEvidence> {
+  const apiId = resource.name;
+  const evidence: ApiGatewayEvidence = {
+    apiName: apiId,
+    kind: 'http',
+    apiId,
+    stage: resource.qualifier ?? null,
+    integrations: null,
+    executionLogging: null,
+    executionLog: null,
+  };
+  const [api, integrations] = await Promise.all([
+    attempt(
+      () =>
+        runFactCall({ service: HTTP, command: 'GetApi' }, (options) => aws.apiGatewayV2.send(new GetApiCommand({ ApiId: apiId }), options)),
+      failures,
+    ),
+    attempt(
+      () =>
+        runFactCall({ service: HTTP, command: 'GetIntegrations' }, (options) =>
+          aws.apiGatewayV2.send(new GetIntegrationsCommand({ ApiId: apiId }), options),
+        ),
+      failures,
+    ),
+  ]);
+  if (api?.Name) evidence.apiName = `${api.Name} (${apiId})`;
+  if (integrations) {
+    const items = (integrations.Items ?? []).map(
+      (item): ApiIntegration => ({
+        route: item.IntegrationId ?? '?',
+        type: item.IntegrationType ?? null,
+        functionArn: functionOf(item.IntegrationUri),
+        timeoutMs: item.TimeoutInMillis ?? null,
+        functionTimeoutSeconds: null,
+      }),
+    );
+    evidence.integrations = await withTimeouts(aws, items, failures);
+  }
+  return evidence;
+}
+
+/** HTTP and WebSocket APIs are found by ID, with an `/apis/` ARN; REST APIs by name. */
+function isHttpApi(resource: Resource): boolean {
+  return resource.arn?.includes('::/apis/') ?? false;
+}
+
+/**
+ * REST: GetRestApis, GetResources, GetIntegration per method, GetStage and the stage's execution
+ * logs when it writes them. HTTP: GetApi, GetIntegrations. Then each Lambda integration's timeout.
+ */
+export async function readApi(aws: AwsClients, resource: Resource, window: TimeWindow): Promise<GatheredEvidence<ApiGatewayEvidence>> {
+  const failures: unknown[] = [];
+  const evidence = isHttpApi(resource) ? await readHttpApi(aws, resource, failures) : await readRestApi(aws, resource, window, failures);
+  // An HTTP API's ID is known from the alarm, its name only from GetApi.
+  const nameRead = evidence.kind === 'http' ? evidence.apiName !== evidence.apiId : evidence.apiId !== null;
+  return { evidence, failures, nothingRead: evidence.integrations === null && !nameRead };
+}
