@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, Worker } from 'bullmq';
 import { loadConfig } from '../src/platform/config.js';
-import { connectRedis } from '../src/platform/redis-connection.js';
+import { connectRedis, describeRedisTarget, redisTargetFrom } from '../src/platform/redis-connection.js';
 import type { NormalizedAlarm } from '../src/producer/alarm.js';
 import { readAlarmFile } from '../src/producer/alarm-input.js';
 import { enqueueInvestigation } from '../src/producer/enqueue.js';
@@ -32,7 +32,7 @@ const settings = { dedupeTtlSeconds: 3600, attempts: 1, backoffSeconds: 0 };
 
 /** The baseline: BullMQ with nothing to do, in a process of its own like the real worker. */
 async function runNoopWorker(): Promise<void> {
-  const redis = await connectRedis(loadConfig(process.env).REDIS_URL, 'worker');
+  const redis = await connectRedis(redisTargetFrom(loadConfig(process.env)), 'worker');
   const worker = new Worker(NOOP_QUEUE, async () => null, {
     connection: redis,
     prefix: process.env.PROMPTRCA_QUEUE_PREFIX,
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   try {
     await measure(prefix, env, queues);
   } finally {
-    await deleteKeysUnder(queues.redisUrl, prefix);
+    await deleteKeysUnder(queues.target.urls, prefix);
     await queues.close();
   }
 }
@@ -168,7 +168,9 @@ async function measure(prefix: string, env: NodeJS.ProcessEnv, queues: PromptRca
   await noop.close();
 
   const round = (n: number) => Math.round(n);
-  console.log(`machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, Redis ${queues.redisUrl}`);
+  console.log(
+    `machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, Redis ${describeRedisTarget(queues.target)}`,
+  );
   console.log(
     `jobs: ${JOBS} per throughput run, ${PACED_JOBS} paced; worker concurrency ${CONCURRENCY}; --llm none, direct_invocation, bundled recordings`,
   );

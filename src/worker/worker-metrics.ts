@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { RedisClient } from '../platform/redis-connection.js';
 import { askRedis } from '../platform/redis-probe.js';
 import { ORCHESTRATOR_TYPES, type Report } from '../report/report.js';
 
@@ -15,7 +15,7 @@ export interface WorkerMetricsSources {
   /** The investigations queue, counted at each scrape. */
   investigations: Queue;
   /** The connection that queue uses, to skip counting at once while it is down. */
-  redis: Redis;
+  redis: RedisClient;
   /** Investigations this process holds now. */
   activeInvestigations: () => number;
 }
