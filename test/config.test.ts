@@ -69,9 +69,9 @@ describe('Redis modes', () => {
   it('reads sentinel and cluster seed lists, and gives a cluster the {promptrca} prefix unless one with a hash tag is set', () => {
     const seeds = 'rediss://:pw@a.example:6379,rediss://:pw@b.example:6379';
     expect(loadConfig({ REDIS_URL: seeds, PROMPTRCA_REDIS_MODE: 'cluster' }).PROMPTRCA_QUEUE_PREFIX).toBe('{promptrca}');
-    expect(loadConfig({ REDIS_URL: seeds, PROMPTRCA_REDIS_MODE: 'cluster', PROMPTRCA_QUEUE_PREFIX: 'prod{rca}' }).PROMPTRCA_QUEUE_PREFIX).toBe(
-      'prod{rca}',
-    );
+    expect(
+      loadConfig({ REDIS_URL: seeds, PROMPTRCA_REDIS_MODE: 'cluster', PROMPTRCA_QUEUE_PREFIX: 'prod{rca}' }).PROMPTRCA_QUEUE_PREFIX,
+    ).toBe('prod{rca}');
     const sentinel = loadConfig({ REDIS_URL: seeds, PROMPTRCA_REDIS_MODE: 'sentinel', PROMPTRCA_REDIS_SENTINEL_NAME: 'mymaster' });
     expect([sentinel.PROMPTRCA_REDIS_MODE, sentinel.PROMPTRCA_REDIS_SENTINEL_NAME, sentinel.PROMPTRCA_QUEUE_PREFIX]).toEqual([
       'sentinel',

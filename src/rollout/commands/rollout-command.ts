@@ -298,11 +298,10 @@ and /readyz (503 while Redis does not answer or once it is stopping) on --metric
           health: redisReadiness({ redis: queues.redis, stopping: stop.signal, takingJobs: () => true }),
           ...metricsAddress,
         });
-        logger.info('rollout guard started', {
-          redis: describeRedisTarget(queues.target),
-          prefix: queues.prefix,
-          metrics: `${server.url}/metrics`,
-        });
+        // Operator commands log warnings only; where the probes are is what an operator needs to see.
+        process.stderr.write(
+          `guarding the rollout on ${describeRedisTarget(queues.target)}; /metrics, /livez and /readyz on ${server.url}\n`,
+        );
         const record = (run: GuardRun) => {
           metrics.recordRun(run);
           show(run);
