@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { ROOT_CAUSE_TYPES } from '../src/report/report.js';
 
 const EXAMPLES = new URL('../examples/', import.meta.url);
-const METRIC_IDS = ['errors', 'throttles', 'invocations', 'duration_max'];
+/** The metrics the Lambda specialist reads, each with its statistic. */
+const LAMBDA_METRICS = [
+  ['Errors', 'Sum'],
+  ['Throttles', 'Sum'],
+  ['Invocations', 'Sum'],
+  ['Duration', 'Maximum'],
+] as const;
 const TIME_WINDOW_KEYS = ['startTime', 'endTime', 'StartTime', 'EndTime'];
 
 interface RecordedCall {
@@ -30,6 +36,12 @@ function call(scenario: Scenario, command: string): RecordedCall {
   const found = scenario.calls.find((c) => c.command === command);
   expect(found, `${scenario.file} records ${command}`).toBeDefined();
   return found!;
+}
+
+function metricEntries(scenario: Scenario): { input: Record<string, unknown>; output: { Timestamps: string[]; Values: number[] } }[] {
+  return scenario.calls
+    .filter((c) => c.service === 'cloudwatch' && c.command === 'GetMetricData')
+    .map((c) => ({ input: c.input, output: c.output as { Timestamps: string[]; Values: number[] } }));
 }
 
 function alarmFormat(alarm: Record<string, unknown>): string {
@@ -105,11 +117,18 @@ describe('example scenarios', () => {
         expect(Object.keys(event).sort()).toEqual(['eventId', 'ingestionTime', 'logStreamName', 'message', 'timestamp']);
       }
 
-      const metrics = call(scenario, 'GetMetricData');
-      expect(metrics.input).toEqual({});
-      const results = metrics.output?.MetricDataResults as { Id: string; Values: number[]; Timestamps: string[] }[];
-      expect(results.map((r) => r.Id).sort()).toEqual([...METRIC_IDS].sort());
-      for (const result of results) expect(result.Values).toHaveLength(result.Timestamps.length);
+      // Per-metric entries naming the function, so that a folder of scenarios merges without one
+      // scenario's metrics answering another's.
+      const metrics = metricEntries(scenario);
+      expect(metrics.map((entry) => entry.input)).toEqual(
+        LAMBDA_METRICS.map(([MetricName, Stat]) => ({
+          Namespace: 'AWS/Lambda',
+          MetricName,
+          Dimensions: [{ Name: 'FunctionName', Value: name }],
+          Stat,
+        })),
+      );
+      for (const { output } of metrics) expect(output.Values).toHaveLength(output.Timestamps.length);
     });
   });
 
@@ -118,8 +137,9 @@ describe('example scenarios', () => {
     expect(unknown.length).toBeGreaterThan(0);
     for (const scenario of unknown) {
       expect(call(scenario, 'FilterLogEvents').output?.events).toEqual([]);
-      const results = call(scenario, 'GetMetricData').output?.MetricDataResults as { Values: number[] }[];
-      expect(results.every((r) => r.Values.length === 0)).toBe(true);
+      const metrics = metricEntries(scenario);
+      expect(metrics).toHaveLength(LAMBDA_METRICS.length);
+      expect(metrics.every(({ output }) => output.Values.length === 0)).toBe(true);
     }
   });
 });

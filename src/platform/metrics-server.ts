@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { errorMessage, MetricsPortError } from './errors.js';
 
-/** What `/readyz` (and its alias `/healthz`) answers: 200 when `healthy`, 503 otherwise; the rest is shown as it is. */
+/** What `/healthz` and `/readyz` answer: 200 when `healthy`, 503 otherwise; the rest is shown as it is. */
 export interface Health {
   healthy: boolean;
   [detail: string]: unknown;
@@ -11,7 +11,7 @@ export interface Health {
 
 export interface MetricsServerOptions {
   registry: Registry;
-  /** Readiness: whether the process takes work now. Liveness (`/livez`) needs no callback. */
+  /** Readiness: `/readyz` and `/healthz`. `/livez` answers 200 whenever the process can answer at all. */
   health: () => Health | Promise<Health>;
   /** 0 picks a free port (the product's default is PROMPTRCA_METRICS_PORT, 9464). */
   port: number;
@@ -31,30 +31,30 @@ function send(response: ServerResponse, status: number, contentType: string, bod
   response.end(body);
 }
 
-const PATHS = 'only GET /metrics, /livez, /readyz and /healthz\n';
+const ENDPOINTS = 'only GET /metrics, /livez, /readyz and /healthz\n';
 
 async function answer(request: IncomingMessage, response: ServerResponse, options: MetricsServerOptions): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
-    send(response, 405, 'text/plain', PATHS);
+    send(response, 405, 'text/plain', ENDPOINTS);
     return;
   }
   const path = new URL(request.url ?? '/', 'http://localhost').pathname;
   if (path === '/metrics') {
     send(response, 200, options.registry.contentType, await options.registry.metrics());
   } else if (path === '/livez') {
-    // Answering at all is the proof of life: Redis or SQS being away is no reason to restart this process.
-    send(response, 200, 'application/json', `${JSON.stringify({ alive: true })}\n`);
-  } else if (path === '/readyz' || path === '/healthz') {
+    // Alive even while Redis is away, so that an orchestrator does not restart a process for someone else's outage.
+    send(response, 200, 'application/json', '{"alive":true}\n');
+  } else if (path === '/healthz' || path === '/readyz') {
     const health = await options.health();
     send(response, health.healthy ? 200 : 503, 'application/json', `${JSON.stringify(health)}\n`);
   } else {
-    send(response, 404, 'text/plain', PATHS);
+    send(response, 404, 'text/plain', ENDPOINTS);
   }
 }
 
 /**
- * `/metrics` from a prom-client registry, `/livez` (200 while the process answers) and `/readyz`
- * (alias `/healthz`) from a callback, for Prometheus and for liveness and readiness probes.
+ * `/metrics` from a prom-client registry, `/readyz` (and its older name `/healthz`) from a callback,
+ * and `/livez`, for Prometheus and probes.
  */
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
   const server = createServer((request, response) => {

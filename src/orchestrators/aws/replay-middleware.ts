@@ -1,4 +1,5 @@
 import type { InitializeMiddleware, MiddlewareStack } from '@smithy/types';
+import { answerMetricQueries } from './recorded-metrics.js';
 import { findRecordedCall, type Recording, toJsonForm } from './recording.js';
 
 /** Builds the error a service would throw for an AWS error name. */
@@ -37,6 +38,8 @@ function replayMiddleware<Input extends object, Output extends object>(
 ): InitializeMiddleware<Input, Output> {
   return (_next, context) => async (args) => {
     const command = (context.commandName ?? '').replace(/Command$/, '');
+    const metrics = service === 'cloudwatch' && command === 'GetMetricData' ? answerMetricQueries(recording, args.input) : null;
+    if (metrics) return { output: { ...metrics, $metadata: {} } as unknown as Output, response: undefined };
     const call = findRecordedCall(recording, service, command, args.input);
     if (!call) {
       throw toError(

@@ -144,7 +144,10 @@ export function registerWorkerCommand(program: Command): void {
     .description('take investigations off the queue, assign each an orchestrator, investigate, publish the report')
     .option('--concurrency <n>', 'investigations run at once by this process (env PROMPTRCA_WORKER_CONCURRENCY, default 10)')
     .option('--llm <mode>', 'openai or none (default: openai when OPENAI_API_KEY or OPENAI_BASE_URL is set)')
-    .option('--replay <file>', 'answer AWS calls from this recording (env PROMPTRCA_AWS_REPLAY)')
+    .option(
+      '--replay <path>',
+      'answer AWS calls from this recording, or a folder of recordings and scenarios merged (env PROMPTRCA_AWS_REPLAY)',
+    )
     .option(
       '--metrics-port <n>',
       `serve /metrics, /livez and /readyz on this port (env PROMPTRCA_METRICS_PORT, default ${DEFAULT_METRICS_PORT}; 0 = any free port)`,
