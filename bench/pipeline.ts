@@ -8,8 +8,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, Worker } from 'bullmq';
@@ -80,15 +80,12 @@ async function waitUntil(count: () => Promise<number>, target: number): Promise<
   while ((await count()) < target) await sleep(10);
 }
 
-/** Alarms of every bundled scenario in turn, each a distinct transition; one recording answers them all. */
-function workload(dir: string): { recordingPath: string; alarm: (index: number) => { investigationId: string; alarm: NormalizedAlarm } } {
-  const files = readdirSync('examples')
+/** Alarms of every bundled scenario in turn, each a distinct transition; the examples folder, replayed whole, answers them all. */
+function workload(): { recordingPath: string; alarm: (index: number) => { investigationId: string; alarm: NormalizedAlarm } } {
+  const scenarios = readdirSync('examples')
     .filter((file) => file.endsWith('.json'))
-    .map((file) => join('examples', file));
-  const scenarios = files.map((file) => readAlarmFile(file));
-  const calls = scenarios.flatMap((scenario) => (scenario.scenario as { calls: unknown[] }).calls);
-  const recordingPath = join(dir, 'bundled-recordings.json');
-  writeFileSync(recordingPath, JSON.stringify({ calls }));
+    .map((file) => readAlarmFile(join('examples', file)));
+  const recordingPath = 'examples';
   const alarms = scenarios.map((scenario) => parseAlarmMessage(scenario.message).alarm);
   const start = Date.parse('2024-01-01T00:00:00Z');
   return {
@@ -114,7 +111,7 @@ async function main(): Promise<void> {
 }
 
 async function measure(prefix: string, env: NodeJS.ProcessEnv, queues: PromptRcaQueues): Promise<void> {
-  const { recordingPath, alarm } = workload(mkdtempSync(join(tmpdir(), 'promptrca-bench-')));
+  const { recordingPath, alarm } = workload();
   const jobData = (index: number) => {
     const { investigationId, alarm: normalized } = alarm(index);
     return { investigation_id: investigationId, alarm: normalized, received_at: new Date().toISOString(), source: 'bench' };
