@@ -100,6 +100,8 @@ const SETTINGS = {
 
 type Settings = typeof SETTINGS;
 export type SettingName = keyof Settings;
+/** Every variable the product reads, for checks that a deployment passes them all through. */
+export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 
 /** The environment as the product reads it: each variable parsed, defaults filled in. */
 export type Config = { readonly [Name in SettingName]: Settings[Name]['fallback'] } & {
@@ -131,7 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     const name = String(result.error.issues[0]?.path[0]) as SettingName;
     throw new ConfigError(name, shown(name, env[name] ?? ''), SETTINGS[name].allowed);
   }
-  const given = new Set((Object.keys(SETTINGS) as SettingName[]).filter((name) => !blank(env[name])));
+  const given = new Set(SETTING_NAMES.filter((name) => !blank(env[name])));
   return checkRedisMode({ ...result.data, given });
 }
 
