@@ -1,11 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../src/orchestrators/aws/clients.js';
+import { CallRecorder } from '../src/orchestrators/aws/recorder.js';
 import { loadRecording, parseRecording } from '../src/orchestrators/aws/recording.js';
 import { RecordingError } from '../src/orchestrators/errors.js';
+import { fetchLambdaMetrics } from '../src/orchestrators/specialists/lambda/facts/lambda-metrics.js';
 
 const metric = (functionName: string, MetricName: string, Values: number[], Stat?: string) => ({
   service: 'cloudwatch',
@@ -85,5 +88,41 @@ describe('a folder of recordings', () => {
   it('names the file that is not a recording', async () => {
     writeFileSync(join(folder, 'c.json'), '{"calls": 7}');
     await expect(loadRecording(folder)).rejects.toThrow(`recording ${join(folder, 'c.json')}: calls: expected an array of recorded calls`);
+  });
+});
+
+describe('--record', () => {
+  it('writes GetMetricData as per-metric entries that answer a replay of the same metrics', async () => {
+    const cloudwatch = mockClient(CloudWatchClient);
+    try {
+      cloudwatch.on(GetMetricDataCommand).resolves({
+        MetricDataResults: [
+          { Id: 'errors', Timestamps: [new Date('2024-05-01T10:01:00Z'), new Date('2024-05-01T10:02:00Z')], Values: [4, 1] },
+          { Id: 'throttles', Timestamps: [], Values: [] },
+          { Id: 'duration_max', Timestamps: [new Date('2024-05-01T10:01:00Z')], Values: [2999] },
+        ],
+        $metadata: {},
+      });
+      const recorder = new CallRecorder();
+      const query = { functionName: 'orders', startTime: Date.parse('2024-05-01T10:00:00Z'), endTime: Date.parse('2024-05-01T10:30:00Z') };
+      const live = await fetchLambdaMetrics(createAwsClients({ region: 'us-east-1', recorder }), query);
+      cloudwatch.restore();
+
+      expect(recorder.calls.map((call) => [call.input.MetricName, call.input.Stat, (call.output as { Values: number[] }).Values])).toEqual([
+        ['Errors', 'Sum', [4, 1]],
+        ['Throttles', 'Sum', []],
+        ['Invocations', 'Sum', []],
+        ['Duration', 'Maximum', [2999]],
+      ]);
+      expect(recorder.calls[0]?.input.Dimensions).toEqual([{ Name: 'FunctionName', Value: 'orders' }]);
+      const replayed = await fetchLambdaMetrics(
+        createAwsClients({ region: 'us-east-1', replay: parseRecording({ calls: recorder.calls }, 'r') }),
+        query,
+      );
+      expect(replayed).toEqual(live);
+      expect(live).toEqual({ errors: 5, throttles: null, invocations: null, maxDurationMs: 2999 });
+    } finally {
+      cloudwatch.restore();
+    }
   });
 });

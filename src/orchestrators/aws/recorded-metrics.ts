@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import type { Recording } from './recording.js';
+import type { RecordedCall, Recording } from './recording.js';
 
 /**
  * A per-metric entry: `{ service: "cloudwatch", command: "GetMetricData", input: { Namespace,
@@ -87,4 +87,31 @@ export function answerMetricQueries(recording: Recording, input: object): Record
     ];
   });
   return answered ? { MetricDataResults: results, Messages: [] } : null;
+}
+
+const RecordedResults = z.object({
+  MetricDataResults: z.array(
+    z.object({ Id: z.string(), Timestamps: z.array(z.unknown()).default([]), Values: z.array(z.number()).default([]) }),
+  ),
+});
+
+/**
+ * What `--record` keeps of a GetMetricData call: one per-metric entry per query (its metric, its
+ * dimensions, its Stat, and the values it got), so that the recording answers the same metrics
+ * however a later run batches them. Null when the call holds queries of another kind (metric math),
+ * which are then recorded whole.
+ */
+export function perMetricEntries(input: object, output: object): RecordedCall[] | null {
+  const queries = z.array(MetricQuery).safeParse((input as { MetricDataQueries?: unknown }).MetricDataQueries);
+  const results = RecordedResults.safeParse(output);
+  if (!queries.success || !results.success) return null;
+  return queries.data.map(({ Id, MetricStat: { Metric, Stat } }) => {
+    const result = results.data.MetricDataResults.find((candidate) => candidate.Id === Id);
+    return {
+      service: 'cloudwatch',
+      command: 'GetMetricData',
+      input: { Namespace: Metric.Namespace, MetricName: Metric.MetricName, Dimensions: Metric.Dimensions, Stat },
+      output: { Timestamps: result?.Timestamps ?? [], Values: result?.Values ?? [] },
+    };
+  });
 }

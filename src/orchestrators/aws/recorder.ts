@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { perMetricEntries } from './recorded-metrics.js';
 import { type RecordedCall, toJsonForm } from './recording.js';
 
 interface SentCommand {
@@ -58,7 +59,9 @@ export class CallRecorder {
       const call = { service, command: commandName(command), input: recordedInput(command.input) };
       try {
         const result = await send(command, options);
-        this.calls.push({ ...call, output: withoutMetadata(result) });
+        const output = withoutMetadata(result);
+        const perMetric = call.service === 'cloudwatch' && call.command === 'GetMetricData' ? perMetricEntries(call.input, output) : null;
+        this.calls.push(...(perMetric ?? [{ ...call, output }]));
         return result;
       } catch (error) {
         this.calls.push({ ...call, output: null, error: errorOf(error) });
