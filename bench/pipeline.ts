@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   try {
     await measure(prefix, env, queues);
   } finally {
-    await deleteKeysUnder(queues.target.urls, prefix);
+    await deleteKeysUnder(queues.target, prefix);
     await queues.close();
   }
 }

@@ -83,7 +83,7 @@ async function measure(concurrency: number, baseEnv: NodeJS.ProcessEnv, alarmMes
     const exited = new Promise((resolve) => worker.once('exit', resolve));
     worker.kill('SIGTERM');
     await exited;
-    await deleteKeysUnder(queues.target.urls, prefix);
+    await deleteKeysUnder(queues.target, prefix);
     await queues.close();
   }
 }
