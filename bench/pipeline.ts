@@ -8,13 +8,13 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, Worker } from 'bullmq';
 import { loadConfig } from '../src/platform/config.js';
-import { connectRedis } from '../src/platform/redis-connection.js';
+import { connectRedis, describeRedisTarget, redisTargetFrom } from '../src/platform/redis-connection.js';
 import type { NormalizedAlarm } from '../src/producer/alarm.js';
 import { readAlarmFile } from '../src/producer/alarm-input.js';
 import { enqueueInvestigation } from '../src/producer/enqueue.js';
@@ -32,7 +32,7 @@ const settings = { dedupeTtlSeconds: 3600, attempts: 1, backoffSeconds: 0 };
 
 /** The baseline: BullMQ with nothing to do, in a process of its own like the real worker. */
 async function runNoopWorker(): Promise<void> {
-  const redis = await connectRedis(loadConfig(process.env).REDIS_URL, 'worker');
+  const redis = await connectRedis(redisTargetFrom(loadConfig(process.env)), 'worker');
   const worker = new Worker(NOOP_QUEUE, async () => null, {
     connection: redis,
     prefix: process.env.PROMPTRCA_QUEUE_PREFIX,
@@ -80,15 +80,12 @@ async function waitUntil(count: () => Promise<number>, target: number): Promise<
   while ((await count()) < target) await sleep(10);
 }
 
-/** Alarms of every bundled scenario in turn, each a distinct transition; one recording answers them all. */
-function workload(dir: string): { recordingPath: string; alarm: (index: number) => { investigationId: string; alarm: NormalizedAlarm } } {
-  const files = readdirSync('examples')
+/** Alarms of every bundled scenario in turn, each a distinct transition; the examples folder, replayed whole, answers them all. */
+function workload(): { recordingPath: string; alarm: (index: number) => { investigationId: string; alarm: NormalizedAlarm } } {
+  const scenarios = readdirSync('examples')
     .filter((file) => file.endsWith('.json'))
-    .map((file) => join('examples', file));
-  const scenarios = files.map((file) => readAlarmFile(file));
-  const calls = scenarios.flatMap((scenario) => (scenario.scenario as { calls: unknown[] }).calls);
-  const recordingPath = join(dir, 'bundled-recordings.json');
-  writeFileSync(recordingPath, JSON.stringify({ calls }));
+    .map((file) => readAlarmFile(join('examples', file)));
+  const recordingPath = 'examples';
   const alarms = scenarios.map((scenario) => parseAlarmMessage(scenario.message).alarm);
   const start = Date.parse('2024-01-01T00:00:00Z');
   return {
@@ -108,13 +105,13 @@ async function main(): Promise<void> {
   try {
     await measure(prefix, env, queues);
   } finally {
-    await deleteKeysUnder(queues.redisUrl, prefix);
+    await deleteKeysUnder(queues.target, prefix);
     await queues.close();
   }
 }
 
 async function measure(prefix: string, env: NodeJS.ProcessEnv, queues: PromptRcaQueues): Promise<void> {
-  const { recordingPath, alarm } = workload(mkdtempSync(join(tmpdir(), 'promptrca-bench-')));
+  const { recordingPath, alarm } = workload();
   const jobData = (index: number) => {
     const { investigationId, alarm: normalized } = alarm(index);
     return { investigation_id: investigationId, alarm: normalized, received_at: new Date().toISOString(), source: 'bench' };
@@ -168,7 +165,9 @@ async function measure(prefix: string, env: NodeJS.ProcessEnv, queues: PromptRca
   await noop.close();
 
   const round = (n: number) => Math.round(n);
-  console.log(`machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, Redis ${queues.redisUrl}`);
+  console.log(
+    `machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, Redis ${describeRedisTarget(queues.target)}`,
+  );
   console.log(
     `jobs: ${JOBS} per throughput run, ${PACED_JOBS} paced; worker concurrency ${CONCURRENCY}; --llm none, direct_invocation, bundled recordings`,
   );

@@ -55,3 +55,58 @@ describe('command-line overrides', () => {
     expect(() => parseWholeNumber('--last', '-1', 0, 10)).toThrow('--last="-1" is not valid: allowed a whole number from 0 to 10');
   });
 });
+
+describe('Redis modes', () => {
+  const refusal = (env: NodeJS.ProcessEnv) => {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      return error as ConfigError;
+    }
+    throw new Error('accepted');
+  };
+
+  it('reads sentinel and cluster seed lists, and gives a cluster the {promptrca} prefix unless one with a hash tag is set', () => {
+    const seeds = 'rediss://:pw@a.example:6379,rediss://:pw@b.example:6379';
+    expect(loadConfig({ REDIS_URL: seeds, PROMPTRCA_REDIS_MODE: 'cluster' }).PROMPTRCA_QUEUE_PREFIX).toBe('{promptrca}');
+    expect(
+      loadConfig({ REDIS_URL: seeds, PROMPTRCA_REDIS_MODE: 'cluster', PROMPTRCA_QUEUE_PREFIX: 'prod{rca}' }).PROMPTRCA_QUEUE_PREFIX,
+    ).toBe('prod{rca}');
+    const sentinel = loadConfig({ REDIS_URL: seeds, PROMPTRCA_REDIS_MODE: 'sentinel', PROMPTRCA_REDIS_SENTINEL_NAME: 'mymaster' });
+    expect([sentinel.PROMPTRCA_REDIS_MODE, sentinel.PROMPTRCA_REDIS_SENTINEL_NAME, sentinel.PROMPTRCA_QUEUE_PREFIX]).toEqual([
+      'sentinel',
+      'mymaster',
+      'bull',
+    ]);
+    expect(loadConfig({}).PROMPTRCA_REDIS_MODE).toBe('standalone');
+  });
+
+  it.each(['bull', 'a{}b', 'a}b{', 'prefix{'])('refuses the cluster prefix %s, which has no hash tag', (prefix) => {
+    const error = refusal({ PROMPTRCA_REDIS_MODE: 'cluster', PROMPTRCA_QUEUE_PREFIX: prefix });
+    expect(error.message).toContain(`PROMPTRCA_QUEUE_PREFIX=${JSON.stringify(prefix)} is not valid: allowed a prefix with a {hash tag}`);
+    expect(error.exitCode).toBe(2);
+  });
+
+  it('refuses a list in standalone mode, a sentinel mode without a master name, and a mode it does not know', () => {
+    expect(refusal({ REDIS_URL: 'redis://a:1,redis://b:2' }).message).toContain('allowed one URL in standalone mode');
+    expect(refusal({ PROMPTRCA_REDIS_MODE: 'sentinel' }).message).toContain('PROMPTRCA_REDIS_SENTINEL_NAME');
+    expect(refusal({ PROMPTRCA_REDIS_MODE: 'replicated' }).message).toContain('allowed standalone, sentinel, cluster');
+  });
+
+  it.each([
+    ['redis://:hunter2@cache:6379,not a url', 'redis://:***@cache:6379'],
+    ['redis//user:hunter2@cache:6379', 'redis//user:***@cache:6379'],
+    ['rediss://user:hun/ter2@cache', 'rediss://user:***@cache'],
+    ['http://admin:hunter2@cache:6379', 'http://admin:***@cache:6379'],
+  ])('masks the password of REDIS_URL=%s in its error, valid URL or not', (url, shown) => {
+    const message = refusal({ REDIS_URL: url }).message;
+    expect(message).toContain(shown);
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('masks the passwords of a seed list refused in standalone mode', () => {
+    const message = refusal({ REDIS_URL: 'redis://:hunter2@a:1,redis://u:hunter2@b:2' }).message;
+    expect(message).toContain('REDIS_URL="redis://:***@a:1,redis://u:***@b:2"');
+    expect(message).not.toContain('hunter2');
+  });
+});

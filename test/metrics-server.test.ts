@@ -41,6 +41,24 @@ describe('metrics server', () => {
     }
   });
 
+  it('answers /livez 200 whatever the readiness, and /readyz like its alias /healthz', async () => {
+    let healthy = false;
+    const server = await serve(() => ({ healthy, state: healthy ? 'running' : 'waiting_for_redis' })).started;
+    try {
+      const live = await fetch(`${server.url}/livez`);
+      expect([live.status, await live.json()]).toEqual([200, { alive: true }]);
+      const notReady = await fetch(`${server.url}/readyz`);
+      expect([notReady.status, await notReady.json()]).toEqual([503, { healthy: false, state: 'waiting_for_redis' }]);
+      healthy = true;
+      for (const path of ['/readyz', '/healthz']) {
+        const ready = await fetch(`${server.url}${path}`);
+        expect([path, ready.status, await ready.json()]).toEqual([path, 200, { healthy: true, state: 'running' }]);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it('answers 500 with the reason when the health callback throws', async () => {
     const server = await serve(() => {
       throw new Error('state unreadable');

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LlmSim, startLlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
+import { readiness } from '../src/platform/readiness.js';
 import { enqueueAlarm } from '../src/producer/enqueue.js';
 import { connectQueues, type PromptRcaQueues } from '../src/report/queues.js';
 import type { Report } from '../src/report/report.js';
-import { workerHealth } from '../src/worker/worker-health.js';
 import { distinctAlarms, logLines, reportsOn, type SpawnedProcess, startWorker, uniquePrefix, waitFor } from './support/pipeline.js';
 import { parseExposition, type Sample, sampleValue } from './support/prometheus.js';
 import { ThrowawayRedis } from './support/throwaway-redis.js';
@@ -128,7 +128,8 @@ describe('the worker /metrics and /healthz', () => {
 });
 
 describe('the worker health states', () => {
-  const state = { stopping: false, takingJobs: true, redisAnswers: true, redisStatus: 'ready', activeInvestigations: 3 };
+  const state = { stopping: false, takingJobs: true, redisAnswers: true, redisStatus: 'ready' };
+  const workerHealth = (given: typeof state) => readiness(given, { active_investigations: 3 });
 
   it('is healthy only while it takes jobs with Redis answering; stopping wins over everything', () => {
     expect(workerHealth(state)).toEqual({ healthy: true, state: 'running', redis: 'ready', active_investigations: 3 });

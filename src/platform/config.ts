@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { hasHashTag, maskRedisPasswords, REDIS_MODES } from './redis-url.js';
 
 /**
  * How one environment variable is read: the values it allows, as an error message names them, the
@@ -19,6 +20,8 @@ function wholeNumber(min: number, max: number, fallback: number): Setting<number
   };
 }
 
+function oneOf<const T extends string>(values: readonly T[], fallback: T): Setting<T>;
+function oneOf<const T extends string>(values: readonly T[], fallback: null): Setting<T | null>;
 function oneOf<const T extends string>(values: readonly T[], fallback: T | null): Setting<T | null> {
   return {
     allowed: values.join(values.length > 2 ? ', ' : ' or ') + (fallback === null ? ' (or unset)' : ''),
@@ -60,11 +63,16 @@ function urlList(): Setting<string[]> {
   };
 }
 
+/** One URL, or in sentinel and cluster mode a comma-separated list: each item is checked. */
+const isRedisUrlList = (value: string) => value.split(',').every((item) => hasProtocol(['redis:', 'rediss:'])(item.trim()));
+
 /** Where AWS calls go when nothing else names a region: the SDK's own default. */
 export const DEFAULT_AWS_REGION = 'us-east-1';
 /** The port Prometheus' own exporters leave for application exporters. */
 export const DEFAULT_METRICS_PORT = 9464;
 export const PERCENTAGE = { min: 0, max: 100 } as const;
+/** BullMQ keeps each queue in one cluster slot only when every key shares a `{hash tag}`. */
+export const CLUSTER_QUEUE_PREFIX = '{promptrca}';
 export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
 
 /**
@@ -74,10 +82,13 @@ export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 
  */
 const SETTINGS = {
   REDIS_URL: {
-    allowed: 'a redis:// or rediss:// URL such as redis://127.0.0.1:6379',
-    parse: z.string().refine(hasProtocol(['redis:', 'rediss:'])),
+    allowed: 'a redis:// or rediss:// URL such as redis://127.0.0.1:6379 (in sentinel and cluster mode, a comma-separated list of them)',
+    parse: z.string().refine(isRedisUrlList),
     fallback: 'redis://127.0.0.1:6379',
   } satisfies Setting<string>,
+  PROMPTRCA_REDIS_MODE: oneOf(REDIS_MODES, 'standalone'),
+  PROMPTRCA_REDIS_SENTINEL_NAME: text(),
+  // In cluster mode the default is CLUSTER_QUEUE_PREFIX (see loadConfig).
   PROMPTRCA_QUEUE_PREFIX: text('bull'),
   PROMPTRCA_USE_DIRECT_ORCHESTRATION: trueOrFalse(false),
   PROMPTRCA_DIRECT_ORCHESTRATION_PERCENTAGE: wholeNumber(PERCENTAGE.min, PERCENTAGE.max, 100),
@@ -110,6 +121,8 @@ const SETTINGS = {
 
 type Settings = typeof SETTINGS;
 export type SettingName = keyof Settings;
+/** Every variable the product reads, for checks that a deployment passes them all through. */
+export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 
 /** The environment as the product reads it: each variable parsed, defaults filled in. */
 export type Config = { readonly [Name in SettingName]: Settings[Name]['fallback'] } & {
@@ -139,10 +152,45 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const result = ENVIRONMENT.safeParse(env);
   if (!result.success) {
     const name = String(result.error.issues[0]?.path[0]) as SettingName;
-    throw new ConfigError(name, env[name] ?? '', SETTINGS[name].allowed);
+    throw new ConfigError(name, shown(name, env[name] ?? ''), SETTINGS[name].allowed);
   }
-  const given = new Set((Object.keys(SETTINGS) as SettingName[]).filter((name) => !blank(env[name])));
-  return { ...result.data, given };
+  const given = new Set(SETTING_NAMES.filter((name) => !blank(env[name])));
+  return checkRedisMode({ ...result.data, given });
+}
+
+/** A value as an error message may print it: REDIS_URL with its passwords masked. */
+function shown(name: SettingName, value: string): string {
+  return name === 'REDIS_URL' ? maskRedisPasswords(value) : value;
+}
+
+/**
+ * What REDIS_URL and the queue prefix must be in each PROMPTRCA_REDIS_MODE: one URL unless it lists
+ * sentinels or cluster seeds, a master name for sentinels, and on a cluster a prefix with a hash tag
+ * (defaulting to CLUSTER_QUEUE_PREFIX), since BullMQ's scripts touch several keys of a queue at once.
+ */
+function checkRedisMode(config: Config): Config {
+  const mode = config.PROMPTRCA_REDIS_MODE;
+  const urls = config.REDIS_URL.split(',');
+  if (mode === 'standalone' && urls.length > 1) {
+    throw new ConfigError(
+      'REDIS_URL',
+      shown('REDIS_URL', config.REDIS_URL),
+      'one URL in standalone mode; set PROMPTRCA_REDIS_MODE=sentinel or cluster for a list',
+    );
+  }
+  if (mode === 'sentinel' && config.PROMPTRCA_REDIS_SENTINEL_NAME === null) {
+    throw new ConfigError('PROMPTRCA_REDIS_SENTINEL_NAME', '', 'the name of the master the sentinels watch (required in sentinel mode)');
+  }
+  if (mode !== 'cluster') return config;
+  if (!config.given.has('PROMPTRCA_QUEUE_PREFIX')) return { ...config, PROMPTRCA_QUEUE_PREFIX: CLUSTER_QUEUE_PREFIX };
+  if (!hasHashTag(config.PROMPTRCA_QUEUE_PREFIX)) {
+    throw new ConfigError(
+      'PROMPTRCA_QUEUE_PREFIX',
+      config.PROMPTRCA_QUEUE_PREFIX,
+      `a prefix with a {hash tag} in cluster mode, such as ${CLUSTER_QUEUE_PREFIX} (the default there), so that each queue stays in one slot`,
+    );
+  }
+  return config;
 }
 
 /**

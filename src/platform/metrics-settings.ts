@@ -6,7 +6,7 @@ export interface MetricsAddress {
   host: string;
 }
 
-/** Where the worker and the SQS bridge serve `/metrics` and `/healthz`: the option wins over the environment. */
+/** Where the worker and the SQS bridge serve `/metrics`, `/livez` and `/readyz`: the option wins over the environment. */
 export function metricsAddressFrom(portOption: string | undefined, env: NodeJS.ProcessEnv): MetricsAddress {
   const config = loadConfig(env);
   return {

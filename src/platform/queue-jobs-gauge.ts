@@ -1,6 +1,6 @@
 import type { JobType, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { Gauge, type Registry } from 'prom-client';
+import type { RedisClient } from './redis-connection.js';
 import { askRedis } from './redis-probe.js';
 
 export interface QueueJobsGaugeOptions {
@@ -9,7 +9,7 @@ export interface QueueJobsGaugeOptions {
   registry: Registry;
   queue: Queue;
   /** The connection the queue uses, to skip counting at once while it is down. */
-  redis: Redis;
+  redis: RedisClient;
   states: readonly JobType[];
 }
 

@@ -1,11 +1,53 @@
-/**
- * Where a long-running consumer (worker, notify) stands, as `/readyz` says it: `running` is the one
- * ready state; a shutdown signal wins over everything, then Redis not answering.
- */
-export type Readiness = 'running' | 'stopping' | 'waiting_for_redis' | 'not_taking_jobs';
+import type { Health } from './metrics-server.js';
+import type { RedisClient } from './redis-connection.js';
+import { askRedis } from './redis-probe.js';
 
-export function readiness(state: { stopping: boolean; redisAnswers: boolean; takingJobs: boolean }): Readiness {
-  if (state.stopping) return 'stopping';
-  if (!state.redisAnswers) return 'waiting_for_redis';
-  return state.takingJobs ? 'running' : 'not_taking_jobs';
+/** What a long-running process (worker, bridge, notify, guard) knows about itself when a probe asks. */
+export interface ProcessState {
+  /** A shutdown signal arrived. */
+  stopping: boolean;
+  /** Its loop takes work (false before it starts and once it stopped). */
+  takingJobs: boolean;
+  /** Redis answered a PING just now. */
+  redisAnswers: boolean;
+  /** ioredis' connection status, shown as it is ('ready', 'reconnecting', …). */
+  redisStatus: string;
+}
+
+/**
+ * `/readyz`: ready while it takes work and Redis answers; 503 while stopping or while Redis is away,
+ * so that a load balancer or `kubectl rollout` waits, while `/livez` keeps the process from a restart.
+ */
+export function readiness(state: ProcessState, details: Record<string, unknown> = {}): Health {
+  const condition = state.stopping
+    ? 'stopping'
+    : !state.redisAnswers
+      ? 'waiting_for_redis'
+      : state.takingJobs
+        ? 'running'
+        : 'not_taking_jobs';
+  return { healthy: condition === 'running', state: condition, redis: state.redisStatus, ...details };
+}
+
+/** The Redis half of ProcessState, asked with a deadline so that a probe never waits on a dead Redis. */
+export async function redisState(redis: RedisClient): Promise<Pick<ProcessState, 'redisAnswers' | 'redisStatus'>> {
+  return { redisAnswers: (await askRedis(redis, () => redis.ping())) === 'PONG', redisStatus: redis.status };
+}
+
+export interface RedisReadinessOptions {
+  redis: RedisClient;
+  /** Aborted at the shutdown signal. */
+  stopping: AbortSignal;
+  takingJobs: () => boolean;
+  /** Figures of the process' own, shown beside the state. */
+  details?: () => Record<string, unknown>;
+}
+
+/** The `health` callback of startMetricsServer for a process whose work depends on Redis (notify, the guard). */
+export function redisReadiness(options: RedisReadinessOptions): () => Promise<Health> {
+  return async () =>
+    readiness(
+      { stopping: options.stopping.aborted, takingJobs: options.takingJobs(), ...(await redisState(options.redis)) },
+      options.details?.() ?? {},
+    );
 }

@@ -1,14 +1,29 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+import type { Config } from './config.js';
 import { errorMessage, RedisUnavailableError } from './errors.js';
+import { describeRedis, parseRedisNodes, type RedisMode, type RedisNode } from './redis-url.js';
 
 /** How long a command waits for Redis before saying it is unavailable. */
 export const REDIS_TIMEOUT_MS = 5_000;
 
-/** The URL without its password, for messages and logs. */
-export function redactRedisUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
+/** A connection of any mode: queues, workers and the rollout state use them alike. */
+export type RedisClient = Redis | Cluster;
+
+/** Where Redis is, as REDIS_URL, PROMPTRCA_REDIS_MODE and PROMPTRCA_REDIS_SENTINEL_NAME say. */
+export interface RedisTarget {
+  mode: RedisMode;
+  /** REDIS_URL: one URL, or a comma-separated list of sentinels or cluster seeds. */
+  urls: string;
+  sentinelName: string | null;
+}
+
+export function redisTargetFrom(config: Config): RedisTarget {
+  return { mode: config.PROMPTRCA_REDIS_MODE, urls: config.REDIS_URL, sentinelName: config.PROMPTRCA_REDIS_SENTINEL_NAME };
+}
+
+/** The target for messages and logs: URLs with passwords masked, and the mode unless standalone. */
+export function describeRedisTarget(target: RedisTarget): string {
+  return describeRedis(target.urls, target.mode);
 }
 
 /**
@@ -19,23 +34,72 @@ export function redactRedisUrl(url: string): string {
  */
 export type RedisRole = 'command' | 'worker';
 
-function optionsFor(role: RedisRole): RedisOptions {
+const retryStrategy = (attempt: number) => Math.min(attempt * 200, 2_000);
+
+function roleOptions(role: RedisRole): RedisOptions {
+  const common: RedisOptions = { connectTimeout: REDIS_TIMEOUT_MS };
+  if (role === 'worker') return { ...common, maxRetriesPerRequest: null };
+  return { ...common, maxRetriesPerRequest: 1, commandTimeout: REDIS_TIMEOUT_MS };
+}
+
+function credentials(node: RedisNode): RedisOptions {
+  return {
+    ...(node.username === undefined ? {} : { username: node.username }),
+    ...(node.password === undefined ? {} : { password: node.password }),
+    // The CA comes from the system store, or NODE_EXTRA_CA_CERTS for a private one.
+    ...(node.tls ? { tls: {} } : {}),
+  };
+}
+
+/** Every connection of the product is made here, whatever the mode. */
+function createClient(target: RedisTarget, role: RedisRole): RedisClient {
+  const nodes = parseRedisNodes(target.urls);
+  const first = nodes[0] as RedisNode;
+  const offlineQueue = { enableOfflineQueue: role === 'worker' };
+  if (target.mode === 'cluster') {
+    const options: ClusterOptions = {
+      lazyConnect: true,
+      ...offlineQueue,
+      clusterRetryStrategy: retryStrategy,
+      // ElastiCache's TLS certificates name the nodes' hostnames, which a resolved address would not match.
+      dnsLookup: (address, callback) => callback(null, address),
+      redisOptions: { ...roleOptions(role), ...credentials(first) },
+    };
+    return new Cluster(
+      nodes.map(({ host, port }) => ({ host, port })),
+      options,
+    );
+  }
   const common: RedisOptions = {
     lazyConnect: true,
-    connectTimeout: REDIS_TIMEOUT_MS,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    retryStrategy,
+    ...offlineQueue,
+    ...roleOptions(role),
+    ...credentials(first),
+    db: first.db,
   };
-  if (role === 'worker') return { ...common, maxRetriesPerRequest: null };
-  return { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: REDIS_TIMEOUT_MS };
+  if (target.mode === 'sentinel') {
+    return new Redis({
+      ...common,
+      sentinels: nodes.map(({ host, port }) => ({ host, port })),
+      name: target.sentinelName ?? '',
+      // The URL's credentials are the master's; sentinels are asked without them.
+      ...(first.tls ? { enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
+      sentinelRetryStrategy: retryStrategy,
+    });
+  }
+  return new Redis({ ...common, host: first.host, port: first.port });
 }
 
 /**
- * Connects and waits until Redis answers, or rejects with RedisUnavailableError naming the URL and
- * the connection error: at the first error for a `command` connection, after `timeoutMs` of
- * reconnecting for a `worker` one (Redis may still be starting beside it).
+ * Connects and waits until Redis answers, or rejects with RedisUnavailableError naming the target
+ * (password masked) and the connection error: at the first error for a `command` connection, after
+ * `timeoutMs` of reconnecting for a `worker` one (Redis may still be starting beside it).
+ * A string is a standalone REDIS_URL.
  */
-export async function connectRedis(url: string, role: RedisRole, timeoutMs = REDIS_TIMEOUT_MS): Promise<Redis> {
-  const redis = new Redis(url, optionsFor(role));
+export async function connectRedis(target: RedisTarget | string, role: RedisRole, timeoutMs = REDIS_TIMEOUT_MS): Promise<RedisClient> {
+  const resolved: RedisTarget = typeof target === 'string' ? { mode: 'standalone', urls: target, sentinelName: null } : target;
+  const redis = createClient(resolved, role);
   let lastError: unknown = null;
   // Always listened to: later trouble also reaches the BullMQ queue or worker using this client,
   // which reports it, and an 'error' event with no listener would crash the process.
@@ -60,9 +124,10 @@ export async function connectRedis(url: string, role: RedisRole, timeoutMs = RED
   } catch {
     redis.disconnect();
     const cause = lastError === null ? `no answer within ${timeoutMs / 1000} s` : errorMessage(lastError);
-    throw new RedisUnavailableError(`cannot reach Redis at ${redactRedisUrl(url)} (${cause}): start Redis or set REDIS_URL`, {
-      cause: lastError,
-    });
+    throw new RedisUnavailableError(
+      `cannot reach Redis at ${describeRedisTarget(resolved)} (${cause}): start Redis or set REDIS_URL and PROMPTRCA_REDIS_MODE`,
+      { cause: lastError },
+    );
   }
   return redis;
 }

@@ -1,9 +1,8 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { loadConfig } from '../platform/config.js';
 import { errorMessage } from '../platform/errors.js';
 import { logger } from '../platform/log.js';
-import { connectRedis, type RedisRole } from '../platform/redis-connection.js';
+import { connectRedis, type RedisClient, type RedisRole, type RedisTarget, redisTargetFrom } from '../platform/redis-connection.js';
 import type { InvestigationJobData } from './investigation-job.js';
 
 export const INVESTIGATIONS_QUEUE = 'promptrca-investigations';
@@ -11,8 +10,9 @@ export const INVESTIGATE_JOB = 'investigate';
 
 /** A Redis connection and the key prefix every queue of the product lives under. */
 export interface QueueConnection {
-  redis: Redis;
-  redisUrl: string;
+  redis: RedisClient;
+  /** Where it is connected, for commands that need a connection of their own (blocking reads). */
+  target: RedisTarget;
   prefix: string;
 }
 
@@ -22,8 +22,9 @@ export interface InvestigationsQueue extends QueueConnection {
 }
 
 export async function connectQueueRedis(env: NodeJS.ProcessEnv, role: RedisRole): Promise<QueueConnection> {
-  const { REDIS_URL: redisUrl, PROMPTRCA_QUEUE_PREFIX: prefix } = loadConfig(env);
-  return { redis: await connectRedis(redisUrl, role), redisUrl, prefix };
+  const config = loadConfig(env);
+  const target = redisTargetFrom(config);
+  return { redis: await connectRedis(target, role), target, prefix: config.PROMPTRCA_QUEUE_PREFIX };
 }
 
 /** A BullMQ queue on the shared connection whose reconnect errors go to the debug log. */

@@ -8,11 +8,11 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'winston';
 import { type BackoffOptions, RetryBackoff } from '../platform/backoff.js';
 import { errorMessage } from '../platform/errors.js';
 import type { Health } from '../platform/metrics-server.js';
+import type { RedisClient } from '../platform/redis-connection.js';
 import { enqueueInvestigation } from './enqueue.js';
 import type { EnqueueSettings } from './enqueue-settings.js';
 import type { InvestigationJobData, InvestigationTarget } from './investigation-job.js';
@@ -47,7 +47,7 @@ export interface SqsBridgeOptions {
   deadLetterQueue: QueueInfo | null;
   investigations: Queue<InvestigationJobData>;
   /** The connection `investigations` uses, pinged while Redis is away. */
-  redis: Redis;
+  redis: RedisClient;
   counters: BridgeCounters;
   log: Logger;
   /** @defaultValue the PROMPTRCA_DEDUPE_TTL_SECONDS / _JOB_ATTEMPTS / _JOB_BACKOFF_SECONDS environment */
@@ -100,7 +100,7 @@ export class SqsBridge {
     return this.activity;
   }
 
-  /** For /healthz: ready while receiving; not while Redis or SQS is away, nor while stopping. */
+  /** For /readyz: ready while receiving; not while Redis or SQS is away, nor while stopping. */
   health(): Health {
     return { healthy: this.state === 'polling', state: this.state, queue_url: this.options.queue.url, ...this.options.counters.counts };
   }
@@ -341,7 +341,7 @@ export class SqsBridge {
   }
 
   /**
-   * Extends the batch's visibility every half timeout while it is in hand (Redis slow, a stop
+   * Extends the batch's visibility every half timeout while it is in hand (RedisClient slow, a stop
    * waiting on it), so no other replica receives it meanwhile.
    */
   private keepHidden(messages: Message[]): { stop(): Promise<void> } {

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { RedisClient } from '../platform/redis-connection.js';
 import { ORCHESTRATOR_TYPES, type OrchestratorType } from '../report/report.js';
 import { ASSIGNMENT_SOURCES, type AssignmentSource } from './assignment.js';
 
@@ -21,7 +21,7 @@ export function assignmentLogKey(prefix: string): string {
 }
 
 /** Appended by the worker at each first dequeue (never for a retry, which keeps its assignment). */
-export async function appendAssignment(redis: Redis, prefix: string, assignment: LoggedAssignment): Promise<void> {
+export async function appendAssignment(redis: RedisClient, prefix: string, assignment: LoggedAssignment): Promise<void> {
   const key = assignmentLogKey(prefix);
   await redis
     .multi()
@@ -30,7 +30,7 @@ export async function appendAssignment(redis: Redis, prefix: string, assignment:
     .exec();
 }
 
-export async function recentAssignments(redis: Redis, prefix: string, count: number): Promise<LoggedAssignment[]> {
+export async function recentAssignments(redis: RedisClient, prefix: string, count: number): Promise<LoggedAssignment[]> {
   const raw = await redis.lrange(assignmentLogKey(prefix), 0, count - 1);
   return raw.flatMap((text) => {
     try {

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'winston';
+import type { RedisClient } from '../platform/redis-connection.js';
 import { type EffectiveRollout, effectiveRollout } from './effective-rollout.js';
 import { InvalidStoredRolloutError } from './errors.js';
 import { readStoredRollout, rolloutKey } from './rollout-state.js';
@@ -8,7 +8,7 @@ import { readStoredRollout, rolloutKey } from './rollout-state.js';
 export const ROLLOUT_CACHE_MS = 1_000;
 
 export interface LiveRolloutOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   /** The process's environment, already validated at start: the defaults and FORCE. */
   env: NodeJS.ProcessEnv;
@@ -41,7 +41,7 @@ export class CachedRolloutReader {
     if (this.cached && now - this.cached.readAt < (this.options.maxAgeMs ?? ROLLOUT_CACHE_MS)) return this.cached.promise;
     const promise = this.read();
     this.cached = { promise, readAt: now };
-    // A failed read (Redis away) is not kept: the next dequeue tries again.
+    // A failed read (RedisClient away) is not kept: the next dequeue tries again.
     promise.catch(() => {
       if (this.cached?.promise === promise) this.cached = null;
     });

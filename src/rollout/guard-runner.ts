@@ -101,6 +101,8 @@ export interface GuardLoopOptions extends GuardOptions {
   intervalMs: number;
   log: Logger;
   signal: AbortSignal;
+  /** Told of each look that failed, after it is logged. */
+  onFailure?: () => void;
 }
 
 /**
@@ -114,6 +116,7 @@ export async function runGuardLoop(options: GuardLoopOptions, report: (run: Guar
       report(await guardOnce(options));
     } catch (error) {
       options.log.error(errorMessage(error));
+      options.onFailure?.();
     }
     await sleep(options.intervalMs, undefined, { signal: options.signal }).catch(() => {});
   }

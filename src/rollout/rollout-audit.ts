@@ -1,7 +1,7 @@
 import { hostname, userInfo } from 'node:os';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { loadConfig } from '../platform/config.js';
+import type { RedisClient } from '../platform/redis-connection.js';
 
 /** Changes kept; older ones are trimmed off the list. */
 export const AUDIT_LENGTH = 1_000;
@@ -36,7 +36,7 @@ export function operatorName(env: NodeJS.ProcessEnv): string {
 }
 
 /** The newest `count` changes; an entry that is not one of ours is shown as unreadable, not dropped. */
-export async function readAudit(redis: Redis, prefix: string, count: number): Promise<Array<AuditEntry | { unreadable: string }>> {
+export async function readAudit(redis: RedisClient, prefix: string, count: number): Promise<Array<AuditEntry | { unreadable: string }>> {
   const raw = await redis.lrange(auditKey(prefix), 0, count - 1);
   return raw.map((text) => {
     try {

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import { parseOption } from '../platform/config.js';
 import { ConfigError } from '../platform/errors.js';
+import type { RedisClient } from '../platform/redis-connection.js';
 import { InvalidStoredRolloutError, RolloutChangeConflictError } from './errors.js';
 import { AUDIT_LENGTH, type AuditEntry, auditKey } from './rollout-audit.js';
 
@@ -34,7 +34,7 @@ export function parseStoredRollout(key: string, hash: Record<string, string>): S
   return stored;
 }
 
-export async function readStoredRollout(redis: Redis, prefix: string): Promise<StoredRollout> {
+export async function readStoredRollout(redis: RedisClient, prefix: string): Promise<StoredRollout> {
   const key = rolloutKey(prefix);
   return parseStoredRollout(key, await redis.hgetall(key));
 }
@@ -47,7 +47,7 @@ const CHANGE_TRIES = 5;
  * The old state is read leniently (garbage in it is exactly what an operator overwrites).
  */
 export async function applyRolloutChange(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   change: RolloutChange,
   by: { who: string; reason: string | null; at?: Date },

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { type Job, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { errorMessage } from '../platform/errors.js';
+import type { RedisClient } from '../platform/redis-connection.js';
 import { INVESTIGATIONS_QUEUE } from '../producer/investigations-queue.js';
 import { storedOrchestratorTypeOf } from '../rollout/stored-assignment.js';
 import { TransientInvestigationError } from './errors.js';
@@ -10,7 +10,7 @@ import type { WorkerSettings } from './worker-settings.js';
 
 export interface InvestigationWorkerOptions {
   /** A 'worker'-role connection (`maxRetriesPerRequest: null`), as BullMQ requires. */
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   settings: WorkerSettings;
   deps: InvestigationProcessorDeps;

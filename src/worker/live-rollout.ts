@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'winston';
 import { errorMessage } from '../platform/errors.js';
+import type { RedisClient } from '../platform/redis-connection.js';
 import { appendAssignment } from '../rollout/assignment-log.js';
 import { CachedRolloutReader } from '../rollout/cached-rollout-reader.js';
 import type { EffectiveRollout } from '../rollout/effective-rollout.js';
@@ -30,7 +30,7 @@ function rolloutFields(rollout: EffectiveRollout) {
  * The rollout read at start is left to assertModelForRouting, which stops the worker instead.
  */
 export function liveRollout(options: {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   env: NodeJS.ProcessEnv;
   log: Logger;

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { queueJobsGauge } from '../platform/queue-jobs-gauge.js';
+import type { RedisClient } from '../platform/redis-connection.js';
 import { ORCHESTRATOR_TYPES, type Report } from '../report/report.js';
 
 /** From a rules-only run on a recording (~10 ms) to a slow agent_tools run against a real model. */
@@ -15,7 +15,7 @@ export interface WorkerMetricsSources {
   /** The investigations queue, counted at each scrape. */
   investigations: Queue;
   /** The connection that queue uses, to skip counting at once while it is down. */
-  redis: Redis;
+  redis: RedisClient;
   /** Investigations this process holds now. */
   activeInvestigations: () => number;
 }

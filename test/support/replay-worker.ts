@@ -1,9 +1,9 @@
 import { Transform } from 'node:stream';
-import type { Redis } from 'ioredis';
 import winston from 'winston';
 import { createAwsClients } from '../../src/orchestrators/aws/clients.js';
 import { loadRecording } from '../../src/orchestrators/aws/recording.js';
 import { createOrchestrator } from '../../src/orchestrators/create-orchestrator.js';
+import type { RedisClient } from '../../src/platform/redis-connection.js';
 import { connectRedis } from '../../src/platform/redis-connection.js';
 import { INVESTIGATE_JOB } from '../../src/producer/investigations-queue.js';
 import { parseAlarmMessage } from '../../src/producer/parse-alarm.js';
@@ -47,7 +47,7 @@ export async function startReplayWorker(
   shadow?: Omit<ShadowRunnerOptions, 'orchestratorFor' | 'publisher'>,
 ): Promise<ReplayWorker> {
   const queues = await openQueues(prefix);
-  const workerRedis: Redis = await connectRedis(REDIS_URL, 'worker');
+  const workerRedis: RedisClient = await connectRedis(REDIS_URL, 'worker');
   const aws = createAwsClients({ region: 'us-east-1', replay: await loadRecording(SCENARIO) });
   const logs: Array<Record<string, unknown>> = [];
   const capture = new Transform({

@@ -1,3 +1,5 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { parseJson, readText } from '../../platform/files.js';
@@ -62,11 +64,35 @@ export function parseRecording(json: unknown, origin: string): Recording {
   throw new RecordingError(origin, problems.join('; '));
 }
 
-export async function loadRecording(path: string): Promise<Recording> {
+function loadRecordingFile(path: string): Recording {
   const text = readText(path, (reason) => new RecordingError(path, `cannot be read: ${reason}`));
   const parsed = parseJson(text);
   if (!parsed.ok) throw new RecordingError(path, `is not JSON: ${parsed.error.message}`, { cause: parsed.error });
   return parseRecording(parsed.value, path);
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A recording or scenario file, or a folder of them: every `.json` file in it (by name, not its
+ * subfolders) merged into one recording, each file's calls after the previous file's. Calls of
+ * different scenarios do not collide as long as each names its own resources (per-metric entries
+ * for GetMetricData, not whole-call ones with an empty input), so one worker can replay them all.
+ */
+export async function loadRecording(path: string): Promise<Recording> {
+  if (!isFolder(path)) return loadRecordingFile(path);
+  const files = readdirSync(path)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => join(path, name));
+  if (files.length === 0) throw new RecordingError(path, 'is a folder with no .json recordings or scenarios in it');
+  return { calls: files.flatMap((file) => loadRecordingFile(file).calls) };
 }
 
 /** The input as it appears in a recording file: Dates become ISO strings, undefined keys vanish. */

@@ -110,7 +110,10 @@ export function registerInvestigateCommand(program: Command): void {
     .option('--function-name <name>', 'investigate a Lambda function without an alarm')
     .option('--investigation-id <id>', 'use this ID instead of a derived or fresh one')
     .option('--region <region>', "AWS region (default: the alarm's, then AWS_REGION, then us-east-1)")
-    .option('--replay <file>', 'answer AWS calls from this recording instead of AWS (env PROMPTRCA_AWS_REPLAY)')
+    .option(
+      '--replay <path>',
+      'answer AWS calls from this recording, or a folder of recordings and scenarios merged (env PROMPTRCA_AWS_REPLAY)',
+    )
     .option('--record <file>', 'write a recording of the AWS calls made, for offline regression cases')
     .option('--orchestrator <type>', 'direct or agent_tools (default: the rollout flags decide)')
     .option('--llm <mode>', 'openai or none (default: openai when OPENAI_API_KEY or OPENAI_BASE_URL is set)')

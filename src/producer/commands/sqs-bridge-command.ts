@@ -4,7 +4,7 @@ import { DEFAULT_METRICS_PORT } from '../../platform/config.js';
 import { logger, warnIfNodePastEndOfLife } from '../../platform/log.js';
 import { startMetricsServer } from '../../platform/metrics-server.js';
 import { metricsAddressFrom } from '../../platform/metrics-settings.js';
-import { redactRedisUrl } from '../../platform/redis-connection.js';
+import { describeRedisTarget } from '../../platform/redis-connection.js';
 import { firstShutdownSignal } from '../../platform/signals.js';
 import { enqueueSettingsFromEnv } from '../enqueue-settings.js';
 import { SqsQueueError } from '../errors.js';
@@ -63,7 +63,7 @@ export async function runSqsBridge(options: SqsBridgeCommandOptions, env: NodeJS
       visibility_timeout_seconds: queue.visibilityTimeoutSeconds,
       redrive_policy: queue.redrive,
       investigations_queue: INVESTIGATIONS_QUEUE,
-      redis: redactRedisUrl(queues.redisUrl),
+      redis: describeRedisTarget(queues.target),
       prefix: queues.prefix,
       metrics: `${metrics.url}/metrics`,
     });
@@ -90,7 +90,7 @@ export function registerSqsBridgeCommand(program: Command): void {
     .option('--dlq-url <url>', 'send messages that are not alarms here, with the error in the promptrca_error attribute, then delete them')
     .option(
       '--metrics-port <n>',
-      `serve /metrics and /healthz on this port (env PROMPTRCA_METRICS_PORT, default ${DEFAULT_METRICS_PORT}; 0 = any free port)`,
+      `serve /metrics, /livez and /readyz on this port (env PROMPTRCA_METRICS_PORT, default ${DEFAULT_METRICS_PORT}; 0 = any free port)`,
     )
     .addHelpText(
       'after',
@@ -103,7 +103,8 @@ export function registerSqsBridgeCommand(program: Command): void {
         'SIGTERM/SIGINT: finish the batch in hand, then exit 0. Run several replicas on one queue to scale.\n' +
         'Region, credentials and endpoint come from the AWS SDK chain (AWS_REGION, AWS_PROFILE,\n' +
         'AWS_ENDPOINT_URL_SQS); Redis from REDIS_URL, PROMPTRCA_QUEUE_PREFIX. /metrics binds to\n' +
-        'PROMPTRCA_METRICS_HOST (default 0.0.0.0); /healthz answers 503 while Redis or SQS is unavailable.\n' +
+        'PROMPTRCA_METRICS_HOST (default 0.0.0.0); /livez answers 200 while the process runs; /readyz (alias\n' +
+        '/healthz) answers 503 while Redis or SQS is unavailable.\n' +
         'At start, Redis or SQS unreachable is exit 1; a bad URL, a missing queue, refused credentials or\n' +
         'another bad setting is exit 2.\n' +
         'Example: promptrca sqs-bridge --queue-url https://sqs.eu-west-1.amazonaws.com/123456789012/alarms',

@@ -4,12 +4,11 @@ import type { Command } from 'commander';
 import { DEFAULT_METRICS_PORT, loadConfig, wholeNumberOption } from '../../platform/config.js';
 import { errorMessage, InputError } from '../../platform/errors.js';
 import { logger } from '../../platform/log.js';
-import type { Health, MetricsServer } from '../../platform/metrics-server.js';
+import type { MetricsServer } from '../../platform/metrics-server.js';
 import { startMetricsServer } from '../../platform/metrics-server.js';
 import { metricsAddressFrom } from '../../platform/metrics-settings.js';
-import { readiness } from '../../platform/readiness.js';
-import { redactRedisUrl } from '../../platform/redis-connection.js';
-import { askRedis } from '../../platform/redis-probe.js';
+import { redisReadiness } from '../../platform/readiness.js';
+import { describeRedisTarget } from '../../platform/redis-connection.js';
 import { firstShutdownSignal } from '../../platform/signals.js';
 import { DeliveryState } from '../notify/delivery-state.js';
 import { notificationProcessor } from '../notify/notification-processor.js';
@@ -53,12 +52,6 @@ function configuredSinks(options: NotifyOptions, env: NodeJS.ProcessEnv): Sink[]
   return sinks;
 }
 
-/** `/readyz` (and `/healthz`): ready while it takes notifications and Redis answers. */
-function notifyHealth(state: { stopping: boolean; takingJobs: boolean; redisAnswers: boolean; redisStatus: string }): Health {
-  const condition = readiness(state);
-  return { healthy: condition === 'running', state: condition, redis: state.redisStatus };
-}
-
 /** Runs until SIGTERM/SIGINT, then finishes the deliveries in flight and exits 0. */
 export async function runNotify(options: NotifyOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const sinks = configuredSinks(options, env);
@@ -96,13 +89,7 @@ export async function runNotify(options: NotifyOptions, env: NodeJS.ProcessEnv =
   try {
     metricsServer = await startMetricsServer({
       registry: metrics.registry,
-      health: async () =>
-        notifyHealth({
-          stopping: stopping.signal.aborted,
-          takingJobs: worker.isRunning(),
-          redisAnswers: (await askRedis(queues.redis, () => queues.redis.ping())) === 'PONG',
-          redisStatus: queues.redis.status,
-        }),
+      health: redisReadiness({ redis: queues.redis, stopping: stopping.signal, takingJobs: () => worker.isRunning() }),
       ...metricsAddress,
     });
   } catch (error) {
@@ -123,7 +110,7 @@ export async function runNotify(options: NotifyOptions, env: NodeJS.ProcessEnv =
   await worker.waitUntilReady();
   logger.info('notify started', {
     queue: NOTIFICATIONS_QUEUE,
-    redis: redactRedisUrl(queues.redisUrl),
+    redis: describeRedisTarget(queues.target),
     prefix: queues.prefix,
     sinks: sinks.map((sink) => ({ id: sink.id, kind: sink.kind, url: sink.label })),
     concurrency: options.concurrency,

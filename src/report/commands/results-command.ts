@@ -51,7 +51,7 @@ export async function showResults(options: ResultsOptions, env: NodeJS.ProcessEn
     for (const job of await storedReports(queues, options.last)) print(job);
     if (!options.follow) return 0;
 
-    const blocking = await connectRedis(queues.redisUrl, 'worker');
+    const blocking = await connectRedis(queues.target, 'worker');
     const events = new QueueEvents(RESULTS_QUEUE, { connection: blocking, prefix: queues.prefix, lastEventId: from });
     events.on('added', ({ jobId }) => {
       queues.results.getJob(jobId).then(

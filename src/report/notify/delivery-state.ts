@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../platform/redis-connection.js';
 
 /**
  * What became of one notification at one sink: `delivered` (a 2xx), or `undeliverable: <why>`
@@ -15,7 +15,7 @@ export type SinkState = 'delivered' | `undeliverable: ${string}`;
  */
 export class DeliveryState {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     /** Kept as long as the reports are (the retention's age): a state outliving its report is useless. */
     private readonly ttlSeconds: number,

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
 import { queueJobsGauge } from '../../platform/queue-jobs-gauge.js';
+import type { RedisClient } from '../../platform/redis-connection.js';
 import type { Sink } from '../sinks/sink.js';
 
 /**
@@ -18,7 +18,7 @@ export class NotifyMetrics {
   readonly registry = new Registry();
   private readonly deliveries: Counter<'sink' | 'kind' | 'outcome'>;
 
-  constructor(sources: { notifications: Queue; redis: Redis; sinks: readonly Sink[] }) {
+  constructor(sources: { notifications: Queue; redis: RedisClient; sinks: readonly Sink[] }) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.deliveries = new Counter({

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { loadConfig, parseOption } from '../../platform/config.js';
 import { errorMessage, InputError } from '../../platform/errors.js';
 import { moveLogsToStderr } from '../../platform/log.js';
-import { connectRedis } from '../../platform/redis-connection.js';
+import { connectRedis, redisTargetFrom } from '../../platform/redis-connection.js';
 import { renderComparePage } from '../../report/compare-html.js';
 import { compareResult } from '../../report/compare-result.js';
 import { formatComparison } from '../../report/format-comparison.js';
@@ -34,7 +34,7 @@ export async function currentRolloutPercentage(env: NodeJS.ProcessEnv): Promise<
   // An invalid environment is bad input (exit 2) whether or not Redis answers.
   effectiveRollout(env, null);
   const config = loadConfig(env);
-  const redis = await connectRedis(config.REDIS_URL, 'command');
+  const redis = await connectRedis(redisTargetFrom(config), 'command');
   try {
     return effectiveRollout(env, await readStoredRollout(redis, config.PROMPTRCA_QUEUE_PREFIX)).direct_percentage;
   } finally {

@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
-import { parseOption, wholeNumberOption } from '../../platform/config.js';
+import { DEFAULT_METRICS_PORT, parseOption, wholeNumberOption } from '../../platform/config.js';
 import { InputError } from '../../platform/errors.js';
 import { logger } from '../../platform/log.js';
-import { redactRedisUrl } from '../../platform/redis-connection.js';
+import { startMetricsServer } from '../../platform/metrics-server.js';
+import { metricsAddressFrom } from '../../platform/metrics-settings.js';
+import { redisReadiness } from '../../platform/readiness.js';
+import { describeRedisTarget } from '../../platform/redis-connection.js';
 import { INVESTIGATIONS_QUEUE } from '../../producer/investigations-queue.js';
 import { print, withQueues } from '../../report/operator-command.js';
 import { type PromptRcaQueues, RESULTS_QUEUE } from '../../report/queues.js';
@@ -20,6 +23,7 @@ import {
   unstoredValues,
 } from '../effective-rollout.js';
 import { InvalidStoredRolloutError } from '../errors.js';
+import { GuardMetrics } from '../guard-metrics.js';
 import { type GuardRun, guardOnce, runGuardLoop } from '../guard-runner.js';
 import { type AuditEntry, formatAuditEntry, operatorName, readAudit } from '../rollout-audit.js';
 import { applyRolloutChange, type RolloutChange, readStoredRollout, rolloutKey, type StoredRollout } from '../rollout-state.js';
@@ -69,7 +73,7 @@ export async function rolloutStatus(queues: PromptRcaQueues, env: NodeJS.Process
   ]);
   const { flags: _flags, ...effective } = effectiveRollout(env, stored);
   return {
-    redis: redactRedisUrl(queues.redisUrl),
+    redis: describeRedisTarget(queues.target),
     prefix,
     key: rolloutKey(prefix),
     effective,
@@ -257,6 +261,10 @@ export function registerRolloutCommand(program: Command): void {
     .option('--interval <duration>', 'look this often', '30s')
     .option('--once', 'look once and exit (0 after an evaluation, whatever it found; 1 when it could not evaluate)')
     .option('--json', 'print each look as a JSON line')
+    .option(
+      '--metrics-port <n>',
+      `without --once, serve /metrics, /livez and /readyz on this port (env PROMPTRCA_METRICS_PORT, default ${DEFAULT_METRICS_PORT}; 0 = any free port)`,
+    )
     .addHelpText(
       'after',
       `
@@ -270,11 +278,14 @@ A broken gate stores percentage 0 with the gate and its figures as the audit rea
 stored rollout already routes nothing to direct_invocation. The guard never promotes. A look that
 cannot read Redis or the stored state changes nothing and says so (--once: exit 1; otherwise it
 tries again next interval).
-${INVESTIGATIONS_QUEUE} is not touched: in-flight investigations keep their orchestrator.`,
+${INVESTIGATIONS_QUEUE} is not touched: in-flight investigations keep their orchestrator.
+Without --once it serves /metrics (looks by outcome, rollbacks), /livez (200 while the process runs)
+and /readyz (503 while Redis does not answer or once it is stopping) on --metrics-port.`,
     )
-    .action((options: { window: string; interval: string; once?: boolean; json?: boolean }) => {
+    .action((options: { window: string; interval: string; once?: boolean; json?: boolean; metricsPort?: string }) => {
       const windowMs = parseDuration('--window', options.window, DURATION_WITH_SECONDS);
       const intervalMs = parseDuration('--interval', options.interval, DURATION_WITH_SECONDS);
+      const metricsAddress = metricsAddressFrom(options.metricsPort, process.env);
       return withRolloutQueues(async (queues) => {
         const guard = { queues, windowMs, who: `${operatorName(process.env)} (rollout guard)` };
         const show = (run: GuardRun) => {
@@ -285,7 +296,25 @@ ${INVESTIGATIONS_QUEUE} is not touched: in-flight investigations keep their orch
         if (options.once) return show(await guardOnce(guard));
         const stop = new AbortController();
         for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
-        await runGuardLoop({ ...guard, intervalMs, log: logger, signal: stop.signal }, show);
+        const metrics = new GuardMetrics();
+        const server = await startMetricsServer({
+          registry: metrics.registry,
+          health: redisReadiness({ redis: queues.redis, stopping: stop.signal, takingJobs: () => true }),
+          ...metricsAddress,
+        });
+        // Operator commands log warnings only; where the probes are is what an operator needs to see.
+        process.stderr.write(
+          `guarding the rollout on ${describeRedisTarget(queues.target)}; /metrics, /livez and /readyz on ${server.url}\n`,
+        );
+        const record = (run: GuardRun) => {
+          metrics.recordRun(run);
+          show(run);
+        };
+        try {
+          await runGuardLoop({ ...guard, intervalMs, log: logger, signal: stop.signal, onFailure: () => metrics.recordFailure() }, record);
+        } finally {
+          await server.close();
+        }
       });
     });
 }

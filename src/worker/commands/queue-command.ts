@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { wholeNumberOption } from '../../platform/config.js';
-import { redactRedisUrl } from '../../platform/redis-connection.js';
+import { describeRedisTarget } from '../../platform/redis-connection.js';
 import { INVESTIGATIONS_QUEUE } from '../../producer/investigations-queue.js';
 import { print, withQueues } from '../../report/operator-command.js';
 import { type PromptRcaQueues, RESULTS_QUEUE } from '../../report/queues.js';
@@ -32,7 +32,7 @@ export async function queueStatus(queues: PromptRcaQueues, now = Date.now()): Pr
   const oldestJob = oldest[0];
   return {
     queue: INVESTIGATIONS_QUEUE,
-    redis: redactRedisUrl(queues.redisUrl),
+    redis: describeRedisTarget(queues.target),
     prefix: queues.prefix,
     paused,
     counts,

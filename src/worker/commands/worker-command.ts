@@ -9,8 +9,8 @@ import { errorMessage } from '../../platform/errors.js';
 import { logger, warnIfNodePastEndOfLife } from '../../platform/log.js';
 import { type MetricsServer, startMetricsServer } from '../../platform/metrics-server.js';
 import { metricsAddressFrom } from '../../platform/metrics-settings.js';
-import { redactRedisUrl } from '../../platform/redis-connection.js';
-import { askRedis } from '../../platform/redis-probe.js';
+import { redisReadiness } from '../../platform/readiness.js';
+import { describeRedisTarget } from '../../platform/redis-connection.js';
 import { firstShutdownSignal } from '../../platform/signals.js';
 import type { NormalizedAlarm } from '../../producer/alarm.js';
 import { INVESTIGATIONS_QUEUE } from '../../producer/investigations-queue.js';
@@ -24,7 +24,6 @@ import { startInvestigationWorker } from '../investigation-worker.js';
 import { liveRollout } from '../live-rollout.js';
 import { shadowPercentageFromEnv } from '../shadow.js';
 import { ShadowRunner } from '../shadow-run.js';
-import { workerHealth } from '../worker-health.js';
 import { WorkerMetrics } from '../worker-metrics.js';
 import { assertModelForRouting, workerSettingsFromEnv } from '../worker-settings.js';
 
@@ -74,14 +73,12 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
     assertModelForRouting(await rollout.current(), llmMode);
     metricsServer = await startMetricsServer({
       registry: metrics.registry,
-      health: async () =>
-        workerHealth({
-          stopping: stopping.signal.aborted,
-          takingJobs: running.worker.isRunning(),
-          redisAnswers: (await askRedis(queues.redis, () => queues.redis.ping())) === 'PONG',
-          redisStatus: queues.redis.status,
-          activeInvestigations: running.inFlight.size,
-        }),
+      health: redisReadiness({
+        redis: queues.redis,
+        stopping: stopping.signal,
+        takingJobs: () => running.worker.isRunning(),
+        details: () => ({ active_investigations: running.inFlight.size }),
+      }),
       ...metricsAddress,
     });
   } catch (error) {
@@ -118,7 +115,7 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
   logger.info('worker started', {
     worker: running.worker.opts.name,
     queue: INVESTIGATIONS_QUEUE,
-    redis: redactRedisUrl(queues.redisUrl),
+    redis: describeRedisTarget(queues.target),
     prefix: queues.prefix,
     concurrency: settings.concurrency,
     use_direct_orchestration: flags.useDirect,
@@ -151,10 +148,13 @@ export function registerWorkerCommand(program: Command): void {
     .description('take investigations off the queue, assign each an orchestrator, investigate, publish the report')
     .option('--concurrency <n>', 'investigations run at once by this process (env PROMPTRCA_WORKER_CONCURRENCY, default 10)')
     .option('--llm <mode>', 'openai or none (default: openai when OPENAI_API_KEY or OPENAI_BASE_URL is set)')
-    .option('--replay <file>', 'answer AWS calls from this recording (env PROMPTRCA_AWS_REPLAY)')
+    .option(
+      '--replay <path>',
+      'answer AWS calls from this recording, or a folder of recordings and scenarios merged (env PROMPTRCA_AWS_REPLAY)',
+    )
     .option(
       '--metrics-port <n>',
-      `serve /metrics and /healthz on this port (env PROMPTRCA_METRICS_PORT, default ${DEFAULT_METRICS_PORT}; 0 = any free port)`,
+      `serve /metrics, /livez and /readyz on this port (env PROMPTRCA_METRICS_PORT, default ${DEFAULT_METRICS_PORT}; 0 = any free port)`,
     )
     .addHelpText(
       'after',
@@ -171,8 +171,9 @@ export function registerWorkerCommand(program: Command): void {
         'PROMPTRCA_SHADOW_PERCENTAGE (0-100, default 0): on that share of investigations (by a hash of the ID, so\n' +
         'every replica agrees) the other orchestrator runs too once the report is published; its report goes to\n' +
         'the results queue marked shadow (job id <investigation id>-shadow) for `compare`. A shadow run in flight\n' +
-        'at SIGTERM is abandoned. GET /metrics (Prometheus) and GET /healthz (503 while stopping or while Redis is\n' +
-        'away) are served on --metrics-port, bound to PROMPTRCA_METRICS_HOST (default 0.0.0.0).',
+        'at SIGTERM is abandoned. GET /metrics (Prometheus), /livez (200 while the process runs, even while Redis\n' +
+        'is away: the liveness probe) and /readyz (alias /healthz; 503 while stopping or while Redis is away: the\n' +
+        'readiness probe) are served on --metrics-port, bound to PROMPTRCA_METRICS_HOST (default 0.0.0.0).',
     )
     .action(async (options: WorkerOptions) => {
       process.exitCode = await runWorker(options);

@@ -1,0 +1,96 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logLines, type SpawnedProcess, spawnCli, startWorker, uniquePrefix, waitFor } from './support/pipeline.js';
+import { ThrowawayRedis } from './support/throwaway-redis.js';
+
+/** Long enough for every reconnect attempt and probe deadline to play out several times. */
+const OUTAGE_MS = 20_000;
+
+let redis: ThrowawayRedis;
+
+async function status(base: string, path: string): Promise<number> {
+  return (await fetch(`${base}${path}`)).status;
+}
+
+/** The base URL of a process' probes, from the line it logs at start. */
+function probesOf(process: SpawnedProcess, message: string): string {
+  const line = logLines(process.stdout()).find((entry) => entry.message === message);
+  return String(line?.metrics).replace(/\/metrics$/, '');
+}
+
+/**
+ * Stops Redis for OUTAGE_MS while asking both probes every 250 ms: /livez must answer 200 each time,
+ * /readyz must turn 503 during the outage and 200 again once Redis is back.
+ */
+async function survivesOutage(base: string): Promise<{ livez: Set<number>; readyzDuring: Set<number> }> {
+  await waitFor(
+    async () => (await status(base, '/readyz')) === 200,
+    10_000,
+    () => 'ready before the outage',
+  );
+  const livez = new Set<number>();
+  const readyzDuring = new Set<number>();
+  await redis.stop();
+  const until = Date.now() + OUTAGE_MS;
+  while (Date.now() < until) {
+    livez.add(await status(base, '/livez'));
+    readyzDuring.add(await status(base, '/readyz'));
+    await sleep(250);
+  }
+  await redis.restart();
+  await waitFor(
+    async () => (await status(base, '/readyz')) === 200,
+    15_000,
+    () => 'ready again after the outage',
+  );
+  livez.add(await status(base, '/livez'));
+  expect(await status(base, '/healthz')).toBe(200);
+  return { livez, readyzDuring };
+}
+
+beforeAll(async () => {
+  redis = await ThrowawayRedis.start();
+});
+afterAll(() => redis?.remove());
+
+describe('liveness and readiness while Redis is away for 20 s', () => {
+  it('the worker stays live (200) and is not ready (503) until Redis is back', async () => {
+    const worker = await startWorker(
+      { REDIS_URL: redis.url, PROMPTRCA_QUEUE_PREFIX: uniquePrefix('probes'), PROMPTRCA_FORCE_ORCHESTRATOR: 'direct' },
+      ['--llm', 'none'],
+    );
+    try {
+      const { livez, readyzDuring } = await survivesOutage(probesOf(worker, 'worker started'));
+      expect([...livez]).toEqual([200]);
+      expect(readyzDuring.has(503)).toBe(true);
+      expect([...readyzDuring].every((code) => code === 503 || code === 200)).toBe(true);
+    } finally {
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toBe(0);
+    }
+  }, 60_000);
+
+  it('the rollout guard likewise', async () => {
+    const guard = spawnCli(['rollout', 'guard', '--interval', '1s'], {
+      REDIS_URL: redis.url,
+      PROMPTRCA_QUEUE_PREFIX: uniquePrefix('guard-probes'),
+    });
+    try {
+      const served = /\/livez and \/readyz on (http:\S+)/;
+      await waitFor(
+        () => served.test(guard.stderr()),
+        20_000,
+        () => `the guard to start: ${guard.stderr()}`,
+        guard.exited,
+      );
+      const base = served.exec(guard.stderr())?.[1] ?? '';
+      const { livez, readyzDuring } = await survivesOutage(base);
+      expect([...livez]).toEqual([200]);
+      expect(readyzDuring.has(503)).toBe(true);
+      expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/promptrca_guard_looks_total\{outcome="failed"\} [1-9]/);
+    } finally {
+      guard.child.kill('SIGTERM');
+      expect(await guard.exited).toBe(0);
+    }
+  }, 60_000);
+});
