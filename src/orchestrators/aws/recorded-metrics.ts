@@ -34,13 +34,16 @@ function answers(entry: RecordedCall, query: MetricStatQuery): boolean {
 /**
  * GetMetricData answered query by query from per-metric entries, so a recording does not depend on
  * how a call batches its queries or names their Ids; a query no entry answers gets no values.
- * Null when the recording holds no per-metric entry (whole-call entries answer as any call does).
+ * Null when no per-metric entry answers any query of the call, so that a whole-call entry (or, with
+ * none, the not-found answer) applies as to any other call.
  */
 export function answerMetricQueries(recording: Recording, input: { MetricDataQueries?: MetricStatQuery[] }): object | null {
   const entries = recording.calls.filter(isPerMetricEntry);
-  if (entries.length === 0) return null;
-  const results = (input.MetricDataQueries ?? []).map((query) => {
-    const output = entries.find((entry) => answers(entry, query))?.output ?? {};
+  const queries = input.MetricDataQueries ?? [];
+  const answered = queries.map((query) => entries.find((entry) => answers(entry, query)));
+  if (answered.every((entry) => entry === undefined)) return null;
+  const results = queries.map((query, index) => {
+    const output = answered[index]?.output ?? {};
     const timestamps = Array.isArray(output.Timestamps) ? output.Timestamps.map((t) => new Date(String(t))) : [];
     const values = Array.isArray(output.Values) ? output.Values : [];
     return { Id: query.Id, Label: query.MetricStat?.Metric?.MetricName, Timestamps: timestamps, Values: values, StatusCode: 'Complete' };
