@@ -41,10 +41,11 @@ export async function enqueueInvestigation(
   };
   try {
     // BullMQ answers a duplicate with the existing job's id, which is ours too: whether this call
-    // created the job shows in the deduplication key beforehand, in a claim only one of several
-    // concurrent calls wins (replicas given the same alarm in the same millisecond), and in the
-    // stored job afterwards.
-    if ((await queue.getDeduplicationJobId(investigationId)) !== null || !(await claimEnqueue(queue, investigationId, settings))) {
+    // created the job shows in the deduplication key beforehand, in the stored job afterwards, and in
+    // a claim that only one of several concurrent calls wins (replicas given the same alarm in the
+    // same millisecond). The claim comes after the job exists: a call that fails between the two
+    // (Redis gone) is retried and then finds the job, never a claim without one.
+    if ((await queue.getDeduplicationJobId(investigationId)) !== null) {
       return { outcome: 'duplicate', investigationId, alarmName: alarm.name };
     }
     await queue.add(INVESTIGATE_JOB, data, {
@@ -55,7 +56,10 @@ export async function enqueueInvestigation(
       backoff: { type: 'exponential', delay: settings.backoffSeconds * 1000 },
     });
     const stored = await queue.getJob(investigationId);
-    const isNew = stored?.timestamp === receivedAt.getTime() && stored.data.received_at === data.received_at;
+    const isNew =
+      stored?.timestamp === receivedAt.getTime() &&
+      stored.data.received_at === data.received_at &&
+      (await claimEnqueue(queue, investigationId, settings));
     return { outcome: isNew ? 'new' : 'duplicate', investigationId, alarmName: alarm.name };
   } catch (error) {
     throw new EnqueueFailedError(`could not enqueue ${investigationId} (alarm "${alarm.name}"): ${errorMessage(error)}`, {
