@@ -3,7 +3,7 @@
  * each failing one clear way, taken by 2 `promptrca worker` processes at concurrency 50
  * (direct_invocation, --llm none) whose real SDK clients talk to a local AWS stand-in enforcing the
  * documented per-account quotas with 40 ms per answer. Runs the storm twice in one run — without
- * the fleet's shared limits and facts (PROMPTRCA_AWS_RATE_LIMITS=off, PROMPTRCA_AWS_SHARED_FACTS=off)
+ * the fleet's shared limits and facts (PROMPTRCA_AWS_RATE_LIMITS=off, PROMPTRCA_AWS_SHARED_FACTS=false)
  * and with them — and prints right root causes, failed reports, throttled calls, calls per API and
  * drain time of each beside the minimum time the quotas allow.
  * Run: npm run bench:storm   (STORM_FUNCTIONS 20, STORM_ALARMS_PER_FUNCTION 15, STORM_WORKERS 2, STORM_CONCURRENCY 50)
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
   const runs: StormRun[] = [];
   if (modes.includes('before')) {
     runs.push(
-      await runStorm('each investigation on its own', workload, { PROMPTRCA_AWS_RATE_LIMITS: 'off', PROMPTRCA_AWS_SHARED_FACTS: 'off' }),
+      await runStorm('each investigation on its own', workload, { PROMPTRCA_AWS_RATE_LIMITS: 'off', PROMPTRCA_AWS_SHARED_FACTS: 'false' }),
     );
   }
   if (modes.includes('after')) runs.push(await runStorm('fleet-wide limits + shared facts', workload, {}));

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { type AwsClients, createAwsClients } from '../../orchestrators/aws/clients.js';
+import { fleetAwsFactory } from '../../orchestrators/aws/fleet-aws.js';
 import { loadRecording } from '../../orchestrators/aws/recording.js';
 import { createOrchestrator } from '../../orchestrators/create-orchestrator.js';
 import { LlmClient } from '../../orchestrators/llm/llm-client.js';
@@ -46,19 +47,21 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
   const metricsAddress = metricsAddressFrom(options.metricsPort, env);
   const shadowPercentage = shadowPercentageFromEnv(env);
 
-  const awsByRegion = new Map<string, AwsClients>();
-  const awsFor = (region: string): AwsClients => {
-    let clients = awsByRegion.get(region);
+  const queues = await connectQueues(env, 'worker');
+  const fleetFor = fleetAwsFactory(loadConfig(env), { redis: queues.redis, keyPrefix: queues.prefix });
+  const awsByScope = new Map<string, AwsClients>();
+  const awsFor = (account: string | null, region: string): AwsClients => {
+    const fleet = fleetFor(account, region);
+    let clients = awsByScope.get(fleet.scope);
     if (!clients) {
-      clients = createAwsClients({ region, replay });
-      awsByRegion.set(region, clients);
+      clients = createAwsClients({ region, replay, fleet });
+      awsByScope.set(fleet.scope, clients);
     }
     return clients;
   };
   const orchestratorFor = (type: OrchestratorType, alarm: NormalizedAlarm) =>
-    createOrchestrator(type, awsFor(alarm.region ?? loadConfig(env).AWS_REGION), llm);
+    createOrchestrator(type, awsFor(alarm.account, alarm.region ?? loadConfig(env).AWS_REGION), llm);
 
-  const queues = await connectQueues(env, 'worker');
   const stopping = new AbortController();
   const metrics = new WorkerMetrics({
     investigations: queues.investigations,

@@ -1,0 +1,36 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../../platform/config.js';
+import { awsRateLimitsFrom } from './aws-rate-limits.js';
+import type { FleetAws } from './aws-service.js';
+import { LocalRateLimiter, type RateLimiter, RedisRateLimiter } from './rate-limiter.js';
+import { SharedFacts } from './shared-facts.js';
+
+type FleetConfig = Pick<
+  Config,
+  'PROMPTRCA_AWS_RATE_LIMITS' | 'PROMPTRCA_AWS_RATE_SHARE' | 'PROMPTRCA_AWS_SHARED_FACTS' | 'PROMPTRCA_AWS_FACTS_TTL_SECONDS'
+>;
+
+/** Where the fleet's shared state lives: the Redis connection a command already holds, and its key prefix. */
+export interface FleetStore {
+  redis: Redis;
+  keyPrefix: string;
+}
+
+/**
+ * What every worker of the fleet shares for one account and region, as configured: rate limits in
+ * Redis (in this process only without a store, as `investigate` runs) and, with a store, the
+ * answers of reads. One per process, so that in-process single flight covers all its investigations.
+ */
+export function fleetAwsFactory(config: FleetConfig, store: FleetStore | null): (account: string | null, region: string) => FleetAws {
+  const limits = awsRateLimitsFrom(config);
+  const limiter: RateLimiter = store ? new RedisRateLimiter(store.redis, store.keyPrefix) : new LocalRateLimiter();
+  const facts =
+    store && config.PROMPTRCA_AWS_SHARED_FACTS
+      ? new SharedFacts({ redis: store.redis, keyPrefix: store.keyPrefix, ttlSeconds: config.PROMPTRCA_AWS_FACTS_TTL_SECONDS })
+      : undefined;
+  return (account, region) => ({
+    scope: `${account ?? 'default'}:${region}`,
+    ...(limits ? { rateLimit: { limiter, limits } } : {}),
+    ...(facts ? { facts } : {}),
+  });
+}

@@ -1,0 +1,48 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FinalizeRequestMiddleware, MiddlewareStack } from '@smithy/types';
+import { RateLimitWaitError } from '../errors.js';
+import { type AwsRateLimits, quotaOf } from './aws-rate-limits.js';
+import { msToCallDeadline } from './call-deadline.js';
+import type { RateLimiter } from './rate-limiter.js';
+
+/** How long a call sent outside any fact call's deadline may wait for its turn. */
+const DEFAULT_MAX_WAIT_MS = 30_000;
+
+export interface FleetRateLimit {
+  limiter: RateLimiter;
+  limits: AwsRateLimits;
+  /** Whose quotas: `<account>:<region>`. */
+  scope: string;
+}
+
+/**
+ * Each attempt of a call (retries included: it sits after the SDK's retry step) waits for its turn
+ * in the quota it counts against before it is sent, so the fleet stays within the quota instead of
+ * being throttled; a turn beyond the call's deadline fails it at once as transient.
+ */
+function rateLimitMiddleware<Input extends object, Output extends object>(
+  fleet: FleetRateLimit,
+  iamPrefix: string,
+): FinalizeRequestMiddleware<Input, Output> {
+  return (next, context) => async (args) => {
+    const limited = quotaOf(fleet.limits, iamPrefix, (context.commandName ?? '').replace(/Command$/, ''));
+    if (limited) {
+      const wait = await fleet.limiter.reserve(`${fleet.scope}:${limited.quota}`, limited.rate, msToCallDeadline(DEFAULT_MAX_WAIT_MS));
+      if (wait === null) throw new RateLimitWaitError(limited.quota);
+      if (wait > 0) await sleep(wait);
+    }
+    return next(args);
+  };
+}
+
+export function limitRate<Input extends object, Output extends object>(
+  stack: MiddlewareStack<Input, Output>,
+  fleet: FleetRateLimit,
+  iamPrefix: string,
+): void {
+  stack.addRelativeTo(rateLimitMiddleware<Input, Output>(fleet, iamPrefix), {
+    relation: 'after',
+    toMiddleware: 'retryMiddleware',
+    name: 'promptrcaRateLimit',
+  });
+}
