@@ -35,10 +35,11 @@ export interface StormRun {
   drainSeconds: number;
   calls: Record<string, number>;
   throttled: Record<string, number>;
+  answeredPerSecond: Record<string, number[]>;
 }
 
-async function spawnWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['dist/src/cli.js', 'worker', '--concurrency', String(CONCURRENCY), '--llm', 'none'], {
+async function spawnWorker(env: NodeJS.ProcessEnv, concurrency: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['dist/src/cli.js', 'worker', '--concurrency', String(concurrency), '--llm', 'none'], {
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -65,9 +66,19 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 /** One storm through fresh queues and fresh workers against a fresh stand-in. */
-export async function runStorm(label: string, workload: StormWorkload, extraEnv: NodeJS.ProcessEnv): Promise<StormRun> {
+export interface StormSetup {
+  workers: number;
+  concurrency: number;
+  /** @defaultValue AWS_QUOTAS */
+  quotas?: Readonly<Record<string, number>>;
+  env?: NodeJS.ProcessEnv;
+  /** Runs once the queue is full, just before the storm starts. */
+  atStart?: (standIn: AwsStandIn) => void;
+}
+
+export async function runStorm(label: string, workload: StormWorkload, setup: StormSetup): Promise<StormRun> {
   const prefix = `storm-${randomBytes(4).toString('hex')}`;
-  const standIn: AwsStandIn = await startAwsStandIn({ recording: workload.recording });
+  const standIn: AwsStandIn = await startAwsStandIn({ recording: workload.recording, ...(setup.quotas ? { quotas: setup.quotas } : {}) });
   const env = {
     ...process.env,
     PROMPTRCA_QUEUE_PREFIX: prefix,
@@ -80,17 +91,18 @@ export async function runStorm(label: string, workload: StormWorkload, extraEnv:
     AWS_REGION: 'us-east-1',
     LOG_LEVEL: 'warn',
     NODE_NO_WARNINGS: '1',
-    ...extraEnv,
+    ...setup.env,
   };
   const queues: PromptRcaQueues = await connectQueues(env);
   const workers: ChildProcess[] = [];
   try {
-    for (let w = 0; w < WORKERS; w++) workers.push(await spawnWorker({ ...env, LOG_LEVEL: 'info' }));
+    for (let w = 0; w < setup.workers; w++) workers.push(await spawnWorker({ ...env, LOG_LEVEL: 'info' }, setup.concurrency));
     await queues.investigations.pause();
     const settings = { dedupeTtlSeconds: 3600, attempts: 3, backoffSeconds: 5 };
     for (const { investigationId, alarm } of workload.alarms) {
       await enqueueInvestigation(queues.investigations, { investigationId, alarm }, { source: 'bench-storm', settings });
     }
+    setup.atStart?.(standIn);
     const started = performance.now();
     await queues.investigations.resume();
     while ((await queues.results.getJobCountByTypes('waiting')) < workload.alarms.length && performance.now() - started < GIVE_UP_MS) {
@@ -108,6 +120,7 @@ export async function runStorm(label: string, workload: StormWorkload, extraEnv:
       drainSeconds,
       calls: stats.calls,
       throttled: stats.throttled,
+      answeredPerSecond: stats.answeredPerSecond,
     };
   } finally {
     await Promise.all(workers.map(stop));
@@ -147,13 +160,17 @@ async function main(): Promise<void> {
   const workload = stormWorkload(FUNCTIONS, ALARMS_PER_FUNCTION, SPACING_SECONDS);
   const total = workload.alarms.length;
   const modes = (process.env.STORM_MODES ?? 'before,after').split(',');
+  const setup = { workers: WORKERS, concurrency: CONCURRENCY };
   const runs: StormRun[] = [];
   if (modes.includes('before')) {
     runs.push(
-      await runStorm('each investigation on its own', workload, { PROMPTRCA_AWS_RATE_LIMITS: 'off', PROMPTRCA_AWS_SHARED_FACTS: 'false' }),
+      await runStorm('retries only: no shared limits or facts', workload, {
+        ...setup,
+        env: { PROMPTRCA_AWS_RATE_LIMITS: 'off', PROMPTRCA_AWS_SHARED_FACTS: 'false' },
+      }),
     );
   }
-  if (modes.includes('after')) runs.push(await runStorm('fleet-wide limits + shared facts', workload, {}));
+  if (modes.includes('after')) runs.push(await runStorm('fleet-wide limits + shared facts + retries', workload, setup));
   console.log(
     `storm: ${total} alarms over ${workload.functions} Lambda functions (${ALARMS_PER_FUNCTION} each, ${SPACING_SECONDS} s apart); ` +
       `${WORKERS} workers × concurrency ${CONCURRENCY}; direct_invocation, --llm none; stand-in quotas ` +

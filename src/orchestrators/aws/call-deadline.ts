@@ -16,3 +16,17 @@ export function msToCallDeadline(fallbackMs: number): number {
   const deadline = deadlines.getStore();
   return deadline === undefined ? fallbackMs : Math.max(0, deadline - Date.now());
 }
+
+const investigationDeadlines = new AsyncLocalStorage<number>();
+
+/**
+ * Runs one attempt of an investigation with a deadline (epoch ms) until which its reads that fail
+ * for a reason time cures are tried again. Outside any (a test, a library caller) each read is tried once.
+ */
+export function withInvestigationDeadline<T>(deadline: number, run: () => Promise<T>): Promise<T> {
+  return investigationDeadlines.run(deadline, run);
+}
+
+export function investigationDeadline(): number | undefined {
+  return investigationDeadlines.getStore();
+}

@@ -113,6 +113,7 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
       publisher,
       log: logger,
       shadow,
+      factRetryMs: loadConfig(env).PROMPTRCA_FACT_RETRY_SECONDS * 1000,
     },
   });
   const signal = firstShutdownSignal(logger);
