@@ -2,8 +2,8 @@
  * A local stand-in for the AWS APIs the Lambda specialist reads, for storms measured offline: an HTTP
  * server on 127.0.0.1 speaking enough of Lambda's REST-JSON, CloudWatch Logs' JSON 1.1 and
  * CloudWatch's JSON 1.0 protocols for GetFunctionConfiguration, GetFunctionConcurrency,
- * FilterLogEvents and GetMetricData, answering from recordings. It enforces per-account quotas as
- * token buckets (burst of one second's worth) and answers each call after a fixed latency; calls
+ * FilterLogEvents and GetMetricData, answering from recordings. It enforces the quotas of one
+ * account per region (read from the request's signature) as token buckets (burst of one second's worth) and answers each call after a fixed latency; calls
  * beyond a quota get the throttling error the real service sends. The SDK clients reach it
  * through AWS_ENDPOINT_URL.
  */
@@ -40,7 +40,7 @@ interface Call {
 export interface StandInStats {
   calls: Record<string, number>;
   throttled: Record<string, number>;
-  /** Answered (not throttled) calls per quota group per whole second since start. */
+  /** Answered (not throttled) calls per `<quota group>@<region>` per whole second since start. */
   answeredPerSecond: Record<string, number[]>;
 }
 
@@ -95,6 +95,11 @@ async function parseCall(request: IncomingMessage): Promise<Call | null> {
   return null;
 }
 
+/** The region the client signed for: `Credential=<key>/<date>/<region>/<service>/aws4_request`. */
+function regionOf(request: IncomingMessage): string {
+  return String(request.headers.authorization ?? '').match(/Credential=[^/]+\/[^/]+\/([^/]+)\//)?.[1] ?? 'unsigned';
+}
+
 const SERVICE_OF: Record<string, string> = { lambda: 'lambda', logs: 'cloudwatch-logs', cloudwatch: 'cloudwatch' };
 
 function answer(recording: Recording, call: Call): { output: object } | { error: { name: string; message: string } } {
@@ -133,7 +138,13 @@ export interface AwsStandIn {
 export async function startAwsStandIn(options: StandInOptions): Promise<AwsStandIn> {
   const quotas = options.quotas ?? AWS_QUOTAS;
   const latencyMs = options.latencyMs ?? 40;
-  const buckets = new Map(Object.entries(quotas).map(([group, perSecond]) => [group, new TokenBucket(perSecond)]));
+  const buckets = new Map<string, TokenBucket>();
+  const bucketOf = (group: string, region: string) => {
+    const key = `${group}@${region}`;
+    const quota = quotas[group];
+    if (quota !== undefined && !buckets.has(key)) buckets.set(key, new TokenBucket(quota));
+    return { key, bucket: buckets.get(key) };
+  };
   const stats: StandInStats = { calls: {}, throttled: {}, answeredPerSecond: {} };
   const startedAt = performance.now();
   let throttleUntil = 0;
@@ -144,13 +155,14 @@ export async function startAwsStandIn(options: StandInOptions): Promise<AwsStand
       await sleep(latencyMs);
       if (!call) return sendError(response, 400, 'UnknownOperationException', `${request.method} ${request.url}`);
       stats.calls[call.api] = (stats.calls[call.api] ?? 0) + 1;
-      const allowed = performance.now() >= throttleUntil && (buckets.get(call.group)?.take() ?? true);
+      const { key, bucket } = bucketOf(call.group, regionOf(request));
+      const allowed = performance.now() >= throttleUntil && (bucket?.take() ?? true);
       if (!allowed) {
         stats.throttled[call.api] = (stats.throttled[call.api] ?? 0) + 1;
         return sendError(response, call.throttle.status, call.throttle.name, 'Rate exceeded');
       }
       const second = Math.floor((performance.now() - startedAt) / 1000);
-      const perSecond = (stats.answeredPerSecond[call.group] ??= []);
+      const perSecond = (stats.answeredPerSecond[key] ??= []);
       perSecond[second] = (perSecond[second] ?? 0) + 1;
       const result = answer(options.recording, call);
       if ('error' in result) return sendError(response, 400, result.error.name, result.error.message);

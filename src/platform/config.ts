@@ -141,6 +141,7 @@ const SETTINGS = {
   PROMPTRCA_MODEL: text('gpt-4o-mini'),
   AWS_REGION: text(DEFAULT_AWS_REGION),
   AWS_ENDPOINT_URL: text(),
+  AWS_ACCOUNT_ID: text(),
   AWS_ENDPOINT_URL_SQS: text(),
   PROMPTRCA_AWS_RATE_LIMITS: rateList(),
   // The rest of each quota is left to the account's other users (deploy pipelines, dashboards, consoles).

@@ -88,7 +88,7 @@ export async function investigate(options: InvestigateOptions, env: NodeJS.Proce
   const recorder = options.record ? new CallRecorder() : undefined;
   const region = options.region ?? target.alarm.region ?? loadConfig(env).AWS_REGION;
   // No Redis here: the rate limits hold within this process, and facts are not shared.
-  const fleet = fleetAwsFactory(loadConfig(env), null)(target.alarm.account, region);
+  const fleet = fleetAwsFactory(loadConfig(env), null)(region);
   const aws = createAwsClients({ region, replay: replay ?? undefined, recorder, fleet });
   // openai is loaded only when a model is asked: `--llm none` runs on the rules alone.
   const llm = llmMode === 'openai' ? new (await import('../llm/llm-client.js')).LlmClient(llmSettingsFromEnv(env)) : null;

@@ -49,18 +49,17 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
 
   const queues = await connectQueues(env, 'worker');
   const fleetFor = fleetAwsFactory(loadConfig(env), { redis: queues.redis, keyPrefix: queues.prefix });
-  const awsByScope = new Map<string, AwsClients>();
-  const awsFor = (account: string | null, region: string): AwsClients => {
-    const fleet = fleetFor(account, region);
-    let clients = awsByScope.get(fleet.scope);
+  const awsByRegion = new Map<string, AwsClients>();
+  const awsFor = (region: string): AwsClients => {
+    let clients = awsByRegion.get(region);
     if (!clients) {
-      clients = createAwsClients({ region, replay, fleet });
-      awsByScope.set(fleet.scope, clients);
+      clients = createAwsClients({ region, replay, fleet: fleetFor(region) });
+      awsByRegion.set(region, clients);
     }
     return clients;
   };
   const orchestratorFor = (type: OrchestratorType, alarm: NormalizedAlarm) =>
-    createOrchestrator(type, awsFor(alarm.account, alarm.region ?? loadConfig(env).AWS_REGION), llm);
+    createOrchestrator(type, awsFor(alarm.region ?? loadConfig(env).AWS_REGION), llm);
 
   const stopping = new AbortController();
   const metrics = new WorkerMetrics({
