@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseRecording, type Recording } from '../src/orchestrators/aws/recording.js';
 import type { NormalizedAlarm } from '../src/producer/alarm.js';
-import { readAlarmFile } from '../src/producer/alarm-input.js';
+import { type AlarmFile, readAlarmFile } from '../src/producer/alarm-input.js';
 import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
 
 // The SDK's nine-line Node 20 support notice would sit in the middle of the figures (cli.ts does the same).
@@ -23,7 +23,11 @@ export const EXAMPLES_DIR = fileURLToPath(
 );
 
 export function loadScenario(path: string): Scenario {
-  const file = readAlarmFile(path);
+  return scenarioFrom(readAlarmFile(path), path);
+}
+
+/** A scenario from an alarm file already read (`path` names it in errors and in `file`). */
+export function scenarioFrom(file: AlarmFile, path: string): Scenario {
   const parsed = parseAlarmMessage(file.message);
   if (parsed.action !== 'investigate') throw new Error(`${path}: the alarm is not investigated: ${parsed.reason}`);
   const { expected_root_cause: expected } = (file.scenario ?? {}) as { expected_root_cause?: string };

@@ -46,3 +46,17 @@ export function conclude(hypotheses: readonly Hypothesis[], evidence: readonly S
   const adviser = rootCauseResource(rootCause, evidence) ?? { specialist: SPECIALISTS.find((s) => s.advice), evidence: null };
   return { hypotheses: sorted, root_cause: rootCause, advice: adviser.specialist?.advice?.(rootCause, adviser.evidence) ?? [] };
 }
+
+/**
+ * A conclusion drawn while facts are missing for a reason time cures could be confidently wrong (the
+ * logs that name the cause are the read that was throttled): the root cause is then `unknown` with
+ * confidence 0, saying which facts are missing and why; the hypotheses stay for the reader.
+ */
+export function withoutConclusionFromMissingFacts(
+  conclusion: Conclusion,
+  missingFacts: readonly string[],
+): Conclusion & { missing_facts?: string[] } {
+  if (missingFacts.length === 0) return conclusion;
+  const description = `Not concluded: ${missingFacts.length} fact(s) could not be read for a reason time cures: ${missingFacts.join('; ')}`;
+  return { ...conclusion, root_cause: { type: 'unknown', description, confidence: 0 }, missing_facts: [...missingFacts] };
+}

@@ -3,7 +3,7 @@ import { errorMessage } from '../platform/errors.js';
 import { type Hypothesis, ZERO_USAGE } from '../report/report.js';
 import { answeringOnce } from './aws/answer-once.js';
 import type { AwsClients } from './aws/clients.js';
-import { conclude } from './conclusion.js';
+import { conclude, withoutConclusionFromMissingFacts } from './conclusion.js';
 import { discoverAllResources } from './discover-all-resources.js';
 import { gatherEvidence } from './gather-evidence.js';
 import { investigationFacts } from './investigation-facts.js';
@@ -31,7 +31,8 @@ export class DirectInvocationOrchestrator implements Orchestrator {
     const aws = answeringOnce(this.aws);
     const window = investigationWindow(request.alarm);
     const { alarm, resources } = await discoverAllResources(aws, request.alarm, window, log, warnings);
-    const evidence = await gatherEvidence(aws, resources, window, log, warnings);
+    const missingFacts: string[] = [];
+    const evidence = await gatherEvidence(aws, resources, window, log, warnings, missingFacts);
     const facts = investigationFacts(request.alarm, evidence);
 
     const llm = this.llm?.session(log) ?? null;
@@ -69,7 +70,7 @@ export class DirectInvocationOrchestrator implements Orchestrator {
     return {
       resources,
       facts,
-      ...conclude(hypotheses, evidence),
+      ...withoutConclusionFromMissingFacts(conclude(hypotheses, evidence), missingFacts),
       usage: llm ? llm.usage : ZERO_USAGE,
       warnings,
     };

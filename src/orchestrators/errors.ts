@@ -114,3 +114,11 @@ export class OrchestratorUnavailableError extends InputError {
     return 'transient';
   }
 }
+
+/** A call's turn under the fleet's AWS rate limit would come after its deadline: not sent, to be tried later. */
+export class RateLimitWaitError extends ServiceUnavailableError {
+  constructor(readonly quota: string) {
+    super(`${quota} rate limit: no turn before the call's deadline`);
+    this.name = 'RateLimitWaitError';
+  }
+}

@@ -1,4 +1,5 @@
 import type { Logger } from 'winston';
+import { isTransientError } from '../platform/error-kind.js';
 import { errorMessage } from '../platform/errors.js';
 import type { Resource } from '../report/report.js';
 import type { AwsClients } from './aws/clients.js';
@@ -9,7 +10,8 @@ import type { SpecialistEvidence } from './specialists/resource-specialist.js';
 
 /**
  * direct_invocation's reads: every resource whose specialist reads AWS, all in parallel. A read
- * that fails is logged and recorded, and the investigation goes on without it.
+ * that fails is logged and recorded, and the investigation goes on without it; one that failed for
+ * a reason time cures is also added to `missingFacts`.
  */
 export async function gatherEvidence(
   aws: AwsClients,
@@ -17,6 +19,7 @@ export async function gatherEvidence(
   window: TimeWindow,
   log: Logger,
   warnings: string[],
+  missingFacts: string[] = [],
 ): Promise<SpecialistEvidence[]> {
   const reads = resources.flatMap((resource) => {
     const specialist = specialistFor(resource.type);
@@ -29,6 +32,7 @@ export async function gatherEvidence(
   for (const failure of gathered.flatMap((g) => g.failures)) {
     log.warn(`Fact gathering failed: ${errorMessage(failure)}`);
     warnings.push(errorMessage(failure));
+    if (isTransientError(failure)) missingFacts.push(errorMessage(failure));
   }
   // Without a single fact the rules could only answer "unknown"; that is a failed investigation
   // (no credentials, AWS unreachable, throttled), not a finding. `cause` lets a worker tell

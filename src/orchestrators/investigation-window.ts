@@ -9,9 +9,17 @@ export interface TimeWindow {
 // precede the state change by a while; a little after it catches the lines that explain it.
 const BEFORE_MS = 30 * 60_000;
 const AFTER_MS = 5 * 60_000;
+/**
+ * Both ends move out to whole five minutes, so that alarms of one resource a few minutes apart ask
+ * for the same window and share one read of it across the fleet (aws/shared-facts.ts).
+ */
+export const WINDOW_ALIGN_MS = 5 * 60_000;
 
 export function investigationWindow(alarm: NormalizedAlarm): TimeWindow {
   const at = Date.parse(alarm.time);
   const anchor = Number.isNaN(at) ? Date.now() : at;
-  return { startTime: anchor - BEFORE_MS, endTime: anchor + AFTER_MS };
+  return {
+    startTime: Math.floor((anchor - BEFORE_MS) / WINDOW_ALIGN_MS) * WINDOW_ALIGN_MS,
+    endTime: Math.ceil((anchor + AFTER_MS) / WINDOW_ALIGN_MS) * WINDOW_ALIGN_MS,
+  };
 }

@@ -66,6 +66,48 @@ function urlList(): Setting<string[]> {
 /** One URL, or in sentinel and cluster mode a comma-separated list: each item is checked. */
 const isRedisUrlList = (value: string) => value.split(',').every((item) => hasProtocol(['redis:', 'rediss:'])(item.trim()));
 
+/**
+ * `off`, or comma-separated `quota=requests per second` (`lambda=15,logs.FilterLogEvents=5`): a
+ * quota is an IAM service prefix (all its APIs together) or `prefix.Command` (one API). Blank: none
+ * given here, the product's defaults apply.
+ */
+function rateList(): Setting<Record<string, number> | 'off'> {
+  const entry = /^([a-z0-9-]+(?:\.[A-Za-z0-9]+)?)=(\d+(?:\.\d+)?)$/;
+  return {
+    allowed: 'off, or comma-separated quota=requests-per-second such as lambda=15,logs.FilterLogEvents=5 (rates above 0)',
+    parse: z.string().transform((value, context) => {
+      if (value === 'off') return 'off' as const;
+      const rates: Record<string, number> = {};
+      for (const part of value
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p !== '')) {
+        const [, quota, rate] = part.match(entry) ?? [];
+        if (quota === undefined || !(Number(rate) > 0)) {
+          context.addIssue({ code: 'custom', message: part });
+          return z.NEVER;
+        }
+        rates[quota] = Number(rate);
+      }
+      return rates;
+    }),
+    fallback: {},
+  };
+}
+
+/** A share: a decimal above 0 and at most 1. */
+function share(fallback: number): Setting<number> {
+  return {
+    allowed: 'a decimal above 0 and at most 1, such as 0.8',
+    parse: z
+      .string()
+      .regex(/^\d*\.?\d+$/)
+      .transform(Number)
+      .pipe(z.number().gt(0).max(1)),
+    fallback,
+  };
+}
+
 /** Where AWS calls go when nothing else names a region: the SDK's own default. */
 export const DEFAULT_AWS_REGION = 'us-east-1';
 /** The port Prometheus' own exporters leave for application exporters. */
@@ -110,7 +152,14 @@ const SETTINGS = {
   PROMPTRCA_MODEL: text('gpt-4o-mini'),
   AWS_REGION: text(DEFAULT_AWS_REGION),
   AWS_ENDPOINT_URL: text(),
+  AWS_ACCOUNT_ID: text(),
   AWS_ENDPOINT_URL_SQS: text(),
+  PROMPTRCA_AWS_RATE_LIMITS: rateList(),
+  // The rest of each quota is left to the account's other users (deploy pipelines, dashboards, consoles).
+  PROMPTRCA_AWS_RATE_SHARE: share(0.8),
+  PROMPTRCA_AWS_SHARED_FACTS: trueOrFalse(true),
+  PROMPTRCA_AWS_FACTS_TTL_SECONDS: wholeNumber(1, 3_600, 60),
+  PROMPTRCA_FACT_RETRY_SECONDS: wholeNumber(0, 600, 30),
   PROMPTRCA_RESULTS_MAX_AGE_HOURS: wholeNumber(1, 87_600, 168),
   PROMPTRCA_RESULTS_MAX_COUNT: wholeNumber(1, 100_000_000, 100_000),
   PROMPTRCA_NOTIFY_WEBHOOK_URLS: urlList(),

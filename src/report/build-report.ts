@@ -21,6 +21,7 @@ export interface ReportBody {
   advice: string[];
   usage: Usage;
   warnings: string[];
+  missing_facts?: string[];
 }
 
 export const EMPTY_REPORT_BODY: ReportBody = {

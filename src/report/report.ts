@@ -118,6 +118,12 @@ export const ReportSchema = z.object({
   summary: SummarySchema,
   /** Non-fatal problems met on the way (a specialist that failed, LLM output that failed validation). */
   warnings: z.array(z.string()).optional(),
+  /**
+   * Reads that failed for a reason time cures (throttled, timed out) after retrying within the
+   * attempt's deadline: the investigation is not concluded from what survived (root cause
+   * `unknown`, confidence 0). Absent when nothing is missing.
+   */
+  missing_facts: z.array(z.string()).optional(),
   /** Set on reports of the orchestrator that ran in shadow beside the assigned one. */
   shadow: z.boolean().optional(),
 });

@@ -1,5 +1,6 @@
 import { type Job, UnrecoverableError, WaitingError } from 'bullmq';
 import type { Logger } from 'winston';
+import { withInvestigationDeadline } from '../orchestrators/aws/call-deadline.js';
 import type { Orchestrator } from '../orchestrators/orchestrator.js';
 import { runInvestigation } from '../orchestrators/run-investigation.js';
 import { errorKind } from '../platform/error-kind.js';
@@ -33,6 +34,11 @@ export interface InvestigationProcessorDeps {
   shadow?: ShadowRunner;
   /** Hears each assignment made at a first dequeue (not those reused by retries), for `rollout status`. */
   recordAssignment?: (investigationId: string, assignment: StoredAssignment) => Promise<void>;
+  /**
+   * How long into an attempt its throttled or timed-out AWS reads are tried again, before the attempt
+   * is retried as a whole (or, out of attempts, reports them missing). @defaultValue 0 (each read once)
+   */
+  factRetryMs?: number;
 }
 
 export type ProcessOutcome = Summary | { already_published: true };
@@ -121,7 +127,9 @@ export function investigationProcessor(deps: InvestigationProcessorDeps) {
     let outcome: { report: Report; error: unknown };
     try {
       const orchestrator = deps.orchestratorFor(assignment.orchestrator_type, data.alarm);
-      outcome = await investigateCapturingError(orchestrator, { investigationId, alarm: data.alarm, signal }, log);
+      outcome = await withInvestigationDeadline(Date.now() + (deps.factRetryMs ?? 0), () =>
+        investigateCapturingError(orchestrator, { investigationId, alarm: data.alarm, signal }, log),
+      );
     } catch (error) {
       // Only building the orchestrator throws here (runInvestigation never does): agent_tools without
       // a model, say. The report says why; isTransientError decides below whether another worker may
@@ -146,6 +154,11 @@ export function investigationProcessor(deps: InvestigationProcessorDeps) {
         `attempt ${attempt} of ${attempts} failed with a transient error, retrying: ${errorMessage(outcome.error)}`,
         { cause: outcome.error },
       );
+    }
+    // Not concluded from what survived: a later attempt may read what this one could not.
+    const missing = outcome.report.missing_facts ?? [];
+    if (missing.length > 0 && attempt < attempts) {
+      throw new TransientInvestigationError(`attempt ${attempt} of ${attempts} is missing facts, retrying: ${missing.join('; ')}`);
     }
     await deps.publisher.publish(outcome.report);
     logReportEnd(log, outcome.report);

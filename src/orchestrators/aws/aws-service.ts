@@ -1,7 +1,11 @@
 import type { MiddlewareStack } from '@smithy/types';
+import type { AwsRateLimits } from './aws-rate-limits.js';
+import { limitRate } from './rate-limit-middleware.js';
+import type { RateLimiter } from './rate-limiter.js';
 import type { CallRecorder, SendingClient } from './recorder.js';
 import type { Recording } from './recording.js';
 import { answerFromRecording, type ServiceExceptionClass, sdkErrorFactory } from './replay-middleware.js';
+import { type SharedFacts, shareFacts } from './shared-facts.js';
 
 export interface AwsClientOptions {
   region: string;
@@ -9,6 +13,16 @@ export interface AwsClientOptions {
   replay?: Recording;
   /** Capture every call made, for `investigate --record`. */
   recorder?: CallRecorder;
+  /** What the fleet's workers share: rate limits and answers of AWS reads. */
+  fleet?: FleetAws;
+}
+
+/** Shared by every client of one account and region, in every worker and the CLI. */
+export interface FleetAws {
+  /** Whose quotas and facts: `<account>:<region>`. */
+  scope: string;
+  rateLimit?: { limiter: RateLimiter; limits: AwsRateLimits };
+  facts?: SharedFacts;
 }
 
 interface ClientConfig {
@@ -53,6 +67,9 @@ export function awsService<Client extends SendingClient, Input extends object, O
     create(options) {
       const client = new ClientClass({ region: options.region, ...(options.replay ? { credentials: REPLAY_CREDENTIALS } : {}) });
       if (options.replay) answerFromRecording(client.middlewareStack, name, options.replay, toError);
+      const fleet = options.fleet;
+      if (fleet?.rateLimit) limitRate(client.middlewareStack, { ...fleet.rateLimit, scope: fleet.scope }, iamPrefix);
+      if (fleet?.facts) shareFacts(client.middlewareStack, fleet.facts, fleet.scope, name);
       options.recorder?.attach(client, name);
       return client;
     },

@@ -13,6 +13,7 @@ import type { OrchestratorType } from '../../report/report.js';
 import { assignOrchestrator } from '../../rollout/assignment.js';
 import { rolloutFlagsFromEnv } from '../../rollout/flags.js';
 import { createAwsClients } from '../aws/clients.js';
+import { fleetAwsFactory } from '../aws/fleet-aws.js';
 import { CallRecorder } from '../aws/recorder.js';
 import { loadRecording, parseRecording, type Recording } from '../aws/recording.js';
 import { createOrchestrator } from '../create-orchestrator.js';
@@ -86,7 +87,9 @@ export async function investigate(options: InvestigateOptions, env: NodeJS.Proce
   const replay = replayPath ? await loadRecording(replayPath) : target.scenario;
   const recorder = options.record ? new CallRecorder() : undefined;
   const region = options.region ?? target.alarm.region ?? loadConfig(env).AWS_REGION;
-  const aws = createAwsClients({ region, replay: replay ?? undefined, recorder });
+  // No Redis here: the rate limits hold within this process, and facts are not shared.
+  const fleet = fleetAwsFactory(loadConfig(env), null)(region);
+  const aws = createAwsClients({ region, replay: replay ?? undefined, recorder, fleet });
   // openai is loaded only when a model is asked: `--llm none` runs on the rules alone.
   const llm = llmMode === 'openai' ? new (await import('../llm/llm-client.js')).LlmClient(llmSettingsFromEnv(env)) : null;
   const type = chosen ?? assignOrchestrator(target.investigationId, flags).orchestrator_type;

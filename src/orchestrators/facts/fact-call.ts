@@ -1,3 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type BackoffOptions, backoffDelayMs } from '../../platform/backoff.js';
+import { isTransientError } from '../../platform/error-kind.js';
+import { investigationDeadline, withCallDeadline } from '../aws/call-deadline.js';
 import { FactToolError } from '../errors.js';
 
 export const DEFAULT_FACT_TIMEOUT_MS = 10_000;
@@ -12,11 +16,32 @@ export interface FactCall extends FactToolOptions {
   command: string;
 }
 
+/** Between attempts of a throttled or timed-out read; the jitter spreads the fleet's retries apart. */
+const FACT_RETRY_BACKOFF: BackoffOptions = { initialMs: 250, maxMs: 5_000, jitter: 0.5 };
+
 /**
- * Runs one SDK call with a deadline. The signal aborts the HTTP request; the race also settles
- * callers whose `send` ignores the signal (a stuck socket, a mocked client).
+ * Runs one SDK call with a deadline, and tries it again with backoff while it fails for a reason
+ * time cures (throttled, timed out, a 5xx) and the investigation's deadline has room for another
+ * try; the last error is thrown.
  */
 export async function runFactCall<T>(call: FactCall, send: (options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
+  const retryUntil = investigationDeadline();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await runFactCallOnce(call, send);
+    } catch (error) {
+      const wait = backoffDelayMs(attempt, FACT_RETRY_BACKOFF);
+      if (retryUntil === undefined || !isTransientError(error) || Date.now() + wait >= retryUntil) throw error;
+      await sleep(wait);
+    }
+  }
+}
+
+/**
+ * One SDK call with a deadline. The signal aborts the HTTP request; the race also settles
+ * callers whose `send` ignores the signal (a stuck socket, a mocked client).
+ */
+async function runFactCallOnce<T>(call: FactCall, send: (options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
   const timeoutMs = call.timeoutMs ?? DEFAULT_FACT_TIMEOUT_MS;
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -31,7 +56,8 @@ export async function runFactCall<T>(call: FactCall, send: (options: { abortSign
     }, timeoutMs);
   });
   try {
-    return await Promise.race([send({ abortSignal: controller.signal }), deadline]);
+    const sent = withCallDeadline(Date.now() + timeoutMs, () => send({ abortSignal: controller.signal }));
+    return await Promise.race([sent, deadline]);
   } catch (error) {
     if (error instanceof FactToolError) throw error;
     const name = error instanceof Error ? error.name : 'Error';

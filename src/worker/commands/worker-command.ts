@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { type AwsClients, createAwsClients } from '../../orchestrators/aws/clients.js';
+import { fleetAwsFactory } from '../../orchestrators/aws/fleet-aws.js';
 import { loadRecording } from '../../orchestrators/aws/recording.js';
 import { createOrchestrator } from '../../orchestrators/create-orchestrator.js';
 import { LlmClient } from '../../orchestrators/llm/llm-client.js';
@@ -45,11 +46,13 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
   const metricsAddress = metricsAddressFrom(options.metricsPort, env);
   const shadowPercentage = shadowPercentageFromEnv(env);
 
+  const queues = await connectQueues(env, 'worker');
+  const fleetFor = fleetAwsFactory(loadConfig(env), { redis: queues.redis, keyPrefix: queues.prefix });
   const awsByRegion = new Map<string, AwsClients>();
   const awsFor = (region: string): AwsClients => {
     let clients = awsByRegion.get(region);
     if (!clients) {
-      clients = createAwsClients({ region, replay });
+      clients = createAwsClients({ region, replay, fleet: fleetFor(region) });
       awsByRegion.set(region, clients);
     }
     return clients;
@@ -57,7 +60,6 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
   const orchestratorFor = (type: OrchestratorType, alarm: NormalizedAlarm) =>
     createOrchestrator(type, awsFor(alarm.region ?? loadConfig(env).AWS_REGION), llm);
 
-  const queues = await connectQueues(env, 'worker');
   const stopping = new AbortController();
   const metrics = new WorkerMetrics({
     investigations: queues.investigations,
@@ -107,6 +109,7 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
       publisher,
       log: logger,
       shadow,
+      factRetryMs: loadConfig(env).PROMPTRCA_FACT_RETRY_SECONDS * 1000,
     },
   });
   const signal = firstShutdownSignal(logger);
