@@ -26,6 +26,7 @@ interface InvestigateOptions {
   region?: string;
   replay?: string;
   record?: string;
+  recordUnredacted?: boolean;
   orchestrator?: string;
   llm?: string;
   json?: boolean;
@@ -84,6 +85,7 @@ export async function investigate(options: InvestigateOptions, env: NodeJS.Proce
 
   const replayPath = options.replay ?? loadConfig(env).PROMPTRCA_AWS_REPLAY;
   const replay = replayPath ? await loadRecording(replayPath) : target.scenario;
+  if (options.recordUnredacted && !options.record) throw new InputError('--record-unredacted needs --record FILE');
   const recorder = options.record ? new CallRecorder() : undefined;
   const region = options.region ?? target.alarm.region ?? loadConfig(env).AWS_REGION;
   const aws = createAwsClients({ region, replay: replay ?? undefined, recorder });
@@ -94,7 +96,7 @@ export async function investigate(options: InvestigateOptions, env: NodeJS.Proce
 
   const report = await runInvestigation(orchestrator, { investigationId: target.investigationId, alarm: target.alarm }, logger);
   logReportEnd(logger, report);
-  if (recorder && options.record) recorder.save(options.record);
+  if (recorder && options.record) await recorder.save(options.record, { unredacted: options.recordUnredacted === true });
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
   return report.status === 'completed' ? 0 : 1;
 }
@@ -114,7 +116,11 @@ export function registerInvestigateCommand(program: Command): void {
       '--replay <path>',
       'answer AWS calls from this recording, or a folder of recordings and scenarios merged (env PROMPTRCA_AWS_REPLAY)',
     )
-    .option('--record <file>', 'write a recording of the AWS calls made, for offline regression cases')
+    .option(
+      '--record <file>',
+      'write a recording of the AWS calls made, for offline regression cases; environment variable values, passwords in URLs and key-like text are redacted',
+    )
+    .option('--record-unredacted', 'with --record: write the answers exactly as AWS gave them, secrets included')
     .option('--orchestrator <type>', 'direct or agent_tools (default: the rollout flags decide)')
     .option('--llm <mode>', 'openai or none (default: openai when OPENAI_API_KEY or OPENAI_BASE_URL is set)')
     .option('--json', 'print the report JSON instead of the summary')
