@@ -68,7 +68,9 @@ describe('investigate --record', () => {
     expect(run.code).toBe(0);
     expect(readFileSync(recordPath, 'utf8')).toContain(SECRETS.DB_PASSWORD);
     const help = await runCli(['investigate', '--help']);
-    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/--record-unredacted with --record: write the answers exactly as AWS gave them, secrets included/);
+    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(
+      /--record-unredacted with --record: write the answers exactly as AWS gave them, secrets included/,
+    );
     const alone = await runCli(['investigate', '--alarm', scenarioWithSecrets(), '--record-unredacted', ...DIRECT]);
     expect(alone.code).toBe(2);
     expect(alone.stderr).toContain('--record-unredacted needs --record FILE');

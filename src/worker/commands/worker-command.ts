@@ -11,6 +11,7 @@ import { type MetricsServer, startMetricsServer } from '../../platform/metrics-s
 import { metricsAddressFrom } from '../../platform/metrics-settings.js';
 import { redisReadiness } from '../../platform/readiness.js';
 import { describeRedisTarget } from '../../platform/redis-connection.js';
+import { RedisWriteGate } from '../../platform/redis-write-gate.js';
 import { firstShutdownSignal } from '../../platform/signals.js';
 import type { NormalizedAlarm } from '../../producer/alarm.js';
 import { INVESTIGATIONS_QUEUE } from '../../producer/investigations-queue.js';
@@ -59,7 +60,9 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
 
   const queues = await connectQueues(env, 'worker');
   const stopping = new AbortController();
+  const writes = new RedisWriteGate(logger);
   const metrics = new WorkerMetrics({
+    redisRefusal: () => writes.refusal,
     investigations: queues.investigations,
     redis: queues.redis,
     activeInvestigations: () => running.inFlight.size,
@@ -78,6 +81,7 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
         stopping: stopping.signal,
         takingJobs: () => running.worker.isRunning(),
         details: () => ({ active_investigations: running.inFlight.size }),
+        redisRefusal: () => writes.refusal,
       }),
       ...metricsAddress,
     });
@@ -107,6 +111,7 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
       publisher,
       log: logger,
       shadow,
+      writes,
     },
   });
   const signal = firstShutdownSignal(logger);
