@@ -46,6 +46,15 @@ function hasProtocol(protocols: readonly string[]) {
   return (value: string) => URL.canParse(value) && protocols.includes(new URL(value).protocol);
 }
 
+/** One http:// or https:// URL; none when unset. */
+function httpUrl(example: string): Setting<string | null> {
+  return {
+    allowed: `an http:// or https:// URL such as ${example}`,
+    parse: z.string().refine(hasProtocol(['http:', 'https:'])),
+    fallback: null,
+  };
+}
+
 /** Comma-separated http:// or https:// URLs (blanks between commas ignored); none when unset. */
 function urlList(): Setting<string[]> {
   return {
@@ -106,7 +115,7 @@ const SETTINGS = {
   PROMPTRCA_OPERATOR: text(),
   PROMPTRCA_AWS_REPLAY: text(),
   OPENAI_API_KEY: text(),
-  OPENAI_BASE_URL: text(),
+  OPENAI_BASE_URL: httpUrl('http://127.0.0.1:8000/v1'),
   PROMPTRCA_MODEL: text('gpt-4o-mini'),
   AWS_REGION: text(DEFAULT_AWS_REGION),
   AWS_ENDPOINT_URL: text(),
@@ -158,9 +167,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   return checkRedisMode({ ...result.data, given });
 }
 
-/** A value as an error message may print it: REDIS_URL with its passwords masked. */
+/** A value as an error message may print it: the passwords of every URL variable masked, valid or not. */
 function shown(name: SettingName, value: string): string {
-  return name === 'REDIS_URL' ? maskRedisPasswords(value) : value;
+  return /_URLS?$/.test(name) ? maskRedisPasswords(value) : value;
 }
 
 /**
