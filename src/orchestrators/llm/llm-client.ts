@@ -5,9 +5,15 @@ import type { Logger } from 'winston';
 import { errorMessage } from '../../platform/errors.js';
 import { logger } from '../../platform/log.js';
 import { addUsage, type Usage, ZERO_USAGE } from '../../report/report.js';
-import { LlmUnavailableError } from '../errors.js';
+import { LlmUnavailableError, PromptTooLargeError } from '../errors.js';
 import type { LlmSettings } from './llm-settings.js';
 import { DEFAULT_MAX_RETRY_WAIT_MS, retryDelayMs } from './retry-policy.js';
+
+/**
+ * The most one model call may send, as JSON characters of its messages (about 100k tokens, within
+ * the context of the models we run): larger is refused before it is sent, never paid for.
+ */
+export const MAX_PROMPT_CHARS = 400_000;
 
 export type ChatRequest = Omit<ChatCompletionCreateParamsNonStreaming, 'model'>;
 
@@ -52,6 +58,12 @@ export class LlmSession {
   }
 
   async chat(request: ChatRequest, signal?: AbortSignal): Promise<ChatCompletion> {
+    const promptChars = JSON.stringify(request.messages).length;
+    if (promptChars > MAX_PROMPT_CHARS) {
+      throw new PromptTooLargeError(
+        `the prompt holds ${promptChars} characters, more than the ${MAX_PROMPT_CHARS} one model call may send`,
+      );
+    }
     const maxWaitMs = this.settings.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
     for (let attempt = 0; ; attempt += 1) {
       try {

@@ -1,0 +1,98 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { countTokens } from 'gpt-tokenizer/model/gpt-4o';
+import { afterEach, describe, expect, it } from 'vitest';
+import winston from 'winston';
+import { loadScenario } from '../bench/scenarios.js';
+import { createAwsClients } from '../src/orchestrators/aws/clients.js';
+import { DirectInvocationOrchestrator } from '../src/orchestrators/direct-invocation.js';
+import { PromptTooLargeError } from '../src/orchestrators/errors.js';
+import { LlmClient, MAX_PROMPT_CHARS } from '../src/orchestrators/llm/llm-client.js';
+import { countCompletionTokens, countPromptTokens } from '../src/orchestrators/llm-sim/token-count.js';
+import { runInvestigation } from '../src/orchestrators/run-investigation.js';
+import { MAX_ALARM_TEXT_CHARS } from '../src/producer/alarm-text.js';
+import { ReportSchema } from '../src/report/report.js';
+import { type OpenAiStubServer, startOpenAiStub } from './support/openai-stub-server.js';
+import { REPO_ROOT, runCli } from './support/run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'promptrca-bounds-'));
+const silent = winston.createLogger({ silent: true });
+let stub: OpenAiStubServer | undefined;
+afterEach(async () => {
+  await stub?.close();
+  stub = undefined;
+});
+
+/** lambda-timeout with a state reason of `size` characters. */
+function hugeReasonScenario(size: number): string {
+  const scenario = JSON.parse(readFileSync(join(REPO_ROOT, 'examples/lambda-timeout.json'), 'utf8'));
+  scenario.alarm.detail.state.reason = `Threshold Crossed: ${'x'.repeat(size)}`;
+  const path = join(dir, `reason-${size}.json`);
+  writeFileSync(path, JSON.stringify(scenario));
+  return path;
+}
+
+describe('alarm text is bounded at parse', () => {
+  it('a 1 MB state reason gives a report under 200 KB, the reason cut with a marker', async () => {
+    const result = await runCli([
+      'investigate',
+      '--alarm',
+      hugeReasonScenario(1024 * 1024),
+      '--orchestrator',
+      'direct',
+      '--llm',
+      'none',
+      '--json',
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.length).toBeLessThan(200 * 1024);
+    const report = ReportSchema.parse(JSON.parse(result.stdout));
+    expect(report.root_cause?.type).toBe('timeout');
+    expect(JSON.stringify(report)).toMatch(/…\[truncated: \d+ more characters\]/);
+  });
+
+  it('and the prompt that carries it stays small', async () => {
+    stub = await startOpenAiStub(() => ({ message: { content: JSON.stringify({ hypotheses: [] }) } }));
+    const scenario = loadScenario(hugeReasonScenario(1024 * 1024));
+    expect(scenario.alarm.reason.length).toBeLessThan(MAX_ALARM_TEXT_CHARS + 100);
+    const llm = new LlmClient({ apiKey: 'test', baseURL: stub.url, model: 'test-model', timeoutMs: 5_000, maxRetries: 0 });
+    const aws = createAwsClients({ region: 'us-east-1', replay: scenario.recording });
+    await runInvestigation(
+      new DirectInvocationOrchestrator(aws, llm),
+      { investigationId: scenario.investigationId, alarm: scenario.alarm },
+      silent,
+    );
+    expect(stub.requests).toHaveLength(1);
+    expect(JSON.stringify(stub.requests[0]?.messages).length).toBeLessThan(32 * 1024);
+  });
+});
+
+describe('a model call is bounded', () => {
+  it(`refuses a prompt over ${MAX_PROMPT_CHARS} characters before sending it`, async () => {
+    stub = await startOpenAiStub(() => ({ message: { content: '{}' } }));
+    const session = new LlmClient({ apiKey: 'test', baseURL: stub.url, model: 'test-model', timeoutMs: 5_000, maxRetries: 0 }).session(
+      silent,
+    );
+    const huge = 'y '.repeat(MAX_PROMPT_CHARS / 2 + 1);
+    await expect(session.chat({ messages: [{ role: 'user', content: huge }] })).rejects.toBeInstanceOf(PromptTooLargeError);
+    expect(stub.requests).toHaveLength(0);
+  });
+});
+
+describe("llm-sim's token counting", () => {
+  it('counts 100k repeated characters in well under a second, and ordinary text as the tokenizer does', () => {
+    const started = performance.now();
+    const tokens = countPromptTokens({ messages: [{ role: 'user', content: 'a'.repeat(100_000) }] } as Parameters<
+      typeof countPromptTokens
+    >[0]);
+    const completion = countCompletionTokens('b'.repeat(100_000), []);
+    const elapsedMs = performance.now() - started;
+    console.log(`100k repeated characters, prompt and completion: ${elapsedMs.toFixed(0)} ms`);
+    expect(elapsedMs).toBeLessThan(500);
+    expect(tokens).toBeGreaterThan(100_000 / 256);
+    expect(completion).toBeGreaterThan(100_000 / 256);
+    const ordinary = 'Task timed out after 3.00 seconds while calling the inventory API';
+    expect(countCompletionTokens(ordinary, [])).toBe(countTokens(ordinary));
+  });
+});
