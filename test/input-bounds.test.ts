@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countTokens } from 'gpt-tokenizer/model/gpt-4o';
@@ -11,6 +11,7 @@ import { PromptTooLargeError } from '../src/orchestrators/errors.js';
 import { LlmClient, MAX_PROMPT_CHARS } from '../src/orchestrators/llm/llm-client.js';
 import { countCompletionTokens, countPromptTokens } from '../src/orchestrators/llm-sim/token-count.js';
 import { runInvestigation } from '../src/orchestrators/run-investigation.js';
+import { MAX_ENQUEUE_ALARMS, MAX_ENQUEUE_FILE_BYTES, readAlarmBatch } from '../src/producer/alarm-batch.js';
 import { MAX_ALARM_TEXT_CHARS } from '../src/producer/alarm-text.js';
 import { ReportSchema } from '../src/report/report.js';
 import { type OpenAiStubServer, startOpenAiStub } from './support/openai-stub-server.js';
@@ -94,5 +95,23 @@ describe("llm-sim's token counting", () => {
     expect(completion).toBeGreaterThan(100_000 / 256);
     const ordinary = 'Task timed out after 3.00 seconds while calling the inventory API';
     expect(countCompletionTokens(ordinary, [])).toBe(countTokens(ordinary));
+  });
+});
+
+describe('enqueue --alarm is bounded before anything is enqueued', () => {
+  it(`refuses a file over ${MAX_ENQUEUE_FILE_BYTES} bytes without reading it whole, file or standard input`, async () => {
+    const path = join(dir, 'huge.jsonl');
+    writeFileSync(path, '');
+    truncateSync(path, MAX_ENQUEUE_FILE_BYTES + 1);
+    expect(() => readAlarmBatch(path)).toThrow(`cannot read alarm file ${path}: larger than the ${MAX_ENQUEUE_FILE_BYTES} bytes allowed`);
+    const piped = await runCli(['enqueue', '--alarm', '-'], {}, 20_000, 'x'.repeat(MAX_ENQUEUE_FILE_BYTES + 10));
+    expect(piped.code).toBe(2);
+    expect(piped.stderr).toContain('cannot read alarm file standard input: larger than');
+  });
+
+  it(`refuses more than ${MAX_ENQUEUE_ALARMS} alarms in one file, saying so`, () => {
+    const path = join(dir, 'many.jsonl');
+    writeFileSync(path, '{}\n'.repeat(MAX_ENQUEUE_ALARMS + 1));
+    expect(() => readAlarmBatch(path)).toThrow(`holds more than the ${MAX_ENQUEUE_ALARMS} alarms one file may hold`);
   });
 });
