@@ -46,6 +46,18 @@ function hasProtocol(protocols: readonly string[]) {
   return (value: string) => URL.canParse(value) && protocols.includes(new URL(value).protocol);
 }
 
+/** Newlines, terminal escapes and every other control character: what could forge a line of an audit. */
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Text for an audit field: no control characters; none when unset. */
+function auditText(): Setting<string | null> {
+  return {
+    allowed: 'text without control characters (no newline, tab or terminal escape)',
+    parse: z.string().refine((value) => !CONTROL_CHARACTERS.test(value)),
+    fallback: null,
+  };
+}
+
 /** One http:// or https:// URL; none when unset. */
 function httpUrl(example: string): Setting<string | null> {
   return {
@@ -111,8 +123,8 @@ const SETTINGS = {
   PROMPTRCA_LOCK_DURATION_MS: wholeNumber(1_000, 600_000, 30_000),
   PROMPTRCA_METRICS_PORT: wholeNumber(0, 65_535, DEFAULT_METRICS_PORT),
   // Every interface, so that Prometheus and probes reach it inside a container.
-  PROMPTRCA_METRICS_HOST: text('0.0.0.0'),
-  PROMPTRCA_OPERATOR: text(),
+  PROMPTRCA_METRICS_HOST: text('127.0.0.1'),
+  PROMPTRCA_OPERATOR: auditText(),
   PROMPTRCA_AWS_REPLAY: text(),
   OPENAI_API_KEY: text(),
   OPENAI_BASE_URL: httpUrl('http://127.0.0.1:8000/v1'),

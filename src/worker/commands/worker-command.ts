@@ -178,7 +178,7 @@ export function registerWorkerCommand(program: Command): void {
         'the results queue marked shadow (job id <investigation id>-shadow) for `compare`. A shadow run in flight\n' +
         'at SIGTERM is abandoned. GET /metrics (Prometheus), /livez (200 while the process runs, even while Redis\n' +
         'is away: the liveness probe) and /readyz (alias /healthz; 503 while stopping or while Redis is away: the\n' +
-        'readiness probe) are served on --metrics-port, bound to PROMPTRCA_METRICS_HOST (default 0.0.0.0).',
+        'readiness probe) are served on --metrics-port, bound to PROMPTRCA_METRICS_HOST (default 127.0.0.1).',
     )
     .action(async (options: WorkerOptions) => {
       process.exitCode = await runWorker(options);
