@@ -95,7 +95,8 @@ const program = new Command()
   .addHelpText('after', EXIT_CODES)
   // Every variable is checked once, before any command runs (help and --version need none of them).
   .hook('preAction', async () => {
-    (await import('./platform/config.js')).loadConfig(process.env);
+    const config = (await import('./platform/config.js')).loadConfig(process.env);
+    if (config.PROMPTRCA_LOG_FILE) (await import('./platform/log.js')).checkLogFile(config.PROMPTRCA_LOG_FILE);
   });
 
 // A reader that goes away (`| head`) is not an error of ours.

@@ -61,6 +61,20 @@ const REFUSAL_MEANINGS: Record<string, string> = {
   BUSY: 'a script is running',
 };
 
+/** Redis' codes for a client it will not serve as configured: a wrong password or user, no password, no permission. */
+const REDIS_AUTH_CODES = new Set(['WRONGPASS', 'NOAUTH', 'NOPERM']);
+
+/**
+ * Whether Redis refused the connection's own settings: its credentials (by the reply's code), or
+ * the database index of the URL (any refusal of the SELECT ioredis sends at connect).
+ */
+export function isRedisConfigurationRefusal(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const reply = error as RedisReply & { command?: { name?: unknown } };
+  if (reply.name !== 'ReplyError' || typeof reply.message !== 'string') return false;
+  return REDIS_AUTH_CODES.has(reply.message.split(' ', 1)[0] ?? '') || reply.command?.name === 'select';
+}
+
 /** For an operator: why Redis refused a command's writes and what to do, or null when it did not. */
 export function refusedWriteMessage(error: unknown): string | null {
   const refusal = redisRefusal(error);
