@@ -1,11 +1,13 @@
 import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { countTokens } from 'gpt-tokenizer/model/gpt-4o';
 import { afterEach, describe, expect, it } from 'vitest';
 import winston from 'winston';
 import { loadScenario } from '../bench/scenarios.js';
 import { createAwsClients } from '../src/orchestrators/aws/clients.js';
+import { parseRecording } from '../src/orchestrators/aws/recording.js';
 import { DirectInvocationOrchestrator } from '../src/orchestrators/direct-invocation.js';
 import { PromptTooLargeError } from '../src/orchestrators/errors.js';
 import { LlmClient, MAX_PROMPT_CHARS } from '../src/orchestrators/llm/llm-client.js';
@@ -113,5 +115,25 @@ describe('enqueue --alarm is bounded before anything is enqueued', () => {
     const path = join(dir, 'many.jsonl');
     writeFileSync(path, '{}\n'.repeat(MAX_ENQUEUE_ALARMS + 1));
     expect(() => readAlarmBatch(path)).toThrow(`holds more than the ${MAX_ENQUEUE_ALARMS} alarms one file may hold`);
+  });
+});
+
+describe('a replayed answer is not copied', () => {
+  it('ten answers of a 200,000-line recorded log page cost far less than one copy of it', async () => {
+    const events = Array.from({ length: 200_000 }, (_, index) => ({
+      timestamp: 1_710_237_480_000 + index,
+      logStreamName: '2024/03/12/[$LATEST]abc',
+      message: `INFO request ${index} handled in ${index % 900} ms\n`,
+    }));
+    const recording = parseRecording({ calls: [{ service: 'cloudwatch-logs', command: 'FilterLogEvents', output: { events } }] }, 'test');
+    const aws = createAwsClients({ region: 'us-east-1', replay: recording });
+    const before = process.memoryUsage().heapUsed;
+    const answers = [];
+    for (let call = 0; call < 10; call += 1)
+      answers.push(await aws.logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/x' })));
+    const grownMb = (process.memoryUsage().heapUsed - before) / 1024 / 1024;
+    console.log(`heap grown by ten held answers of 200,000 events: ${grownMb.toFixed(1)} MB`);
+    expect(answers.every((answer) => answer.events?.length === 200_000)).toBe(true);
+    expect(grownMb).toBeLessThan(20);
   });
 });
