@@ -47,7 +47,7 @@ function hasProtocol(protocols: readonly string[]) {
 }
 
 /** Newlines, terminal escapes and every other control character: what could forge a line of an audit. */
-export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+export const CONTROL_CHARACTERS = /\p{Cc}/u;
 
 /** Text for an audit field: no control characters; none when unset. */
 function auditText(): Setting<string | null> {
