@@ -72,7 +72,7 @@ export class AgentToolsOrchestrator implements Orchestrator {
         facts,
       }),
     );
-    const grounded = groundHypotheses('lead agent', answer, ruleHypotheses, facts);
+    const grounded = groundHypotheses('lead agent', answer, ruleHypotheses);
     warnings.push(...grounded.warnings);
     // An answer the evidence bears out stands as the lead gave it (the legacy pattern's own answer).
     const hypotheses = grounded.warnings.length > 0 ? grounded.hypotheses : answer;

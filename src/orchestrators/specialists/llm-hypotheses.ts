@@ -79,7 +79,7 @@ export async function refineWithModel(
       input.signal,
     );
     const fromModel = parseModelAnswer(completion.choices[0]?.message.content);
-    return groundHypotheses(`${specialist} specialist`, fromModel, ruleHypotheses, input.facts);
+    return groundHypotheses(`${specialist} specialist`, fromModel, ruleHypotheses);
   } catch (error) {
     if (input.signal?.aborted) throw error;
     const what = error instanceof ModelOutputError ? 'model output rejected' : 'model call failed';
