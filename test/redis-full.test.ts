@@ -82,14 +82,24 @@ describe('a Redis that runs out of memory under a running worker', () => {
     const filled = await fillRedis();
     expect(filled).toBeGreaterThan(0);
     // Investigations in flight end while Redis is full: their reports wait in the worker, and it says why.
+    const readyzUrl = metricsUrl.replace(/\/metrics$/, '/readyz');
+    let refused: Record<string, unknown> = {};
     await waitFor(
-      async () => (await fetch(metricsUrl.replace(/\/metrics$/, '/readyz'))).status === 503,
+      async () => {
+        const response = await fetch(readyzUrl);
+        if (response.status !== 503) return false;
+        refused = (await response.json()) as Record<string, unknown>;
+        return true;
+      },
       15_000,
       () => '/readyz 503 while Redis refuses writes',
     );
-    const readyz = (await (await fetch(metricsUrl.replace(/\/metrics$/, '/readyz'))).json()) as Record<string, unknown>;
-    expect(readyz).toMatchObject({ healthy: false, state: 'redis_refuses_writes', redis_refusal: 'OOM' });
-    expect(sampleValue(await scrape(), 'promptrca_redis_refusing_writes', { reason: 'OOM' })).toBe(1);
+    expect(refused).toMatchObject({ healthy: false, state: 'redis_refuses_writes', redis_refusal: 'OOM' });
+    await waitFor(
+      async () => sampleValue(await scrape(), 'promptrca_redis_refusing_writes', { reason: 'OOM' }) === 1,
+      15_000,
+      () => 'promptrca_redis_refusing_writes{reason="OOM"} 1',
+    );
     // An operator command that cannot write says why, plainly.
     const rollback = await runCli(['rollout', 'rollback', '--reason', 'memory test'], { ...env, PROMPTRCA_OPERATOR: 'sre' });
     expect(rollback.code).toBe(1);
@@ -115,7 +125,7 @@ describe('a Redis that runs out of memory under a running worker', () => {
     expect(logLines(worker.stdout()).some((line) => String(line.message).startsWith('Redis refuses to publish the report'))).toBe(true);
 
     await waitFor(
-      async () => (await fetch(metricsUrl.replace(/\/metrics$/, '/readyz'))).status === 200,
+      async () => (await fetch(readyzUrl)).status === 200,
       20_000,
       () => '/readyz 200 again',
     );
