@@ -4,6 +4,7 @@ import { InputError } from '../../platform/errors.js';
 import { logger, moveLogsToStderr } from '../../platform/log.js';
 import type { NormalizedAlarm } from '../../producer/alarm.js';
 import { readAlarmFile } from '../../producer/alarm-input.js';
+import { MAX_ALARM_TEXT_CHARS } from '../../producer/alarm-text.js';
 import { manualInvestigationId, parseGivenInvestigationId } from '../../producer/investigation-id.js';
 import { manualAlarm } from '../../producer/manual-alarm.js';
 import { parseAlarmMessage } from '../../producer/parse-alarm.js';
@@ -16,8 +17,9 @@ import { createAwsClients } from '../aws/clients.js';
 import { CallRecorder } from '../aws/recorder.js';
 import { loadRecording, parseRecording, type Recording } from '../aws/recording.js';
 import { createOrchestrator } from '../create-orchestrator.js';
-import { defaultLlmMode, llmSettingsFromEnv, parseLlmMode } from '../llm/llm-settings.js';
+import { defaultLlmMode, llmSettingsFromEnv, MAX_PROMPT_CHARS, parseLlmMode } from '../llm/llm-settings.js';
 import { runInvestigation } from '../run-investigation.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS } from '../specialists/lambda/facts/lambda-logs.js';
 
 interface InvestigateOptions {
   alarm?: string;
@@ -124,7 +126,12 @@ export function registerInvestigateCommand(program: Command): void {
     .option('--orchestrator <type>', 'direct or agent_tools (default: the rollout flags decide)')
     .option('--llm <mode>', 'openai or none (default: openai when OPENAI_API_KEY or OPENAI_BASE_URL is set)')
     .option('--json', 'print the report JSON instead of the summary')
-    .addHelpText('after', '\nExample: promptrca investigate --alarm examples/lambda-timeout.json --orchestrator direct --llm none')
+    .addHelpText(
+      'after',
+      `\nLimits: an alarm's state reason is cut to ${MAX_ALARM_TEXT_CHARS} characters; Lambda logs are read up to ${DEFAULT_MAX_EVENTS} lines\n` +
+        `and ${DEFAULT_MAX_BYTES / 1024 / 1024} MiB per function; one model call sends at most ${MAX_PROMPT_CHARS} characters.\n` +
+        'Example: promptrca investigate --alarm examples/lambda-timeout.json --orchestrator direct --llm none',
+    )
     .action(async (options: InvestigateOptions) => {
       process.exitCode = await investigate(options);
     });

@@ -6,14 +6,8 @@ import { errorMessage } from '../../platform/errors.js';
 import { logger } from '../../platform/log.js';
 import { addUsage, type Usage, ZERO_USAGE } from '../../report/report.js';
 import { LlmUnavailableError, PromptTooLargeError } from '../errors.js';
-import type { LlmSettings } from './llm-settings.js';
+import { type LlmSettings, MAX_PROMPT_CHARS } from './llm-settings.js';
 import { DEFAULT_MAX_RETRY_WAIT_MS, retryDelayMs } from './retry-policy.js';
-
-/**
- * The most one model call may send, as JSON characters of its messages (about 100k tokens, within
- * the context of the models we run): larger is refused before it is sent, never paid for.
- */
-export const MAX_PROMPT_CHARS = 400_000;
 
 export type ChatRequest = Omit<ChatCompletionCreateParamsNonStreaming, 'model'>;
 
