@@ -11,6 +11,8 @@ RUN npx tsc -p tsconfig.json
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production
+# /metrics and the probes bind loopback unless told otherwise; in a container, its own interfaces are the way in.
+ENV PROMPTRCA_METRICS_HOST=0.0.0.0
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

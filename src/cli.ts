@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { refusedWriteMessage } from './platform/error-kind.js';
 import { errorMessage, PromptRcaError } from './platform/errors.js';
 
 // The SDK prints a nine-line Node-support notice on every run of an older Node; long-running
@@ -94,7 +95,8 @@ const program = new Command()
   .addHelpText('after', EXIT_CODES)
   // Every variable is checked once, before any command runs (help and --version need none of them).
   .hook('preAction', async () => {
-    (await import('./platform/config.js')).loadConfig(process.env);
+    const config = (await import('./platform/config.js')).loadConfig(process.env);
+    if (config.PROMPTRCA_LOG_FILE) (await import('./platform/log.js')).checkLogFile(config.PROMPTRCA_LOG_FILE);
   });
 
 // A reader that goes away (`| head`) is not an error of ours.
@@ -117,7 +119,7 @@ try {
     // Help and version end "successfully"; every other parse error is bad input (exit 2).
     process.exitCode = error.exitCode === 0 ? 0 : 2;
   } else {
-    reportError(errorMessage(error));
+    reportError(refusedWriteMessage(error) ?? errorMessage(error));
     process.exitCode = error instanceof PromptRcaError ? error.exitCode : 1;
   }
 }

@@ -115,11 +115,12 @@ describe('a standalone Redis over TLS with a password', () => {
     expect(output.join('\n')).not.toContain(topology.password);
   }, 120_000);
 
-  it('says the password is wrong without printing either password', async () => {
+  it('says the password is wrong (a configuration error, exit 2) without printing either password', async () => {
     const wrong = url.replace(topology.password, 'not-the-password');
     const run = await runCli(['queue', 'status'], { ...topology.clientEnv, REDIS_URL: wrong });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('cannot reach Redis at rediss://:***@127.0.0.1:');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Redis at rediss://:***@127.0.0.1:');
+    expect(run.stderr).toMatch(/refuses this client \(WRONGPASS .*\): check the user, password and database index in REDIS_URL/);
     expect(run.stderr).not.toContain('not-the-password');
   }, 30_000);
 });

@@ -77,6 +77,9 @@ export class AgentLimitError extends PromptRcaError {
 /** A conversation ended its turns without an answer that passed validation. */
 export class TurnLimitError extends PromptRcaError {}
 
+/** A model call whose messages exceed MAX_PROMPT_CHARS: refused before it is sent. */
+export class PromptTooLargeError extends PromptRcaError {}
+
 /** A request OpenAI would refuse with 400; `param` names the field, as OpenAI's errors do. */
 export class SimRequestError extends InputError {
   constructor(

@@ -46,6 +46,27 @@ function hasProtocol(protocols: readonly string[]) {
   return (value: string) => URL.canParse(value) && protocols.includes(new URL(value).protocol);
 }
 
+/** Newlines, terminal escapes and every other control character: what could forge a line of an audit. */
+export const CONTROL_CHARACTERS = /\p{Cc}/u;
+
+/** Text for an audit field: no control characters; none when unset. */
+function auditText(): Setting<string | null> {
+  return {
+    allowed: 'text without control characters (no newline, tab or terminal escape)',
+    parse: z.string().refine((value) => !CONTROL_CHARACTERS.test(value)),
+    fallback: null,
+  };
+}
+
+/** One http:// or https:// URL; none when unset. */
+function httpUrl(example: string): Setting<string | null> {
+  return {
+    allowed: `an http:// or https:// URL such as ${example}`,
+    parse: z.string().refine(hasProtocol(['http:', 'https:'])),
+    fallback: null,
+  };
+}
+
 /** Comma-separated http:// or https:// URLs (blanks between commas ignored); none when unset. */
 function urlList(): Setting<string[]> {
   return {
@@ -144,11 +165,11 @@ const SETTINGS = {
   PROMPTRCA_LOCK_DURATION_MS: wholeNumber(1_000, 600_000, 30_000),
   PROMPTRCA_METRICS_PORT: wholeNumber(0, 65_535, DEFAULT_METRICS_PORT),
   // Every interface, so that Prometheus and probes reach it inside a container.
-  PROMPTRCA_METRICS_HOST: text('0.0.0.0'),
-  PROMPTRCA_OPERATOR: text(),
+  PROMPTRCA_METRICS_HOST: text('127.0.0.1'),
+  PROMPTRCA_OPERATOR: auditText(),
   PROMPTRCA_AWS_REPLAY: text(),
   OPENAI_API_KEY: text(),
-  OPENAI_BASE_URL: text(),
+  OPENAI_BASE_URL: httpUrl('http://127.0.0.1:8000/v1'),
   PROMPTRCA_MODEL: text('gpt-4o-mini'),
   AWS_REGION: text(DEFAULT_AWS_REGION),
   AWS_ENDPOINT_URL: text(),
@@ -207,9 +228,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   return checkRedisMode({ ...result.data, given });
 }
 
-/** A value as an error message may print it: REDIS_URL with its passwords masked. */
+/** A value as an error message may print it: the passwords of every URL variable masked, valid or not. */
 function shown(name: SettingName, value: string): string {
-  return name === 'REDIS_URL' ? maskRedisPasswords(value) : value;
+  return /_URLS?$/.test(name) ? maskRedisPasswords(value) : value;
 }
 
 /**

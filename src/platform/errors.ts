@@ -56,6 +56,9 @@ export class ConfigError extends InputError {
   }
 }
 
+/** Redis answered but refused the client's own settings (password, user, database index): fixed by configuration, not by waiting. */
+export class RedisConfigurationError extends InputError {}
+
 /** Redis did not answer (refused, unreachable, timed out) or refused the command. */
 export class RedisUnavailableError extends ServiceUnavailableError {}
 

@@ -1,5 +1,7 @@
+import { closeSync, openSync } from 'node:fs';
 import winston from 'winston';
 import { LOG_LEVELS } from './config.js';
+import { ConfigError } from './errors.js';
 
 function configuredLevel(fallback: string): string {
   return process.env.LOG_LEVEL || fallback;
@@ -17,6 +19,16 @@ export const logger = winston.createLogger({
 });
 if (process.env.PROMPTRCA_LOG_FILE) {
   logger.add(new winston.transports.File({ filename: process.env.PROMPTRCA_LOG_FILE }));
+}
+
+/** PROMPTRCA_LOG_FILE checked at start (exit 2 naming it): a log that cannot be written is not silently lost. */
+export function checkLogFile(path: string): void {
+  try {
+    closeSync(openSync(path, 'a'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new ConfigError('PROMPTRCA_LOG_FILE', path, `a file this process can create or append to (opening it failed: ${code})`);
+  }
 }
 
 /**

@@ -15,7 +15,7 @@ export interface MetricsServerOptions {
   health: () => Health | Promise<Health>;
   /** 0 picks a free port (the product's default is PROMPTRCA_METRICS_PORT, 9464). */
   port: number;
-  /** The product's default is PROMPTRCA_METRICS_HOST, 0.0.0.0. */
+  /** The product's default is PROMPTRCA_METRICS_HOST, 127.0.0.1: containers and pods set 0.0.0.0. */
   host: string;
 }
 

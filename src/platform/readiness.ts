@@ -12,6 +12,8 @@ export interface ProcessState {
   redisAnswers: boolean;
   /** ioredis' connection status, shown as it is ('ready', 'reconnecting', …). */
   redisStatus: string;
+  /** Why Redis refuses this process' writes now ('OOM', 'READONLY', …), when it does. */
+  redisRefusal?: string | null;
 }
 
 /**
@@ -23,10 +25,13 @@ export function readiness(state: ProcessState, details: Record<string, unknown> 
     ? 'stopping'
     : !state.redisAnswers
       ? 'waiting_for_redis'
-      : state.takingJobs
-        ? 'running'
-        : 'not_taking_jobs';
-  return { healthy: condition === 'running', state: condition, redis: state.redisStatus, ...details };
+      : state.redisRefusal
+        ? 'redis_refuses_writes'
+        : state.takingJobs
+          ? 'running'
+          : 'not_taking_jobs';
+  const refusal = state.redisRefusal ? { redis_refusal: state.redisRefusal } : {};
+  return { healthy: condition === 'running', state: condition, redis: state.redisStatus, ...refusal, ...details };
 }
 
 /** The Redis half of ProcessState, asked with a deadline so that a probe never waits on a dead Redis. */
@@ -41,13 +46,20 @@ export interface RedisReadinessOptions {
   takingJobs: () => boolean;
   /** Figures of the process' own, shown beside the state. */
   details?: () => Record<string, unknown>;
+  /** Why Redis refuses the process' writes now, when it does (RedisWriteGate.refusal). */
+  redisRefusal?: () => string | null;
 }
 
 /** The `health` callback of startMetricsServer for a process whose work depends on Redis (notify, the guard). */
 export function redisReadiness(options: RedisReadinessOptions): () => Promise<Health> {
   return async () =>
     readiness(
-      { stopping: options.stopping.aborted, takingJobs: options.takingJobs(), ...(await redisState(options.redis)) },
+      {
+        stopping: options.stopping.aborted,
+        takingJobs: options.takingJobs(),
+        redisRefusal: options.redisRefusal?.() ?? null,
+        ...(await redisState(options.redis)),
+      },
       options.details?.() ?? {},
     );
 }

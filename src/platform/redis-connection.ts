@@ -1,6 +1,7 @@
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import type { Config } from './config.js';
-import { errorMessage, RedisUnavailableError } from './errors.js';
+import { isRedisConfigurationRefusal } from './error-kind.js';
+import { errorMessage, RedisConfigurationError, RedisUnavailableError } from './errors.js';
 import { describeRedis, parseRedisNodes, type RedisMode, type RedisNode } from './redis-url.js';
 
 /** How long a command waits for Redis before saying it is unavailable. */
@@ -119,10 +120,18 @@ export async function connectRedis(target: RedisTarget | string, role: RedisRole
         resolve();
       });
       if (role === 'command') redis.once('error', fail);
+      // Credentials or a database index Redis refuses will not change by waiting, whatever the role.
+      else redis.on('error', (error) => isRedisConfigurationRefusal(error) && fail(error));
       redis.connect().catch(() => {});
     });
   } catch {
     redis.disconnect();
+    if (isRedisConfigurationRefusal(lastError)) {
+      throw new RedisConfigurationError(
+        `Redis at ${describeRedisTarget(resolved)} refuses this client (${errorMessage(lastError)}): check the user, password and database index in REDIS_URL`,
+        { cause: lastError },
+      );
+    }
     const cause = lastError === null ? `no answer within ${timeoutMs / 1000} s` : errorMessage(lastError);
     throw new RedisUnavailableError(
       `cannot reach Redis at ${describeRedisTarget(resolved)} (${cause}): start Redis or set REDIS_URL and PROMPTRCA_REDIS_MODE`,

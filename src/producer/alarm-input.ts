@@ -8,9 +8,12 @@ export interface AlarmFile {
   scenario: unknown | null;
 }
 
-/** The text of an alarm file (`-`: standard input); an empty one is a mistake, not zero alarms. */
-export function readAlarmText(path: string): string {
-  const text = readText(path, (reason) => new AlarmFileError(`cannot read alarm file ${describePath(path)}: ${reason}`));
+/**
+ * The text of an alarm file (`-`: standard input); an empty one is a mistake, not zero alarms.
+ * @defaultValue maxBytes: no bound
+ */
+export function readAlarmText(path: string, maxBytes?: number): string {
+  const text = readText(path, (reason) => new AlarmFileError(`cannot read alarm file ${describePath(path)}: ${reason}`), maxBytes);
   if (text.trim() === '')
     throw new AlarmFileError(`alarm file ${describePath(path)} is empty: expected an alarm message, a scenario or JSON lines of alarms`);
   return text;

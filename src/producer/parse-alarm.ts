@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { AlarmFields, AlarmFormat, NormalizedAlarm } from './alarm.js';
+import { boundAlarmText } from './alarm-text.js';
 import { AlarmParseError } from './errors.js';
 import { ALARM_STATE_CHANGE, EventBridgeAlarmSchema } from './eventbridge-alarm.js';
 import { investigationIdFor, isoUtcOrNull } from './investigation-id.js';
@@ -72,7 +73,7 @@ function normalize(fields: AlarmFields, format: AlarmFormat): NormalizedAlarm {
     arn: fields.arn,
     state: fields.state,
     previous_state: fields.previous_state,
-    reason: fields.reason,
+    reason: boundAlarmText(fields.reason),
     region: fields.region,
     account: fields.account,
     namespace: main?.namespace ?? null,

@@ -1,6 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import { z } from 'zod';
-import { loadConfig } from '../platform/config.js';
+import { CONTROL_CHARACTERS, loadConfig } from '../platform/config.js';
+import { InputError } from '../platform/errors.js';
 import type { RedisClient } from '../platform/redis-connection.js';
 
 /** Changes kept; older ones are trimmed off the list. */
@@ -19,6 +20,17 @@ export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 /** A list, newest first, beside the rollout state. */
 export function auditKey(prefix: string): string {
   return `${prefix}:promptrca:rollout:audit`;
+}
+
+/** `--reason` as the audit keeps it: refused (exit 2) when it holds a control character, which could forge an audit line. */
+export function auditReason(reason: string | undefined): string | null {
+  if (reason === undefined) return null;
+  if (CONTROL_CHARACTERS.test(reason)) {
+    throw new InputError(
+      `--reason ${JSON.stringify(reason)} is not valid: allowed text without control characters (no newline, tab or terminal escape)`,
+    );
+  }
+  return reason;
 }
 
 /** Who is changing the rollout, for the audit: PROMPTRCA_OPERATOR, else `user@host`. */

@@ -5,6 +5,7 @@ import type { Orchestrator } from '../orchestrators/orchestrator.js';
 import { runInvestigation } from '../orchestrators/run-investigation.js';
 import { errorKind } from '../platform/error-kind.js';
 import { errorMessage } from '../platform/errors.js';
+import { RedisWriteGate } from '../platform/redis-write-gate.js';
 import { type NormalizedAlarm, NormalizedAlarmSchema } from '../producer/alarm.js';
 import { MalformedJobError } from '../producer/errors.js';
 import { type InvestigationJobData, parseInvestigationJob } from '../producer/investigation-job.js';
@@ -39,6 +40,11 @@ export interface InvestigationProcessorDeps {
    * is retried as a whole (or, out of attempts, reports them missing). @defaultValue 0 (each read once)
    */
   factRetryMs?: number;
+  /**
+   * Retries the job's writes while Redis refuses them (out of memory, read-only, loading) and says so.
+   * @defaultValue a gate of the processor's own
+   */
+  writes?: RedisWriteGate;
 }
 
 export type ProcessOutcome = Summary | { already_published: true };
@@ -78,9 +84,38 @@ export async function publishJobFailure(deps: InvestigationProcessorDeps, job: J
   const report = failedReport({ investigationId, orchestratorType, alarm: alarm.success ? alarm.data : null, failure });
   const log = deps.log.child({ investigation_id: investigationId, orchestrator_type: orchestratorType });
   logFailure(log, report);
-  await deps.publisher.publish(report);
+  await (deps.writes ?? new RedisWriteGate(log)).write('publish the report', () => deps.publisher.publish(report));
   logReportEnd(log, report);
   return report;
+}
+
+/** The investigation's report, or a failed one when the orchestrator cannot even be built. */
+async function investigateOrFail(
+  deps: InvestigationProcessorDeps,
+  assignment: StoredAssignment,
+  data: InvestigationJobData,
+  log: Logger,
+  signal?: AbortSignal,
+): Promise<{ report: Report; error: unknown }> {
+  const investigationId = data.investigation_id;
+  try {
+    const orchestrator = deps.orchestratorFor(assignment.orchestrator_type, data.alarm);
+    return await withInvestigationDeadline(Date.now() + (deps.factRetryMs ?? 0), () =>
+      investigateCapturingError(orchestrator, { investigationId, alarm: data.alarm, signal }, log),
+    );
+  } catch (error) {
+    // Only building the orchestrator throws here (runInvestigation never does): agent_tools without
+    // a model, say. The report says why; isTransientError decides below whether another worker may
+    // take it (one with a model: a live rollout change can send agent_tools work to a model-less worker).
+    const report = failedReport({
+      investigationId,
+      orchestratorType: assignment.orchestrator_type,
+      alarm: data.alarm,
+      failure: { message: errorMessage(error), kind: errorKind(error) },
+    });
+    logFailure(log, report);
+    return { report, error };
+  }
 }
 
 /**
@@ -89,6 +124,10 @@ export async function publishJobFailure(deps: InvestigationProcessorDeps, job: J
  * end publishes a report, `failed` ones included, and fails the job without further retries.
  */
 export function investigationProcessor(deps: InvestigationProcessorDeps) {
+  const writes = deps.writes ?? new RedisWriteGate(deps.log);
+  // Reports built but not yet taken by Redis, by investigation ID: a later attempt in this process
+  // only publishes them, so an investigation (and its model calls) is never paid for twice.
+  const built = new Map<string, Report>();
   return async (job: Job, token?: string, signal?: AbortSignal): Promise<ProcessOutcome> => {
     const attempt = job.attemptsMade + 1;
     const attempts = job.opts.attempts ?? 1;
@@ -96,7 +135,8 @@ export function investigationProcessor(deps: InvestigationProcessorDeps) {
     let decision: AssignmentDecision;
     try {
       data = parseInvestigationJob(job.id ?? '', job.data);
-      decision = await assignmentForJob(job, data.investigation_id, deps.currentFlags);
+      const investigationId = data.investigation_id;
+      decision = await writes.write('store the assignment', () => assignmentForJob(job, investigationId, deps.currentFlags), signal);
     } catch (error) {
       if (!(error instanceof MalformedJobError)) throw error;
       // Bad data put there by some other program: retrying cannot fix it, and the worker goes on.
@@ -114,35 +154,23 @@ export function investigationProcessor(deps: InvestigationProcessorDeps) {
       assignment_reused: !decision.fresh,
       source: data.source,
     });
-    if (decision.fresh) await deps.recordAssignment?.(investigationId, assignment);
+    const { recordAssignment } = deps;
+    if (decision.fresh && recordAssignment) {
+      await writes.write('record the assignment', () => recordAssignment(investigationId, assignment), signal);
+    }
 
     const shadowRequest = { investigationId, alarm: data.alarm, assigned: assignment.orchestrator_type, signal };
-    if (await deps.publisher.isPublished(investigationId)) {
+    if (await writes.write('read the results', () => deps.publisher.isPublished(investigationId), signal)) {
+      built.delete(investigationId);
       log.warn('report already published (an earlier attempt ended before completing the job): not investigating again');
-      await deps.publisher.notifyAgain(investigationId);
+      await writes.write('ask notify to deliver the report', () => deps.publisher.notifyAgain(investigationId), signal);
       await deps.shadow?.run(shadowRequest, log);
       return { already_published: true };
     }
 
-    let outcome: { report: Report; error: unknown };
-    try {
-      const orchestrator = deps.orchestratorFor(assignment.orchestrator_type, data.alarm);
-      outcome = await withInvestigationDeadline(Date.now() + (deps.factRetryMs ?? 0), () =>
-        investigateCapturingError(orchestrator, { investigationId, alarm: data.alarm, signal }, log),
-      );
-    } catch (error) {
-      // Only building the orchestrator throws here (runInvestigation never does): agent_tools without
-      // a model, say. The report says why; isTransientError decides below whether another worker may
-      // take it (one with a model: a live rollout change can send agent_tools work to a model-less worker).
-      const report = failedReport({
-        investigationId,
-        orchestratorType: assignment.orchestrator_type,
-        alarm: data.alarm,
-        failure: { message: errorMessage(error), kind: errorKind(error) },
-      });
-      logFailure(log, report);
-      outcome = { report, error };
-    }
+    const kept = built.get(investigationId);
+    if (kept) log.info('publishing the report an earlier attempt built (Redis refused it): not investigating again');
+    const outcome = kept ? { report: kept, error: null } : await investigateOrFail(deps, assignment, data, log, signal);
 
     if (signal?.aborted) {
       // Shutdown ran out of grace: hand the job back untouched (its assignment stays stored).
@@ -160,7 +188,9 @@ export function investigationProcessor(deps: InvestigationProcessorDeps) {
     if (missing.length > 0 && attempt < attempts) {
       throw new TransientInvestigationError(`attempt ${attempt} of ${attempts} is missing facts, retrying: ${missing.join('; ')}`);
     }
-    await deps.publisher.publish(outcome.report);
+    built.set(investigationId, outcome.report);
+    await writes.write('publish the report', () => deps.publisher.publish(outcome.report), signal);
+    built.delete(investigationId);
     logReportEnd(log, outcome.report);
     await deps.shadow?.run(shadowRequest, log);
     if (outcome.report.status === 'failed') throw new UnrecoverableError(outcome.report.error ?? 'investigation failed');

@@ -18,6 +18,8 @@ export interface WorkerMetricsSources {
   redis: RedisClient;
   /** Investigations this process holds now. */
   activeInvestigations: () => number;
+  /** Why Redis refuses the worker's writes now ('OOM', 'READONLY', …), when it does. */
+  redisRefusal?: () => string | null;
 }
 
 /**
@@ -74,6 +76,17 @@ export class WorkerMetrics {
       registers,
       collect() {
         this.set(sources.activeInvestigations());
+      },
+    });
+    new Gauge({
+      name: 'promptrca_redis_refusing_writes',
+      help: "1 while Redis refuses the worker's writes (reports wait in the worker), labelled with Redis' reason (OOM, READONLY, LOADING, connection)",
+      labelNames: ['reason'],
+      registers,
+      collect() {
+        this.reset();
+        const reason = sources.redisRefusal?.() ?? null;
+        this.set({ reason: reason ?? 'none' }, reason ? 1 : 0);
       },
     });
     // Present at zero from the start, so rate() and alerts see every series.

@@ -1,5 +1,6 @@
 import type { NormalizedAlarm } from '../../producer/alarm.js';
 import type { Resource } from '../../report/report.js';
+import { factsBlock } from '../quoted-data-block.js';
 
 /** How resources are named to models, here and in direct's prompts: `lambda:orders-api`. */
 export function resourceReference(resource: Pick<Resource, 'type' | 'name'>): string {
@@ -13,5 +14,5 @@ export function resourceReference(resource: Pick<Resource, 'type' | 'name'>): st
  */
 export function factsBrief(alarm: NormalizedAlarm, resources: readonly string[]): string {
   const data = { alarm: { name: alarm.name, metric: alarm.metric, reason: alarm.reason }, resources };
-  return `<facts>\n${JSON.stringify(data)}\n</facts>`;
+  return factsBlock(data);
 }

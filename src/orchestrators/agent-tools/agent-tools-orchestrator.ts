@@ -6,11 +6,12 @@ import type { AwsClients } from '../aws/clients.js';
 import { conclude } from '../conclusion.js';
 import { discoverAllResources } from '../discover-all-resources.js';
 import { InvestigationFailedError } from '../errors.js';
+import { groundHypotheses } from '../grounding.js';
 import { investigationFacts } from '../investigation-facts.js';
 import { investigationWindow } from '../investigation-window.js';
 import type { LlmClient } from '../llm/llm-client.js';
 import type { Findings, InvestigationRequest, Orchestrator } from '../orchestrator.js';
-import { SPECIALISTS } from '../specialists/registry.js';
+import { SPECIALISTS, specialistFor } from '../specialists/registry.js';
 import { AgentBudget, type AgentLimits, DEFAULT_AGENT_LIMITS } from './agent-limits.js';
 import { leadConversation } from './lead-agent.js';
 import { specialistTool } from './specialist-agents.js';
@@ -61,10 +62,24 @@ export class AgentToolsOrchestrator implements Orchestrator {
     }
 
     const evidence = toolSets.flatMap(({ specialist, factTools }) => (factTools?.read() ?? []).map((read) => ({ specialist, ...read })));
+    const facts = investigationFacts(request.alarm, evidence);
+    // The lead's answer is held to what the rules make of the same reads, as direct's specialists' are.
+    const ruleHypotheses = [...new Set(resources.map((r) => r.type))].map(specialistFor).flatMap((specialist) =>
+      specialist.hypotheses({
+        alarm,
+        resources: resources.filter((r) => r.type === specialist.type),
+        evidence: evidence.filter((read) => read.specialist === specialist).map((read) => read.evidence),
+        facts,
+      }),
+    );
+    const grounded = groundHypotheses('lead agent', answer, ruleHypotheses);
+    warnings.push(...grounded.warnings);
+    // An answer the evidence bears out stands as the lead gave it (the legacy pattern's own answer).
+    const hypotheses = grounded.warnings.length > 0 ? grounded.hypotheses : answer;
     return {
       resources,
-      facts: investigationFacts(request.alarm, evidence),
-      ...conclude(answer, evidence),
+      facts,
+      ...conclude(hypotheses, evidence),
       usage: session.usage,
       warnings,
     };

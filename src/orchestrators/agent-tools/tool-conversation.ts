@@ -4,6 +4,7 @@ import { errorMessage } from '../../platform/errors.js';
 import { clip } from '../clip.js';
 import { AgentLimitError, ModelOutputError, TurnLimitError } from '../errors.js';
 import type { LlmSession } from '../llm/llm-client.js';
+import { promptJson } from '../quoted-data-block.js';
 import type { AgentBudget } from './agent-limits.js';
 import { type AgentTool, toolDefinition } from './agent-tool.js';
 
@@ -83,7 +84,8 @@ async function answerToolCall(
   }
   made.add(key);
   try {
-    return JSON.stringify(await tool.run(parsed.data));
+    // Tool results hold log lines: encoded so that no text in them reads as a tag.
+    return promptJson(await tool.run(parsed.data));
   } catch (error) {
     if (error instanceof AgentLimitError || context.signal?.aborted) throw error;
     record(context, `${label}: ${name} failed: ${errorMessage(error)}`);

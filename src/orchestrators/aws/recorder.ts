@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { perMetricEntries } from './recorded-metrics.js';
 import { type RecordedCall, toJsonForm } from './recording.js';
+import { redactSecrets } from './redact-secrets.js';
 
 interface SentCommand {
   readonly input: object;
@@ -70,7 +71,14 @@ export class CallRecorder {
     };
   }
 
-  async save(path: string): Promise<void> {
-    await writeFile(path, `${JSON.stringify({ calls: orderForReplay(this.calls) }, null, 2)}\n`);
+  /**
+   * Writes the recording. Recordings are kept as regression cases and shared, so secrets are
+   * redacted (redactSecrets) unless `unredacted` asks for the answers exactly as AWS gave them.
+   * @defaultValue unredacted: false
+   */
+  async save(path: string, options: { unredacted?: boolean } = {}): Promise<void> {
+    const calls = orderForReplay(this.calls);
+    const written = options.unredacted ? calls : calls.map((call) => redactSecrets(call) as RecordedCall);
+    await writeFile(path, `${JSON.stringify({ calls: written }, null, 2)}\n`);
   }
 }

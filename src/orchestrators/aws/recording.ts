@@ -57,9 +57,22 @@ function issuePath(path: readonly PropertyKey[]): string {
   return path.map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index ? '.' : ''}${String(key)}`)).join('');
 }
 
+/** Freezes the value and all it holds, so that it can be handed out without a copy. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
+
+/**
+ * A recording, checked. Its answers are frozen: replay hands them out as they are, since a copy of
+ * a recorded page of a million log lines per call is what would exhaust a worker's memory.
+ */
 export function parseRecording(json: unknown, origin: string): Recording {
   const parsed = RecordingSchema.safeParse(json);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return deepFreeze(parsed.data);
   const problems = parsed.error.issues.map((issue) => (issue.path.length ? `${issuePath(issue.path)}: ${issue.message}` : issue.message));
   throw new RecordingError(origin, problems.join('; '));
 }

@@ -48,8 +48,8 @@ function replayMiddleware<Input extends object, Output extends object>(
       );
     }
     if (call.error) throw toError(call.error.name, call.error.message);
-    // A copy, so a caller that edits its response cannot change what later calls get.
-    const output = { ...structuredClone(call.output), $metadata: {} };
+    // Not copied: the recording is frozen, so no caller can change what later calls get.
+    const output = { ...call.output, $metadata: {} };
     return { output: output as unknown as Output, response: undefined };
   };
 }

@@ -4,6 +4,7 @@ import { InputError } from '../../platform/errors.js';
 import { logger, moveLogsToStderr } from '../../platform/log.js';
 import type { NormalizedAlarm } from '../../producer/alarm.js';
 import { readAlarmFile } from '../../producer/alarm-input.js';
+import { MAX_ALARM_TEXT_CHARS } from '../../producer/alarm-text.js';
 import { manualInvestigationId, parseGivenInvestigationId } from '../../producer/investigation-id.js';
 import { manualAlarm } from '../../producer/manual-alarm.js';
 import { parseAlarmMessage } from '../../producer/parse-alarm.js';
@@ -17,8 +18,9 @@ import { fleetAwsFactory } from '../aws/fleet-aws.js';
 import { CallRecorder } from '../aws/recorder.js';
 import { loadRecording, parseRecording, type Recording } from '../aws/recording.js';
 import { createOrchestrator } from '../create-orchestrator.js';
-import { defaultLlmMode, llmSettingsFromEnv, parseLlmMode } from '../llm/llm-settings.js';
+import { defaultLlmMode, llmSettingsFromEnv, MAX_PROMPT_CHARS, parseLlmMode } from '../llm/llm-settings.js';
 import { runInvestigation } from '../run-investigation.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS } from '../specialists/lambda/facts/lambda-logs.js';
 
 interface InvestigateOptions {
   alarm?: string;
@@ -27,6 +29,7 @@ interface InvestigateOptions {
   region?: string;
   replay?: string;
   record?: string;
+  recordUnredacted?: boolean;
   orchestrator?: string;
   llm?: string;
   json?: boolean;
@@ -85,6 +88,7 @@ export async function investigate(options: InvestigateOptions, env: NodeJS.Proce
 
   const replayPath = options.replay ?? loadConfig(env).PROMPTRCA_AWS_REPLAY;
   const replay = replayPath ? await loadRecording(replayPath) : target.scenario;
+  if (options.recordUnredacted && !options.record) throw new InputError('--record-unredacted needs --record FILE');
   const recorder = options.record ? new CallRecorder() : undefined;
   const region = options.region ?? target.alarm.region ?? loadConfig(env).AWS_REGION;
   // No Redis here: the rate limits hold within this process, and facts are not shared.
@@ -97,7 +101,7 @@ export async function investigate(options: InvestigateOptions, env: NodeJS.Proce
 
   const report = await runInvestigation(orchestrator, { investigationId: target.investigationId, alarm: target.alarm }, logger);
   logReportEnd(logger, report);
-  if (recorder && options.record) recorder.save(options.record);
+  if (recorder && options.record) await recorder.save(options.record, { unredacted: options.recordUnredacted === true });
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
   return report.status === 'completed' ? 0 : 1;
 }
@@ -117,11 +121,20 @@ export function registerInvestigateCommand(program: Command): void {
       '--replay <path>',
       'answer AWS calls from this recording, or a folder of recordings and scenarios merged (env PROMPTRCA_AWS_REPLAY)',
     )
-    .option('--record <file>', 'write a recording of the AWS calls made, for offline regression cases')
+    .option(
+      '--record <file>',
+      'write a recording of the AWS calls made, for offline regression cases; environment variable values, passwords in URLs and key-like text are redacted',
+    )
+    .option('--record-unredacted', 'with --record: write the answers exactly as AWS gave them, secrets included')
     .option('--orchestrator <type>', 'direct or agent_tools (default: the rollout flags decide)')
     .option('--llm <mode>', 'openai or none (default: openai when OPENAI_API_KEY or OPENAI_BASE_URL is set)')
     .option('--json', 'print the report JSON instead of the summary')
-    .addHelpText('after', '\nExample: promptrca investigate --alarm examples/lambda-timeout.json --orchestrator direct --llm none')
+    .addHelpText(
+      'after',
+      `\nLimits: an alarm's state reason is cut to ${MAX_ALARM_TEXT_CHARS} characters; Lambda logs are read up to ${DEFAULT_MAX_EVENTS} lines\n` +
+        `and ${DEFAULT_MAX_BYTES / 1024 / 1024} MiB per function; one model call sends at most ${MAX_PROMPT_CHARS} characters.\n` +
+        'Example: promptrca investigate --alarm examples/lambda-timeout.json --orchestrator direct --llm none',
+    )
     .action(async (options: InvestigateOptions) => {
       process.exitCode = await investigate(options);
     });

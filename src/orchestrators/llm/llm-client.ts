@@ -5,8 +5,8 @@ import type { Logger } from 'winston';
 import { errorMessage } from '../../platform/errors.js';
 import { logger } from '../../platform/log.js';
 import { addUsage, type Usage, ZERO_USAGE } from '../../report/report.js';
-import { LlmUnavailableError } from '../errors.js';
-import type { LlmSettings } from './llm-settings.js';
+import { LlmUnavailableError, PromptTooLargeError } from '../errors.js';
+import { type LlmSettings, MAX_PROMPT_CHARS } from './llm-settings.js';
 import { DEFAULT_MAX_RETRY_WAIT_MS, retryDelayMs } from './retry-policy.js';
 
 export type ChatRequest = Omit<ChatCompletionCreateParamsNonStreaming, 'model'>;
@@ -52,6 +52,12 @@ export class LlmSession {
   }
 
   async chat(request: ChatRequest, signal?: AbortSignal): Promise<ChatCompletion> {
+    const promptChars = JSON.stringify(request.messages).length;
+    if (promptChars > MAX_PROMPT_CHARS) {
+      throw new PromptTooLargeError(
+        `the prompt holds ${promptChars} characters, more than the ${MAX_PROMPT_CHARS} one model call may send`,
+      );
+    }
     const maxWaitMs = this.settings.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
     for (let attempt = 0; ; attempt += 1) {
       try {

@@ -41,3 +41,9 @@ export function llmSettingsFromEnv(env: NodeJS.ProcessEnv): LlmSettings {
     maxRetries: 3,
   };
 }
+
+/**
+ * The most one model call may send, as JSON characters of its messages (about 100k tokens, within
+ * the context of the models we run): larger is refused before it is sent, never paid for.
+ */
+export const MAX_PROMPT_CHARS = 400_000;

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { errorMessage } from '../../platform/errors.js';
 import { type Hypothesis, HypothesisSchema, ROOT_CAUSE_TYPES } from '../../report/report.js';
 import { ModelOutputError } from '../errors.js';
+import { groundHypotheses } from '../grounding.js';
 import type { LlmSession } from '../llm/llm-client.js';
+import { factsBlock } from '../quoted-data-block.js';
 import type { SpecialistInput } from './resource-specialist.js';
 
 const ModelAnswerSchema = z.object({ hypotheses: z.array(HypothesisSchema).max(10) });
@@ -33,7 +35,7 @@ export function specialistUserPrompt(input: SpecialistInput<unknown>, ruleHypoth
     facts: input.facts.map((f) => ({ source: f.source, content: f.content })),
     rule_hypotheses: ruleHypotheses.map((h) => ({ type: h.type, confidence: h.confidence, description: h.description })),
   };
-  return `<facts>\n${JSON.stringify(data)}\n</facts>`;
+  return factsBlock(data);
 }
 
 export function parseModelAnswer(content: string | null | undefined): Hypothesis[] {
@@ -53,10 +55,10 @@ export function parseModelAnswer(content: string | null | undefined): Hypothesis
 }
 
 /**
- * One chat completion over the specialist's facts. The model refines the rules' hypotheses; a
- * rule hypothesis of a type the model did not name is kept, so deterministic evidence is never
- * dropped silently. Output that fails validation, or a model that cannot be reached, keeps the
- * rules' answer and says why: the investigation still ends with the evidence it has.
+ * One chat completion over the specialist's facts. The model refines the rules' hypotheses, held
+ * to the evidence by groundHypotheses, so deterministic evidence is never dropped silently. Output
+ * that fails validation, or a model that cannot be reached, keeps the rules' answer and says why:
+ * the investigation still ends with the evidence it has.
  */
 export async function refineWithModel(
   specialist: string,
@@ -77,8 +79,7 @@ export async function refineWithModel(
       input.signal,
     );
     const fromModel = parseModelAnswer(completion.choices[0]?.message.content);
-    const named = new Set(fromModel.map((h) => h.type));
-    return { hypotheses: [...fromModel, ...ruleHypotheses.filter((h) => !named.has(h.type))], warnings: [] };
+    return groundHypotheses(`${specialist} specialist`, fromModel, ruleHypotheses);
   } catch (error) {
     if (input.signal?.aborted) throw error;
     const what = error instanceof ModelOutputError ? 'model output rejected' : 'model call failed';

@@ -103,7 +103,7 @@ export function registerSqsBridgeCommand(program: Command): void {
         'SIGTERM/SIGINT: finish the batch in hand, then exit 0. Run several replicas on one queue to scale.\n' +
         'Region, credentials and endpoint come from the AWS SDK chain (AWS_REGION, AWS_PROFILE,\n' +
         'AWS_ENDPOINT_URL_SQS); Redis from REDIS_URL, PROMPTRCA_QUEUE_PREFIX. /metrics binds to\n' +
-        'PROMPTRCA_METRICS_HOST (default 0.0.0.0); /livez answers 200 while the process runs; /readyz (alias\n' +
+        'PROMPTRCA_METRICS_HOST (default 127.0.0.1); /livez answers 200 while the process runs; /readyz (alias\n' +
         '/healthz) answers 503 while Redis or SQS is unavailable.\n' +
         'At start, Redis or SQS unreachable is exit 1; a bad URL, a missing queue, refused credentials or\n' +
         'another bad setting is exit 2.\n' +

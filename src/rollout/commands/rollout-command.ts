@@ -25,7 +25,7 @@ import {
 import { InvalidStoredRolloutError } from '../errors.js';
 import { GuardMetrics } from '../guard-metrics.js';
 import { type GuardRun, guardOnce, runGuardLoop } from '../guard-runner.js';
-import { type AuditEntry, formatAuditEntry, operatorName, readAudit } from '../rollout-audit.js';
+import { type AuditEntry, auditReason, formatAuditEntry, operatorName, readAudit } from '../rollout-audit.js';
 import { applyRolloutChange, type RolloutChange, readStoredRollout, rolloutKey, type StoredRollout } from '../rollout-state.js';
 import { StoredAssignmentSchema } from '../stored-assignment.js';
 
@@ -160,10 +160,10 @@ interface ChangeOutcome {
   routing: string;
 }
 
-async function change(queues: PromptRcaQueues, rolloutChange: RolloutChange, reason: string | undefined): Promise<ChangeOutcome> {
+async function change(queues: PromptRcaQueues, rolloutChange: RolloutChange, reason: string | null): Promise<ChangeOutcome> {
   const entry = await applyRolloutChange(queues.redis, queues.prefix, rolloutChange, {
     who: operatorName(process.env),
-    reason: reason ?? null,
+    reason,
   });
   const stored = await readStoredRollout(queues.redis, queues.prefix);
   const routing = `${describeStoredRouting(stored, effectiveRollout(process.env, stored))}; investigations in flight keep their orchestrator`;
@@ -226,8 +226,9 @@ export function registerRolloutCommand(program: Command): void {
     )
     .action((options: { percentage?: string; enabled?: string; reason?: string; json?: boolean }) => {
       const rolloutChange = rolloutChangeFromOptions(options);
+      const reason = auditReason(options.reason);
       return withRolloutQueues(async (queues) => {
-        const outcome = await change(queues, rolloutChange, options.reason);
+        const outcome = await change(queues, rolloutChange, reason);
         print(options.json ? JSON.stringify(outcome, null, 2) : formatChange(outcome));
       });
     });
@@ -237,9 +238,10 @@ export function registerRolloutCommand(program: Command): void {
     .description('route every new investigation to agent_tools at once (percentage 0); in-flight ones keep theirs; notify announces it')
     .option('--reason <text>', 'why, for the audit')
     .option('--json', 'print the audited change, the stored rollout and the investigations in flight as JSON')
-    .action((options: { reason?: string; json?: boolean }) =>
-      withRolloutQueues(async (queues) => {
-        const outcome = await change(queues, { percentage: 0 }, options.reason);
+    .action((options: { reason?: string; json?: boolean }) => {
+      const reason = auditReason(options.reason);
+      return withRolloutQueues(async (queues) => {
+        const outcome = await change(queues, { percentage: 0 }, reason);
         const announcementError = await announceRolloutChange(queues.notifications, outcome.change, false);
         if (announcementError) logger.warn(announcementError);
         const flight = await inFlight(queues);
@@ -251,8 +253,8 @@ export function registerRolloutCommand(program: Command): void {
         print(
           `in flight, finishing with their stored orchestrator: ${flight.direct_invocation} direct_invocation, ${flight.agent_tools} agent_tools`,
         );
-      }),
-    );
+      });
+    });
 
   rollout
     .command('guard')

@@ -12,6 +12,7 @@ import { type MetricsServer, startMetricsServer } from '../../platform/metrics-s
 import { metricsAddressFrom } from '../../platform/metrics-settings.js';
 import { redisReadiness } from '../../platform/readiness.js';
 import { describeRedisTarget } from '../../platform/redis-connection.js';
+import { RedisWriteGate } from '../../platform/redis-write-gate.js';
 import { firstShutdownSignal } from '../../platform/signals.js';
 import type { NormalizedAlarm } from '../../producer/alarm.js';
 import { INVESTIGATIONS_QUEUE } from '../../producer/investigations-queue.js';
@@ -61,7 +62,9 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
     createOrchestrator(type, awsFor(alarm.region ?? loadConfig(env).AWS_REGION), llm);
 
   const stopping = new AbortController();
+  const writes = new RedisWriteGate(logger);
   const metrics = new WorkerMetrics({
+    redisRefusal: () => writes.refusal,
     investigations: queues.investigations,
     redis: queues.redis,
     activeInvestigations: () => running.inFlight.size,
@@ -80,6 +83,7 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
         stopping: stopping.signal,
         takingJobs: () => running.worker.isRunning(),
         details: () => ({ active_investigations: running.inFlight.size }),
+        redisRefusal: () => writes.refusal,
       }),
       ...metricsAddress,
     });
@@ -110,6 +114,7 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
       log: logger,
       shadow,
       factRetryMs: loadConfig(env).PROMPTRCA_FACT_RETRY_SECONDS * 1000,
+      writes,
     },
   });
   const signal = firstShutdownSignal(logger);
@@ -176,7 +181,7 @@ export function registerWorkerCommand(program: Command): void {
         'the results queue marked shadow (job id <investigation id>-shadow) for `compare`. A shadow run in flight\n' +
         'at SIGTERM is abandoned. GET /metrics (Prometheus), /livez (200 while the process runs, even while Redis\n' +
         'is away: the liveness probe) and /readyz (alias /healthz; 503 while stopping or while Redis is away: the\n' +
-        'readiness probe) are served on --metrics-port, bound to PROMPTRCA_METRICS_HOST (default 0.0.0.0).',
+        'readiness probe) are served on --metrics-port, bound to PROMPTRCA_METRICS_HOST (default 127.0.0.1).',
     )
     .action(async (options: WorkerOptions) => {
       process.exitCode = await runWorker(options);

@@ -1,0 +1,140 @@
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { countTokens } from 'gpt-tokenizer/model/gpt-4o';
+import { afterEach, describe, expect, it } from 'vitest';
+import winston from 'winston';
+import { loadScenario } from '../bench/scenarios.js';
+import { createAwsClients } from '../src/orchestrators/aws/clients.js';
+import { parseRecording } from '../src/orchestrators/aws/recording.js';
+import { DirectInvocationOrchestrator } from '../src/orchestrators/direct-invocation.js';
+import { PromptTooLargeError } from '../src/orchestrators/errors.js';
+import { LlmClient } from '../src/orchestrators/llm/llm-client.js';
+import { MAX_PROMPT_CHARS } from '../src/orchestrators/llm/llm-settings.js';
+import { countCompletionTokens, countPromptTokens } from '../src/orchestrators/llm-sim/token-count.js';
+import { runInvestigation } from '../src/orchestrators/run-investigation.js';
+import { MAX_ENQUEUE_ALARMS, MAX_ENQUEUE_FILE_BYTES, readAlarmBatch } from '../src/producer/alarm-batch.js';
+import { MAX_ALARM_TEXT_CHARS } from '../src/producer/alarm-text.js';
+import { ReportSchema } from '../src/report/report.js';
+import { type OpenAiStubServer, startOpenAiStub } from './support/openai-stub-server.js';
+import { REPO_ROOT, runCli } from './support/run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'promptrca-bounds-'));
+const silent = winston.createLogger({ silent: true });
+let stub: OpenAiStubServer | undefined;
+afterEach(async () => {
+  await stub?.close();
+  stub = undefined;
+});
+
+/** lambda-timeout with a state reason of `size` characters. */
+function hugeReasonScenario(size: number): string {
+  const scenario = JSON.parse(readFileSync(join(REPO_ROOT, 'examples/lambda-timeout.json'), 'utf8'));
+  scenario.alarm.detail.state.reason = `Threshold Crossed: ${'x'.repeat(size)}`;
+  const path = join(dir, `reason-${size}.json`);
+  writeFileSync(path, JSON.stringify(scenario));
+  return path;
+}
+
+describe('alarm text is bounded at parse', () => {
+  it('a 1 MB state reason gives a report under 200 KB, the reason cut with a marker', async () => {
+    const result = await runCli([
+      'investigate',
+      '--alarm',
+      hugeReasonScenario(1024 * 1024),
+      '--orchestrator',
+      'direct',
+      '--llm',
+      'none',
+      '--json',
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.length).toBeLessThan(200 * 1024);
+    const report = ReportSchema.parse(JSON.parse(result.stdout));
+    expect(report.root_cause?.type).toBe('timeout');
+    expect(JSON.stringify(report)).toMatch(/…\[truncated: \d+ more characters\]/);
+  });
+
+  it('and the prompt that carries it stays small', async () => {
+    stub = await startOpenAiStub(() => ({ message: { content: JSON.stringify({ hypotheses: [] }) } }));
+    const scenario = loadScenario(hugeReasonScenario(1024 * 1024));
+    expect(scenario.alarm.reason.length).toBeLessThan(MAX_ALARM_TEXT_CHARS + 100);
+    const llm = new LlmClient({ apiKey: 'test', baseURL: stub.url, model: 'test-model', timeoutMs: 5_000, maxRetries: 0 });
+    const aws = createAwsClients({ region: 'us-east-1', replay: scenario.recording });
+    await runInvestigation(
+      new DirectInvocationOrchestrator(aws, llm),
+      { investigationId: scenario.investigationId, alarm: scenario.alarm },
+      silent,
+    );
+    expect(stub.requests).toHaveLength(1);
+    expect(JSON.stringify(stub.requests[0]?.messages).length).toBeLessThan(32 * 1024);
+  });
+});
+
+describe('a model call is bounded', () => {
+  it(`refuses a prompt over ${MAX_PROMPT_CHARS} characters before sending it`, async () => {
+    stub = await startOpenAiStub(() => ({ message: { content: '{}' } }));
+    const session = new LlmClient({ apiKey: 'test', baseURL: stub.url, model: 'test-model', timeoutMs: 5_000, maxRetries: 0 }).session(
+      silent,
+    );
+    const huge = 'y '.repeat(MAX_PROMPT_CHARS / 2 + 1);
+    await expect(session.chat({ messages: [{ role: 'user', content: huge }] })).rejects.toBeInstanceOf(PromptTooLargeError);
+    expect(stub.requests).toHaveLength(0);
+  });
+});
+
+describe("llm-sim's token counting", () => {
+  it('counts 100k repeated characters in well under a second, and ordinary text as the tokenizer does', () => {
+    const started = performance.now();
+    const tokens = countPromptTokens({ messages: [{ role: 'user', content: 'a'.repeat(100_000) }] } as Parameters<
+      typeof countPromptTokens
+    >[0]);
+    const completion = countCompletionTokens('b'.repeat(100_000), []);
+    const elapsedMs = performance.now() - started;
+    console.log(`100k repeated characters, prompt and completion: ${elapsedMs.toFixed(0)} ms`);
+    expect(elapsedMs).toBeLessThan(500);
+    expect(tokens).toBeGreaterThan(100_000 / 256);
+    expect(completion).toBeGreaterThan(100_000 / 256);
+    const ordinary = 'Task timed out after 3.00 seconds while calling the inventory API';
+    expect(countCompletionTokens(ordinary, [])).toBe(countTokens(ordinary));
+  });
+});
+
+describe('enqueue --alarm is bounded before anything is enqueued', () => {
+  it(`refuses a file over ${MAX_ENQUEUE_FILE_BYTES} bytes without reading it whole, file or standard input`, async () => {
+    const path = join(dir, 'huge.jsonl');
+    writeFileSync(path, '');
+    truncateSync(path, MAX_ENQUEUE_FILE_BYTES + 1);
+    expect(() => readAlarmBatch(path)).toThrow(`cannot read alarm file ${path}: larger than the ${MAX_ENQUEUE_FILE_BYTES} bytes allowed`);
+    const piped = await runCli(['enqueue', '--alarm', '-'], {}, 20_000, 'x'.repeat(MAX_ENQUEUE_FILE_BYTES + 10));
+    expect(piped.code).toBe(2);
+    expect(piped.stderr).toContain('cannot read alarm file standard input: larger than');
+  });
+
+  it(`refuses more than ${MAX_ENQUEUE_ALARMS} alarms in one file, saying so`, () => {
+    const path = join(dir, 'many.jsonl');
+    writeFileSync(path, '{}\n'.repeat(MAX_ENQUEUE_ALARMS + 1));
+    expect(() => readAlarmBatch(path)).toThrow(`holds more than the ${MAX_ENQUEUE_ALARMS} alarms one file may hold`);
+  });
+});
+
+describe('a replayed answer is not copied', () => {
+  it('ten answers of a 200,000-line recorded log page cost far less than one copy of it', async () => {
+    const events = Array.from({ length: 200_000 }, (_, index) => ({
+      timestamp: 1_710_237_480_000 + index,
+      logStreamName: '2024/03/12/[$LATEST]abc',
+      message: `INFO request ${index} handled in ${index % 900} ms\n`,
+    }));
+    const recording = parseRecording({ calls: [{ service: 'cloudwatch-logs', command: 'FilterLogEvents', output: { events } }] }, 'test');
+    const aws = createAwsClients({ region: 'us-east-1', replay: recording });
+    const before = process.memoryUsage().heapUsed;
+    const answers = [];
+    for (let call = 0; call < 10; call += 1)
+      answers.push(await aws.logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/x' })));
+    const grownMb = (process.memoryUsage().heapUsed - before) / 1024 / 1024;
+    console.log(`heap grown by ten held answers of 200,000 events: ${grownMb.toFixed(1)} MB`);
+    expect(answers.every((answer) => answer.events?.length === 200_000)).toBe(true);
+    expect(grownMb).toBeLessThan(20);
+  });
+});
