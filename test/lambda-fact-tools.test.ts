@@ -13,8 +13,9 @@ import { type AwsClients, createAwsClients } from '../src/orchestrators/aws/clie
 import { FactToolError } from '../src/orchestrators/errors.js';
 import { fetchAlarmChildren } from '../src/orchestrators/facts/alarm-children.js';
 import { runFactCall } from '../src/orchestrators/facts/fact-call.js';
+import { MAX_MESSAGE_CHARS } from '../src/orchestrators/facts/log-limits.js';
 import { fetchLambdaConfig } from '../src/orchestrators/specialists/lambda/facts/lambda-config.js';
-import { fetchLambdaLogs, MAX_MESSAGE_CHARS } from '../src/orchestrators/specialists/lambda/facts/lambda-logs.js';
+import { fetchLambdaLogs } from '../src/orchestrators/specialists/lambda/facts/lambda-logs.js';
 import { fetchLambdaMetrics } from '../src/orchestrators/specialists/lambda/facts/lambda-metrics.js';
 import { PromptRcaError } from '../src/platform/errors.js';
 

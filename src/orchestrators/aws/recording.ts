@@ -2,8 +2,10 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { parseJson, readText } from '../../platform/files.js';
+import { errorMessage } from '../../platform/errors.js';
+import { type JsonPath, readStreamedJson } from '../../platform/streamed-json.js';
 import { RecordingError } from '../errors.js';
+import { DEFAULT_MAX_EVENTS } from '../facts/log-limits.js';
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -77,11 +79,32 @@ export function parseRecording(json: unknown, origin: string): Recording {
   throw new RecordingError(origin, problems.join('; '));
 }
 
+/**
+ * The log events of one recorded answer kept when a recording is read: one beyond what a log read
+ * keeps, so that the read still sees there was more and says its scan was capped, as it would have
+ * against the live log. Later events of the page are never used: the read takes the first ones.
+ */
+export const MAX_RECORDED_LOG_EVENTS = DEFAULT_MAX_EVENTS + 1;
+/** The most of any one recorded string kept, in bytes: far above any answer field (log messages are cut at 8 KiB). */
+export const MAX_RECORDED_STRING_BYTES = 1024 * 1024;
+
+/** `calls[i].output.events`: the log events of a recorded answer. */
+function maxRecordedItems(path: JsonPath): number | undefined {
+  const [calls, , output, events] = path;
+  const isLogEvents = path.length === 4 && calls === 'calls' && output === 'output' && events === 'events';
+  return isLogEvents ? MAX_RECORDED_LOG_EVENTS : undefined;
+}
+
+/** Read streamed, so that a recording of a million log lines costs the capped slice of it that replay can use. */
 function loadRecordingFile(path: string): Recording {
-  const text = readText(path, (reason) => new RecordingError(path, `cannot be read: ${reason}`));
-  const parsed = parseJson(text);
-  if (!parsed.ok) throw new RecordingError(path, `is not JSON: ${parsed.error.message}`, { cause: parsed.error });
-  return parseRecording(parsed.value, path);
+  let json: unknown;
+  try {
+    json = readStreamedJson(path, { maxItems: maxRecordedItems, maxStringBytes: MAX_RECORDED_STRING_BYTES });
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new RecordingError(path, `is not JSON: ${error.message}`, { cause: error });
+    throw new RecordingError(path, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
+  }
+  return parseRecording(json, path);
 }
 
 function isFolder(path: string): boolean {

@@ -18,9 +18,9 @@ import { fleetAwsFactory } from '../aws/fleet-aws.js';
 import { CallRecorder } from '../aws/recorder.js';
 import { loadRecording, parseRecording, type Recording } from '../aws/recording.js';
 import { createOrchestrator } from '../create-orchestrator.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS } from '../facts/log-limits.js';
 import { defaultLlmMode, llmSettingsFromEnv, MAX_PROMPT_CHARS, parseLlmMode } from '../llm/llm-settings.js';
 import { runInvestigation } from '../run-investigation.js';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS } from '../specialists/lambda/facts/lambda-logs.js';
 
 interface InvestigateOptions {
   alarm?: string;

@@ -1,12 +1,9 @@
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { AWS_SERVICES, type AwsClients } from '../../../aws/clients.js';
 import { type FactToolOptions, runFactCall } from '../../../facts/fact-call.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS, MAX_MESSAGE_CHARS } from '../../../facts/log-limits.js';
 import type { LogLine } from '../evidence.js';
 
-export const DEFAULT_MAX_EVENTS = 5_000;
-export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
-/** A stack trace fits; a dumped payload does not need to. */
-export const MAX_MESSAGE_CHARS = 8 * 1024;
 /** Pages may come back empty while a token remains; this bounds a long walk over a quiet log group. */
 export const DEFAULT_MAX_PAGES = 100;
 
