@@ -1,4 +1,5 @@
 import type { Fact } from '../../../report/report.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS } from '../../facts/log-limits.js';
 import type { LambdaEvidence } from './evidence.js';
 
 const MAX_SIGNAL_FACTS = 8;
@@ -45,6 +46,16 @@ export function lambdaEvidenceFacts(evidence: LambdaEvidence): Fact[] {
     }
     if (logs.linesScanned === 0) {
       facts.push({ source: 'cloudwatch-logs.FilterLogEvents', content: `${name}: no log events in the alarm window`, confidence: 0.6 });
+    }
+    if (logs.truncated) {
+      facts.push({
+        source: 'cloudwatch-logs.FilterLogEvents',
+        content:
+          `${name}: the log read stopped at its cap (${DEFAULT_MAX_EVENTS} lines or ${DEFAULT_MAX_BYTES / 1024 / 1024} MiB) ` +
+          `after ${logs.linesScanned} lines; later lines of the alarm window were not read`,
+        confidence: 1,
+        metadata: { lines_scanned: logs.linesScanned, truncated: true },
+      });
     }
   }
   const metrics = evidence.metrics;
