@@ -15,7 +15,8 @@ import { MAX_PROMPT_CHARS } from '../src/orchestrators/llm/llm-settings.js';
 import { countCompletionTokens, countPromptTokens } from '../src/orchestrators/llm-sim/token-count.js';
 import { runInvestigation } from '../src/orchestrators/run-investigation.js';
 import { MAX_ENQUEUE_ALARMS, MAX_ENQUEUE_FILE_BYTES, readAlarmBatch } from '../src/producer/alarm-batch.js';
-import { MAX_ALARM_TEXT_CHARS } from '../src/producer/alarm-text.js';
+import { MAX_ALARM_DIMENSIONS, MAX_ALARM_NAME_CHARS, MAX_ALARM_TEXT_CHARS } from '../src/producer/alarm-text.js';
+import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
 import { ReportSchema } from '../src/report/report.js';
 import { type OpenAiStubServer, startOpenAiStub } from './support/openai-stub-server.js';
 import { REPO_ROOT, runCli } from './support/run-cli.js';
@@ -28,14 +29,43 @@ afterEach(async () => {
   stub = undefined;
 });
 
-/** lambda-timeout with a state reason of `size` characters. */
-function hugeReasonScenario(size: number): string {
+/** Edits a scenario as an attacker would: freely, whatever its shape. */
+type ScenarioEdit = (scenario: any) => void;
+
+/** lambda-timeout, edited, written to a file of its own named `name`. */
+function editedScenario(name: string, edit: ScenarioEdit): string {
   const scenario = JSON.parse(readFileSync(join(REPO_ROOT, 'examples/lambda-timeout.json'), 'utf8'));
-  scenario.alarm.detail.state.reason = `Threshold Crossed: ${'x'.repeat(size)}`;
-  const path = join(dir, `reason-${size}.json`);
+  edit(scenario);
+  const path = join(dir, `${name}.json`);
   writeFileSync(path, JSON.stringify(scenario));
   return path;
 }
+
+/** lambda-timeout with a state reason of `size` characters. */
+function hugeReasonScenario(size: number): string {
+  return editedScenario(`reason-${size}`, (scenario) => {
+    scenario.alarm.detail.state.reason = `Threshold Crossed: ${'x'.repeat(size)}`;
+  });
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * lambda-timeout whose alarm name and description are 1 MiB each, with 1,000 more dimensions of
+ * 1,000 characters; `hugeResource`: the namespace and function name 1 MiB as well.
+ */
+const hugeNamesScenario = (hugeResource: boolean) =>
+  editedScenario(`huge-names-${hugeResource}`, (scenario) => {
+    const { detail } = scenario.alarm;
+    detail.alarmName = `orders-api-errors-${'n'.repeat(MIB)}`;
+    detail.configuration.description = 'd'.repeat(MIB);
+    const { metric } = detail.configuration.metrics[0].metricStat;
+    if (hugeResource) {
+      metric.namespace = `AWS/Lambda${'s'.repeat(MIB)}`;
+      metric.dimensions.FunctionName = `orders-api${'f'.repeat(MIB)}`;
+    }
+    for (let index = 0; index < 1_000; index += 1) metric.dimensions[`Extra${index}`] = 'v'.repeat(1_000);
+  });
 
 describe('alarm text is bounded at parse', () => {
   it('a 1 MB state reason gives a report under 200 KB, the reason cut with a marker', async () => {
@@ -69,6 +99,42 @@ describe('alarm text is bounded at parse', () => {
     );
     expect(stub.requests).toHaveLength(1);
     expect(JSON.stringify(stub.requests[0]?.messages).length).toBeLessThan(32 * 1024);
+  });
+});
+
+describe('names and dimensions an alarm carries are bounded at parse', () => {
+  it(`cuts names to ${MAX_ALARM_NAME_CHARS} characters and keeps ${MAX_ALARM_DIMENSIONS} dimensions; the description is not kept`, () => {
+    const scenario = JSON.parse(readFileSync(hugeNamesScenario(true), 'utf8'));
+    const parsed = parseAlarmMessage(scenario.alarm);
+    const { alarm } = parsed;
+    expect(alarm.name.length).toBeLessThan(MAX_ALARM_NAME_CHARS + 50);
+    expect(alarm.name).toMatch(/…\[truncated: \d+ more characters\]$/);
+    expect(alarm.namespace?.length).toBeLessThan(MAX_ALARM_NAME_CHARS + 50);
+    expect(Object.keys(alarm.dimensions)).toHaveLength(MAX_ALARM_DIMENSIONS);
+    expect(alarm.dimensions.FunctionName?.length).toBeLessThan(MAX_ALARM_NAME_CHARS + 50);
+    expect(JSON.stringify(alarm).length).toBeLessThan(64 * 1024);
+    expect(JSON.stringify(alarm)).not.toContain('ddd');
+  });
+
+  it('so a 1 MiB function name, alarm name and description give a report under 200 KB', async () => {
+    const result = await runCli(['investigate', '--alarm', hugeNamesScenario(true), '--orchestrator', 'direct', '--llm', 'none', '--json']);
+    expect(result.stderr).not.toContain('Error:');
+    expect(result.stdout.length).toBeLessThan(200 * 1024);
+    expect(ReportSchema.parse(JSON.parse(result.stdout)).alarm?.name).toMatch(/^orders-api-errors-n+…\[truncated/);
+  });
+
+  it('and the prompt that carries them is sent, and small', async () => {
+    stub = await startOpenAiStub(() => ({ message: { content: JSON.stringify({ hypotheses: [] }) } }));
+    const scenario = loadScenario(hugeNamesScenario(false));
+    const llm = new LlmClient({ apiKey: 'test', baseURL: stub.url, model: 'test-model', timeoutMs: 5_000, maxRetries: 0 });
+    const aws = createAwsClients({ region: 'us-east-1', replay: scenario.recording });
+    await runInvestigation(
+      new DirectInvocationOrchestrator(aws, llm),
+      { investigationId: scenario.investigationId, alarm: scenario.alarm },
+      silent,
+    );
+    expect(stub.requests).toHaveLength(1);
+    expect(JSON.stringify(stub.requests[0]?.messages).length).toBeLessThan(64 * 1024);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/platform/errors.js';
 import { NormalizedAlarmSchema } from '../src/producer/alarm.js';
+import { MAX_ALARM_METRICS, MAX_ALARM_NAME_CHARS, MAX_ALARM_RULE_CHARS } from '../src/producer/alarm-text.js';
 import { AlarmParseError } from '../src/producer/errors.js';
 import { type ParsedAlarm, parseAlarmMessage } from '../src/producer/parse-alarm.js';
 import { sampleJson, sampleText } from './support/aws-samples.js';
@@ -152,6 +153,24 @@ describe('SNS alarm notifications', () => {
     const alarm = investigated(parseAlarmMessage(JSON.stringify(composite)));
     expect(alarm.children).toEqual(['arn:aws:cloudwatch:ap-southeast-1:003031427344:alarm:db-throttles', 'api errors']);
     expect(alarm.namespace).toBeNull();
+  });
+
+  it(`follows at most ${MAX_ALARM_METRICS} children, each name bounded, of a rule read up to ${MAX_ALARM_RULE_CHARS} characters`, () => {
+    const many = Array.from({ length: 5_000 }, (_, index) => `ALARM("child-${index}")`).join(' OR ');
+    const composite = {
+      ...JSON.parse(SNS_ALARM_MESSAGE),
+      Trigger: undefined,
+      AlarmRule: `ALARM("${'c'.repeat(MAX_ALARM_NAME_CHARS + 10)}") OR ${many}`,
+      TriggeringChildren: Array.from({ length: 5_000 }, (_, index) => ({
+        Arn: `arn:aws:cloudwatch:ap-southeast-1:003031427344:alarm:t-${index}`,
+      })),
+    };
+    const alarm = investigated(parseAlarmMessage(JSON.stringify(composite)));
+    expect(alarm.children).toHaveLength(MAX_ALARM_METRICS);
+    composite.TriggeringChildren = [];
+    const fromRule = investigated(parseAlarmMessage(JSON.stringify(composite))).children;
+    expect(fromRule[0]).toBe(`${'c'.repeat(MAX_ALARM_NAME_CHARS)}…[truncated: 10 more characters]`);
+    expect(fromRule).toHaveLength(MAX_ALARM_METRICS);
   });
 });
 

@@ -1,11 +1,12 @@
 import { InputError } from '../platform/errors.js';
 import type { NormalizedAlarm } from './alarm.js';
+import { boundAlarmName } from './alarm-text.js';
 
 const REGION_CODE = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /** Stands in for an alarm when an operator asks to investigate a function by name (`--function-name`). */
 export function manualAlarm(functionName: string, region: string, now: Date = new Date()): NormalizedAlarm {
-  const name = functionName.trim();
+  const name = boundAlarmName(functionName.trim());
   if (name === '') {
     throw new InputError('function name is empty: give a Lambda function name or ARN, e.g. --function-name my-function');
   }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { AlarmFields, AlarmFormat, NormalizedAlarm } from './alarm.js';
-import { boundAlarmText } from './alarm-text.js';
+import type { AlarmFields, AlarmFormat, MetricRef, NormalizedAlarm } from './alarm.js';
+import { boundAlarmName, boundAlarmText, boundDimensions, MAX_ALARM_METRICS, MAX_ALARM_RULE_CHARS } from './alarm-text.js';
 import { AlarmParseError } from './errors.js';
 import { ALARM_STATE_CHANGE, EventBridgeAlarmSchema } from './eventbridge-alarm.js';
 import { investigationIdFor, isoUtcOrNull } from './investigation-id.js';
@@ -49,40 +49,57 @@ function alarmNameOf(nameOrArn: string): string {
   return nameOrArn.split(':alarm:')[1] ?? nameOrArn;
 }
 
-/** The children that fired come first, by ARN; the rule's other children follow by name. */
+/** The children that fired come first, by ARN; the rule's other children follow by name; at most MAX_ALARM_METRICS. */
 function compositeChildren(alarmRule: string | null, triggering: string[]): string[] {
-  const ruleChildren = [...(alarmRule ?? '').matchAll(RULE_CHILD)].map((match) => match[1] ?? match[2] ?? '');
+  const rule = (alarmRule ?? '').slice(0, MAX_ALARM_RULE_CHARS);
+  const ruleChildren = [...rule.matchAll(RULE_CHILD)].map((match) => match[1] ?? match[2] ?? '');
   const children: string[] = [];
-  for (const child of [...triggering, ...ruleChildren]) {
-    if (!children.some((known) => alarmNameOf(known) === alarmNameOf(child))) children.push(child);
+  for (const child of [...triggering.slice(0, MAX_ALARM_METRICS), ...ruleChildren]) {
+    if (children.length === MAX_ALARM_METRICS) break;
+    const bounded = boundAlarmName(child);
+    if (!children.some((known) => alarmNameOf(known) === alarmNameOf(bounded))) children.push(bounded);
   }
   return children;
+}
+
+function boundNameOrNull(name: string | null): string | null {
+  return name === null ? null : boundAlarmName(name);
+}
+
+function boundMetric(metric: MetricRef): MetricRef {
+  return {
+    namespace: boundNameOrNull(metric.namespace),
+    metric: boundNameOrNull(metric.metric),
+    dimensions: boundDimensions(metric.dimensions),
+  };
 }
 
 function normalize(fields: AlarmFields, format: AlarmFormat): NormalizedAlarm {
   const time = isoUtcOrNull(fields.time);
   if (time === null) {
     throw new AlarmParseError(
-      `alarm "${fields.name}" has state-change time ${JSON.stringify(fields.time)}; expected ISO-8601 such as 2019-10-02T17:20:48.551+0000`,
+      `alarm "${boundAlarmName(fields.name)}" has state-change time ${boundAlarmName(JSON.stringify(fields.time))}; expected ISO-8601 such as 2019-10-02T17:20:48.551+0000`,
     );
   }
+  // Every name is bounded here, before any of it names a resource to read or enters a prompt or a report.
+  const metrics = fields.metrics.slice(0, MAX_ALARM_METRICS).map(boundMetric);
   // Metric-math alarms often mix an account-wide metric with per-resource ones; the one with dimensions says what broke.
-  const main = fields.metrics.find((metric) => Object.keys(metric.dimensions).length > 0) ?? fields.metrics[0];
+  const main = metrics.find((metric) => Object.keys(metric.dimensions).length > 0) ?? metrics[0];
   return {
-    name: fields.name,
-    arn: fields.arn,
+    name: boundAlarmName(fields.name),
+    arn: boundNameOrNull(fields.arn),
     state: fields.state,
     previous_state: fields.previous_state,
     reason: boundAlarmText(fields.reason),
-    region: fields.region,
-    account: fields.account,
+    region: boundNameOrNull(fields.region),
+    account: boundNameOrNull(fields.account),
     namespace: main?.namespace ?? null,
     metric: main?.metric ?? null,
     dimensions: main?.dimensions ?? {},
     time,
     format,
     children: compositeChildren(fields.alarmRule, fields.triggeringChildren),
-    metrics: fields.metricMath ? fields.metrics : [],
+    metrics: fields.metricMath ? metrics : [],
   };
 }
 
