@@ -7,9 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import winston from 'winston';
 import { loadScenario } from '../bench/scenarios.js';
 import { createAwsClients } from '../src/orchestrators/aws/clients.js';
-import { parseRecording } from '../src/orchestrators/aws/recording.js';
+import { MAX_RECORDED_LOG_EVENTS, parseRecording } from '../src/orchestrators/aws/recording.js';
 import { DirectInvocationOrchestrator } from '../src/orchestrators/direct-invocation.js';
 import { PromptTooLargeError } from '../src/orchestrators/errors.js';
+import { DEFAULT_MAX_EVENTS, MAX_MESSAGE_CHARS } from '../src/orchestrators/facts/log-limits.js';
 import { LlmClient } from '../src/orchestrators/llm/llm-client.js';
 import { MAX_PROMPT_CHARS } from '../src/orchestrators/llm/llm-settings.js';
 import { countCompletionTokens, countPromptTokens } from '../src/orchestrators/llm-sim/token-count.js';
@@ -202,5 +203,29 @@ describe('a replayed answer is not copied', () => {
     console.log(`heap grown by ten held answers of 200,000 events: ${grownMb.toFixed(1)} MB`);
     expect(answers.every((answer) => answer.events?.length === 200_000)).toBe(true);
     expect(grownMb).toBeLessThan(20);
+  });
+});
+
+describe('every bound is named in --help', () => {
+  const limits = (help: string) => help.slice(help.indexOf('Limits:')).replace(/\s+/g, ' ');
+
+  it.each(['investigate', 'worker'])('%s --help names the alarm, log, prompt and recording bounds', async (command) => {
+    const help = limits((await runCli([command, '--help'])).stdout);
+    expect(help).toContain(
+      `state reason is cut to ${MAX_ALARM_TEXT_CHARS} characters, its names and dimension values to ${MAX_ALARM_NAME_CHARS}`,
+    );
+    expect(help).toContain(`${MAX_ALARM_DIMENSIONS} dimensions per metric`);
+    expect(help).toContain('its description is not read');
+    expect(help).toContain(
+      `Lambda logs are read up to ${DEFAULT_MAX_EVENTS} lines and 2 MiB per function, each line cut to ${MAX_MESSAGE_CHARS}`,
+    );
+    expect(help).toContain(`one model call sends at most ${MAX_PROMPT_CHARS} characters`);
+    expect(help).toContain(`a recording (--replay) is read streamed, keeping the first ${MAX_RECORDED_LOG_EVENTS} log events`);
+  });
+
+  it.each(['enqueue', 'sqs-bridge'])('%s --help names the alarm bounds', async (command) => {
+    const help = limits((await runCli([command, '--help'])).stdout);
+    expect(help).toContain(`its names and dimension values to ${MAX_ALARM_NAME_CHARS}`);
+    expect(help).toContain('its description is not read');
   });
 });

@@ -41,3 +41,11 @@ export function boundDimensions(dimensions: Record<string, string>): Record<stri
       .map(([name, value]) => [boundAlarmName(name), boundAlarmName(value)]),
   );
 }
+
+/** The alarm bounds in words, for the `--help` of every command that parses alarms. */
+export function describeAlarmLimits(): string {
+  return (
+    `an alarm's state reason is cut to ${MAX_ALARM_TEXT_CHARS} characters, its names and dimension values to ${MAX_ALARM_NAME_CHARS}\n` +
+    `(${MAX_ALARM_DIMENSIONS} dimensions per metric, ${MAX_ALARM_METRICS} metrics and child alarms); its description is not read`
+  );
+}

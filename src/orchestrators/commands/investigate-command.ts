@@ -4,7 +4,6 @@ import { InputError } from '../../platform/errors.js';
 import { logger, moveLogsToStderr } from '../../platform/log.js';
 import type { NormalizedAlarm } from '../../producer/alarm.js';
 import { readAlarmFile } from '../../producer/alarm-input.js';
-import { MAX_ALARM_TEXT_CHARS } from '../../producer/alarm-text.js';
 import { manualInvestigationId, parseGivenInvestigationId } from '../../producer/investigation-id.js';
 import { manualAlarm } from '../../producer/manual-alarm.js';
 import { parseAlarmMessage } from '../../producer/parse-alarm.js';
@@ -18,8 +17,8 @@ import { fleetAwsFactory } from '../aws/fleet-aws.js';
 import { CallRecorder } from '../aws/recorder.js';
 import { loadRecording, parseRecording, type Recording } from '../aws/recording.js';
 import { createOrchestrator } from '../create-orchestrator.js';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS } from '../facts/log-limits.js';
-import { defaultLlmMode, llmSettingsFromEnv, MAX_PROMPT_CHARS, parseLlmMode } from '../llm/llm-settings.js';
+import { describeInvestigationLimits } from '../investigation-limits.js';
+import { defaultLlmMode, llmSettingsFromEnv, parseLlmMode } from '../llm/llm-settings.js';
 import { runInvestigation } from '../run-investigation.js';
 
 interface InvestigateOptions {
@@ -131,8 +130,7 @@ export function registerInvestigateCommand(program: Command): void {
     .option('--json', 'print the report JSON instead of the summary')
     .addHelpText(
       'after',
-      `\nLimits: an alarm's state reason is cut to ${MAX_ALARM_TEXT_CHARS} characters; Lambda logs are read up to ${DEFAULT_MAX_EVENTS} lines\n` +
-        `and ${DEFAULT_MAX_BYTES / 1024 / 1024} MiB per function; one model call sends at most ${MAX_PROMPT_CHARS} characters.\n` +
+      `\n${describeInvestigationLimits()}\n` +
         'Example: promptrca investigate --alarm examples/lambda-timeout.json --orchestrator direct --llm none',
     )
     .action(async (options: InvestigateOptions) => {

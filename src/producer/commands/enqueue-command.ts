@@ -3,7 +3,7 @@ import { loadConfig } from '../../platform/config.js';
 import { errorMessage, InputError } from '../../platform/errors.js';
 import { moveLogsToStderr } from '../../platform/log.js';
 import { MAX_ENQUEUE_ALARMS, MAX_ENQUEUE_FILE_BYTES, readAlarmBatch } from '../alarm-batch.js';
-import { MAX_ALARM_TEXT_CHARS } from '../alarm-text.js';
+import { describeAlarmLimits } from '../alarm-text.js';
 import { type EnqueueResult, enqueueAlarm, enqueueInvestigation } from '../enqueue.js';
 import { type EnqueueSettings, enqueueSettingsFromEnv } from '../enqueue-settings.js';
 import { manualInvestigationId, parseGivenInvestigationId } from '../investigation-id.js';
@@ -119,7 +119,7 @@ export function registerEnqueueCommand(program: Command): void {
         'default 24 h) or skipped (OK / INSUFFICIENT_DATA transitions). Redis is REDIS_URL, keys under\n' +
         'PROMPTRCA_QUEUE_PREFIX.\n' +
         `Limits: a file of at most ${MAX_ENQUEUE_FILE_BYTES / 1024 / 1024} MiB and ${MAX_ENQUEUE_ALARMS} alarms (checked before anything is enqueued);\n` +
-        `an alarm's state reason is cut to ${MAX_ALARM_TEXT_CHARS} characters.\n` +
+        `${describeAlarmLimits()}.\n` +
         'Example: promptrca enqueue --alarm alarms.jsonl',
     )
     .action(async (options: EnqueueCommandOptions) => {

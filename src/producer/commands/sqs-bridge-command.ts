@@ -6,6 +6,7 @@ import { startMetricsServer } from '../../platform/metrics-server.js';
 import { metricsAddressFrom } from '../../platform/metrics-settings.js';
 import { describeRedisTarget } from '../../platform/redis-connection.js';
 import { firstShutdownSignal } from '../../platform/signals.js';
+import { describeAlarmLimits } from '../alarm-text.js';
 import { enqueueSettingsFromEnv } from '../enqueue-settings.js';
 import { SqsQueueError } from '../errors.js';
 import { connectInvestigationsQueue, INVESTIGATIONS_QUEUE } from '../investigations-queue.js';
@@ -107,6 +108,7 @@ export function registerSqsBridgeCommand(program: Command): void {
         '/healthz) answers 503 while Redis or SQS is unavailable.\n' +
         'At start, Redis or SQS unreachable is exit 1; a bad URL, a missing queue, refused credentials or\n' +
         'another bad setting is exit 2.\n' +
+        `Limits: ${describeAlarmLimits()}.\n` +
         'Example: promptrca sqs-bridge --queue-url https://sqs.eu-west-1.amazonaws.com/123456789012/alarms',
     )
     .action(async (options: SqsBridgeCommandOptions) => {

@@ -3,6 +3,7 @@ import { type AwsClients, createAwsClients } from '../../orchestrators/aws/clien
 import { fleetAwsFactory } from '../../orchestrators/aws/fleet-aws.js';
 import { loadRecording } from '../../orchestrators/aws/recording.js';
 import { createOrchestrator } from '../../orchestrators/create-orchestrator.js';
+import { describeInvestigationLimits } from '../../orchestrators/investigation-limits.js';
 import { LlmClient } from '../../orchestrators/llm/llm-client.js';
 import { defaultLlmMode, llmSettingsFromEnv, parseLlmMode } from '../../orchestrators/llm/llm-settings.js';
 import { DEFAULT_METRICS_PORT, loadConfig } from '../../platform/config.js';
@@ -181,7 +182,8 @@ export function registerWorkerCommand(program: Command): void {
         'the results queue marked shadow (job id <investigation id>-shadow) for `compare`. A shadow run in flight\n' +
         'at SIGTERM is abandoned. GET /metrics (Prometheus), /livez (200 while the process runs, even while Redis\n' +
         'is away: the liveness probe) and /readyz (alias /healthz; 503 while stopping or while Redis is away: the\n' +
-        'readiness probe) are served on --metrics-port, bound to PROMPTRCA_METRICS_HOST (default 127.0.0.1).',
+        'readiness probe) are served on --metrics-port, bound to PROMPTRCA_METRICS_HOST (default 127.0.0.1).\n' +
+        describeInvestigationLimits(),
     )
     .action(async (options: WorkerOptions) => {
       process.exitCode = await runWorker(options);
