@@ -28,21 +28,30 @@ function peakMiB(file: string): number {
 }
 
 describe('a recording of a million log lines', () => {
-  it(`investigated from the CLI stays under ${BOUND_MIB} MiB and still finds the planted timeout, saying the log read was capped`, async () => {
-    const result = await runCli(
-      ['investigate', '--alarm', files.alarm, '--replay', files.recording, '--orchestrator', 'direct', '--llm', 'none', '--json'],
-      measuredEnv('cli.rss'),
-      60_000,
-    );
-    expect(result.stderr).not.toContain('Error');
-    expect(result.code).toBe(0);
-    const peak = peakMiB('cli.rss');
-    console.log(`investigate --replay of a million-line recording: peak RSS ${peak.toFixed(0)} MiB`);
-    expect(peak).toBeLessThan(BOUND_MIB);
-    const report = ReportSchema.parse(JSON.parse(result.stdout));
-    expect(report.root_cause?.type).toBe('timeout');
-    expect(report.facts.map((fact) => fact.content)).toContainEqual(expect.stringContaining('the log read stopped at its cap (5000 lines'));
-  }, 60_000);
+  it.each([
+    ['--replay', () => ['--alarm', files.alarm, '--replay', files.recording]],
+    ['a scenario given as --alarm', () => ['--alarm', files.recording]],
+  ])(
+    `investigated from the CLI (%s) stays under ${BOUND_MIB} MiB and still finds the planted timeout, saying the log read was capped`,
+    async (how, input) => {
+      const result = await runCli(
+        ['investigate', ...input(), '--orchestrator', 'direct', '--llm', 'none', '--json'],
+        measuredEnv('cli.rss'),
+        60_000,
+      );
+      expect(result.stderr).not.toContain('Error');
+      expect(result.code).toBe(0);
+      const peak = peakMiB('cli.rss');
+      console.log(`investigate (${how}) of a million-line recording: peak RSS ${peak.toFixed(0)} MiB`);
+      expect(peak).toBeLessThan(BOUND_MIB);
+      const report = ReportSchema.parse(JSON.parse(result.stdout));
+      expect(report.root_cause?.type).toBe('timeout');
+      expect(report.facts.map((fact) => fact.content)).toContainEqual(
+        expect.stringContaining('the log read stopped at its cap (5000 lines'),
+      );
+    },
+    60_000,
+  );
 
   describe('replayed by a worker with 10 investigations in flight', () => {
     const prefix = uniquePrefix('million-lines');

@@ -12,6 +12,14 @@ export interface StreamedJsonOptions {
   maxDepth?: number;
 }
 
+/** A file with no JSON value at all: empty, or only whitespace. */
+export class EmptyJsonError extends SyntaxError {
+  constructor() {
+    super('no JSON value: the file is empty or only whitespace');
+    this.name = 'EmptyJsonError';
+  }
+}
+
 const CHUNK_BYTES = 1024 * 1024;
 const DEFAULT_MAX_DEPTH = 64;
 const QUOTE = 0x22;
@@ -48,6 +56,8 @@ class StreamedJsonParser {
   }
 
   document(): unknown {
+    this.skipSpace();
+    if (!this.more()) throw new EmptyJsonError();
     const value = this.value(true);
     this.skipSpace();
     if (this.more()) this.fail('unexpected text after the JSON value');
@@ -257,7 +267,8 @@ class StreamedJsonParser {
 /**
  * Parses a JSON file chunk by chunk, keeping only what `options` allow, so that a file of hundreds of
  * megabytes costs what is kept of it rather than its text and whole object tree. Throws SyntaxError
- * (naming the byte) for text that is not JSON, and the file system's error when it cannot be read.
+ * (naming the byte) for text that is not JSON, EmptyJsonError when there is no value at all, and the
+ * file system's error when it cannot be read.
  */
 export function readStreamedJson(path: string, options: StreamedJsonOptions = {}): unknown {
   const fd = openSync(path, 'r');

@@ -1,4 +1,6 @@
-import { describePath, parseJson, readText } from '../platform/files.js';
+import { errorMessage } from '../platform/errors.js';
+import { describePath, parseJson, readText, STDIN_PATH } from '../platform/files.js';
+import { EmptyJsonError, readStreamedJson, type StreamedJsonOptions } from '../platform/streamed-json.js';
 import { AlarmFileError } from './errors.js';
 
 /** What an alarm file holds: the message as it arrives, and the calls when it is a scenario. */
@@ -8,29 +10,53 @@ export interface AlarmFile {
   scenario: unknown | null;
 }
 
+function emptyFileMessage(path: string): string {
+  return `alarm file ${describePath(path)} is empty: expected an alarm message, a scenario or JSON lines of alarms`;
+}
+
 /**
  * The text of an alarm file (`-`: standard input); an empty one is a mistake, not zero alarms.
  * @defaultValue maxBytes: no bound
  */
 export function readAlarmText(path: string, maxBytes?: number): string {
   const text = readText(path, (reason) => new AlarmFileError(`cannot read alarm file ${describePath(path)}: ${reason}`), maxBytes);
-  if (text.trim() === '')
-    throw new AlarmFileError(`alarm file ${describePath(path)} is empty: expected an alarm message, a scenario or JSON lines of alarms`);
+  if (text.trim() === '') throw new AlarmFileError(emptyFileMessage(path));
   return text;
+}
+
+function notJson(path: string, error: Error): AlarmFileError {
+  return new AlarmFileError(`alarm file ${describePath(path)} is not JSON: ${error.message}`);
 }
 
 function readJsonFile(path: string): unknown {
   const parsed = parseJson(readAlarmText(path));
-  if (!parsed.ok) throw new AlarmFileError(`alarm file ${describePath(path)} is not JSON: ${parsed.error.message}`);
+  if (!parsed.ok) throw notJson(path, parsed.error);
   return parsed.value;
+}
+
+/** A file (not standard input) read streamed, keeping what `options` allow. */
+function readStreamedJsonFile(path: string, options: StreamedJsonOptions): unknown {
+  try {
+    return readStreamedJson(path, options);
+  } catch (error) {
+    if (error instanceof EmptyJsonError) throw new AlarmFileError(emptyFileMessage(path));
+    if (error instanceof SyntaxError) throw notJson(path, error);
+    throw new AlarmFileError(
+      `cannot read alarm file ${describePath(path)}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`,
+    );
+  }
 }
 
 /**
  * By contract, a scenario is `{ alarm, calls }`; anything else is the alarm message itself. A file
- * with calls but no alarm is a mistake worth naming, not an unknown alarm shape.
+ * with calls but no alarm is a mistake worth naming, not an unknown alarm shape. With `options`, a
+ * file is read streamed, keeping only what they allow (a scenario's calls can be a large recording);
+ * standard input is always read whole.
+ * @defaultValue options: read whole
  */
-export function readAlarmFile(path: string): AlarmFile {
-  return alarmFileFrom(readJsonFile(path), path);
+export function readAlarmFile(path: string, options?: StreamedJsonOptions): AlarmFile {
+  const json = options && path !== STDIN_PATH ? readStreamedJsonFile(path, options) : readJsonFile(path);
+  return alarmFileFrom(json, path);
 }
 
 /** An alarm file's JSON, already parsed: the message, and the calls when it is a scenario. */

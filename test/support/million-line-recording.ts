@@ -17,14 +17,14 @@ function fillerEvent(index: number, timestamp: number): string {
 
 /**
  * Writes, chunk by chunk, the lambda-timeout scenario's calls with its FilterLogEvents page grown to
- * `lines` events, one a line (about 215 bytes each): the example's own events (the planted timeouts)
- * first, as the log reader pages them, then neutral INFO lines. Returns the recording's path; the
- * alarm is written beside it as alarm.json.
+ * `lines` events, one a line (about 260 bytes each): the example's own events (the planted timeouts)
+ * first, as the log reader pages them, then neutral INFO lines. Returns the path of that scenario
+ * (`{ alarm, calls }`, a recording as well), and of its alarm alone, written beside it.
  */
 export function writeMillionLineRecording(dir: string, lines = 1_000_000): { recording: string; alarm: string } {
   const scenario = JSON.parse(readFileSync(join(REPO_ROOT, 'examples/lambda-timeout.json'), 'utf8')) as Scenario;
   const alarm = join(dir, 'alarm.json');
-  const recording = join(dir, 'million-lines.json');
+  const recording = join(dir, 'million-lines-scenario.json');
   const fd = openSync(alarm, 'w');
   writeSync(fd, JSON.stringify(scenario.alarm));
   closeSync(fd);
@@ -33,7 +33,7 @@ export function writeMillionLineRecording(dir: string, lines = 1_000_000): { rec
     const others = scenario.calls.filter((call) => call.command !== 'FilterLogEvents');
     const logs = scenario.calls.find((call) => call.command === 'FilterLogEvents');
     const planted = logs?.output?.events ?? [];
-    writeSync(out, `{"calls":[\n${others.map((call) => JSON.stringify(call)).join(',\n')},\n`);
+    writeSync(out, `{"alarm":${JSON.stringify(scenario.alarm)},\n"calls":[\n${others.map((call) => JSON.stringify(call)).join(',\n')},\n`);
     writeSync(
       out,
       `{"service":"cloudwatch-logs","command":"FilterLogEvents","input":{"logGroupName":"/aws/lambda/orders-api"},"output":{"events":[\n`,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { errorMessage } from '../../platform/errors.js';
-import { type JsonPath, readStreamedJson } from '../../platform/streamed-json.js';
+import { type JsonPath, readStreamedJson, type StreamedJsonOptions } from '../../platform/streamed-json.js';
 import { RecordingError } from '../errors.js';
 import { DEFAULT_MAX_EVENTS } from '../facts/log-limits.js';
 
@@ -95,11 +95,16 @@ function maxRecordedItems(path: JsonPath): number | undefined {
   return isLogEvents ? MAX_RECORDED_LOG_EVENTS : undefined;
 }
 
-/** Read streamed, so that a recording of a million log lines costs the capped slice of it that replay can use. */
+/**
+ * How a recording or scenario file is read: streamed, so that a recording of a million log lines
+ * costs the capped slice of it that replay can use.
+ */
+export const RECORDING_READ: StreamedJsonOptions = { maxItems: maxRecordedItems, maxStringBytes: MAX_RECORDED_STRING_BYTES };
+
 function loadRecordingFile(path: string): Recording {
   let json: unknown;
   try {
-    json = readStreamedJson(path, { maxItems: maxRecordedItems, maxStringBytes: MAX_RECORDED_STRING_BYTES });
+    json = readStreamedJson(path, RECORDING_READ);
   } catch (error) {
     if (error instanceof SyntaxError) throw new RecordingError(path, `is not JSON: ${error.message}`, { cause: error });
     throw new RecordingError(path, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);

@@ -15,7 +15,7 @@ import { rolloutFlagsFromEnv } from '../../rollout/flags.js';
 import { createAwsClients } from '../aws/clients.js';
 import { fleetAwsFactory } from '../aws/fleet-aws.js';
 import { CallRecorder } from '../aws/recorder.js';
-import { loadRecording, parseRecording, type Recording } from '../aws/recording.js';
+import { loadRecording, parseRecording, RECORDING_READ, type Recording } from '../aws/recording.js';
 import { createOrchestrator } from '../create-orchestrator.js';
 import { describeInvestigationLimits } from '../investigation-limits.js';
 import { defaultLlmMode, llmSettingsFromEnv, parseLlmMode } from '../llm/llm-settings.js';
@@ -64,7 +64,7 @@ function resolveTarget(options: InvestigateOptions, env: NodeJS.ProcessEnv): Tar
     };
   }
   if (!options.alarm) throw new InputError('nothing to investigate: give --alarm FILE or --function-name NAME');
-  const file = readAlarmFile(options.alarm);
+  const file = readAlarmFile(options.alarm, RECORDING_READ);
   const parsed = parseAlarmMessage(file.message);
   if (parsed.action === 'skip') {
     process.stderr.write(`Skipped: ${parsed.reason}\n`);
