@@ -68,6 +68,19 @@ const hugeNamesScenario = (hugeResource: boolean) =>
     for (let index = 0; index < 1_000; index += 1) metric.dimensions[`Extra${index}`] = 'v'.repeat(1_000);
   });
 
+/** The requests a direct investigation of the scenario sends to a model that finds nothing. */
+async function modelRequestsOf(scenario: ReturnType<typeof loadScenario>): Promise<OpenAiStubServer['requests']> {
+  stub = await startOpenAiStub(() => ({ message: { content: JSON.stringify({ hypotheses: [] }) } }));
+  const llm = new LlmClient({ apiKey: 'test', baseURL: stub.url, model: 'test-model', timeoutMs: 5_000, maxRetries: 0 });
+  const aws = createAwsClients({ region: 'us-east-1', replay: scenario.recording });
+  await runInvestigation(
+    new DirectInvocationOrchestrator(aws, llm),
+    { investigationId: scenario.investigationId, alarm: scenario.alarm },
+    silent,
+  );
+  return stub.requests;
+}
+
 describe('alarm text is bounded at parse', () => {
   it('a 1 MB state reason gives a report under 200 KB, the reason cut with a marker', async () => {
     const result = await runCli([
@@ -88,18 +101,11 @@ describe('alarm text is bounded at parse', () => {
   });
 
   it('and the prompt that carries it stays small', async () => {
-    stub = await startOpenAiStub(() => ({ message: { content: JSON.stringify({ hypotheses: [] }) } }));
     const scenario = loadScenario(hugeReasonScenario(1024 * 1024));
     expect(scenario.alarm.reason.length).toBeLessThan(MAX_ALARM_TEXT_CHARS + 100);
-    const llm = new LlmClient({ apiKey: 'test', baseURL: stub.url, model: 'test-model', timeoutMs: 5_000, maxRetries: 0 });
-    const aws = createAwsClients({ region: 'us-east-1', replay: scenario.recording });
-    await runInvestigation(
-      new DirectInvocationOrchestrator(aws, llm),
-      { investigationId: scenario.investigationId, alarm: scenario.alarm },
-      silent,
-    );
-    expect(stub.requests).toHaveLength(1);
-    expect(JSON.stringify(stub.requests[0]?.messages).length).toBeLessThan(32 * 1024);
+    const requests = await modelRequestsOf(scenario);
+    expect(requests).toHaveLength(1);
+    expect(JSON.stringify(requests[0]?.messages).length).toBeLessThan(32 * 1024);
   });
 });
 
@@ -125,17 +131,9 @@ describe('names and dimensions an alarm carries are bounded at parse', () => {
   });
 
   it('and the prompt that carries them is sent, and small', async () => {
-    stub = await startOpenAiStub(() => ({ message: { content: JSON.stringify({ hypotheses: [] }) } }));
-    const scenario = loadScenario(hugeNamesScenario(false));
-    const llm = new LlmClient({ apiKey: 'test', baseURL: stub.url, model: 'test-model', timeoutMs: 5_000, maxRetries: 0 });
-    const aws = createAwsClients({ region: 'us-east-1', replay: scenario.recording });
-    await runInvestigation(
-      new DirectInvocationOrchestrator(aws, llm),
-      { investigationId: scenario.investigationId, alarm: scenario.alarm },
-      silent,
-    );
-    expect(stub.requests).toHaveLength(1);
-    expect(JSON.stringify(stub.requests[0]?.messages).length).toBeLessThan(64 * 1024);
+    const requests = await modelRequestsOf(loadScenario(hugeNamesScenario(false)));
+    expect(requests).toHaveLength(1);
+    expect(JSON.stringify(requests[0]?.messages).length).toBeLessThan(64 * 1024);
   });
 });
 
