@@ -16,7 +16,8 @@ import { MAX_PROMPT_CHARS } from '../src/orchestrators/llm/llm-settings.js';
 import { countCompletionTokens, countPromptTokens } from '../src/orchestrators/llm-sim/token-count.js';
 import { runInvestigation } from '../src/orchestrators/run-investigation.js';
 import { MAX_ENQUEUE_ALARMS, MAX_ENQUEUE_FILE_BYTES, readAlarmBatch } from '../src/producer/alarm-batch.js';
-import { MAX_ALARM_DIMENSIONS, MAX_ALARM_NAME_CHARS, MAX_ALARM_TEXT_CHARS } from '../src/producer/alarm-text.js';
+import { MAX_ALARM_DIMENSIONS, MAX_ALARM_METRICS, MAX_ALARM_NAME_CHARS, MAX_ALARM_TEXT_CHARS } from '../src/producer/alarm-text.js';
+import { parseInvestigationJob } from '../src/producer/investigation-job.js';
 import { parseAlarmMessage } from '../src/producer/parse-alarm.js';
 import { ReportSchema } from '../src/report/report.js';
 import { type OpenAiStubServer, startOpenAiStub } from './support/openai-stub-server.js';
@@ -134,6 +135,25 @@ describe('names and dimensions an alarm carries are bounded at parse', () => {
     const requests = await modelRequestsOf(loadScenario(hugeNamesScenario(false)));
     expect(requests).toHaveLength(1);
     expect(JSON.stringify(requests[0]?.messages).length).toBeLessThan(64 * 1024);
+  });
+});
+
+describe('a job written by another program', () => {
+  it('has its alarm bounded as at parse when a worker takes it', () => {
+    const { alarm } = parseAlarmMessage(JSON.parse(readFileSync(join(REPO_ROOT, 'examples/lambda-timeout.json'), 'utf8')).alarm);
+    const huge = {
+      ...alarm,
+      name: 'n'.repeat(MIB),
+      reason: 'r'.repeat(MIB),
+      dimensions: Object.fromEntries(Array.from({ length: 1_000 }, (_, index) => [`D${index}`, 'v'.repeat(10_000)])),
+      children: Array.from({ length: 10_000 }, (_, index) => `child-${index}`),
+    };
+    const job = parseInvestigationJob('inv-huge', { investigation_id: 'inv-huge', alarm: huge, received_at: 'now', source: 'other' });
+    expect(job.alarm.name.length).toBeLessThan(MAX_ALARM_NAME_CHARS + 50);
+    expect(job.alarm.reason.length).toBeLessThan(MAX_ALARM_TEXT_CHARS + 50);
+    expect(Object.keys(job.alarm.dimensions)).toHaveLength(MAX_ALARM_DIMENSIONS);
+    expect(job.alarm.children).toHaveLength(MAX_ALARM_METRICS);
+    expect(JSON.stringify(job.alarm).length).toBeLessThan(64 * 1024);
   });
 });
 

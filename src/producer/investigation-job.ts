@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type NormalizedAlarm, NormalizedAlarmSchema } from './alarm.js';
+import { boundAlarm } from './bound-alarm.js';
 import { MalformedJobError } from './errors.js';
 
 /**
@@ -19,6 +20,7 @@ export interface InvestigationTarget {
   alarm: NormalizedAlarm;
 }
 
+/** The job's data, checked, its alarm bounded as at parse (the job may come from another program). */
 export function parseInvestigationJob(jobId: string, data: unknown): InvestigationJobData {
   const parsed = InvestigationJobDataSchema.safeParse(data);
   if (!parsed.success) {
@@ -32,5 +34,5 @@ export function parseInvestigationJob(jobId: string, data: unknown): Investigati
       `job ${jobId} carries investigation_id ${JSON.stringify(parsed.data.investigation_id)}: the job id must be the investigation ID`,
     );
   }
-  return parsed.data;
+  return { ...parsed.data, alarm: boundAlarm(parsed.data.alarm) };
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import type { AlarmFields, AlarmFormat, MetricRef, NormalizedAlarm } from './alarm.js';
-import { boundAlarmName, boundAlarmText, boundDimensions, MAX_ALARM_METRICS, MAX_ALARM_RULE_CHARS } from './alarm-text.js';
+import type { AlarmFields, AlarmFormat, NormalizedAlarm } from './alarm.js';
+import { boundAlarmName, MAX_ALARM_METRICS, MAX_ALARM_RULE_CHARS } from './alarm-text.js';
+import { boundAlarm } from './bound-alarm.js';
 import { AlarmParseError } from './errors.js';
 import { ALARM_STATE_CHANGE, EventBridgeAlarmSchema } from './eventbridge-alarm.js';
 import { investigationIdFor, isoUtcOrNull } from './investigation-id.js';
@@ -56,22 +57,9 @@ function compositeChildren(alarmRule: string | null, triggering: string[]): stri
   const children: string[] = [];
   for (const child of [...triggering.slice(0, MAX_ALARM_METRICS), ...ruleChildren]) {
     if (children.length === MAX_ALARM_METRICS) break;
-    const bounded = boundAlarmName(child);
-    if (!children.some((known) => alarmNameOf(known) === alarmNameOf(bounded))) children.push(bounded);
+    if (!children.some((known) => alarmNameOf(known) === alarmNameOf(child))) children.push(child);
   }
   return children;
-}
-
-function boundNameOrNull(name: string | null): string | null {
-  return name === null ? null : boundAlarmName(name);
-}
-
-function boundMetric(metric: MetricRef): MetricRef {
-  return {
-    namespace: boundNameOrNull(metric.namespace),
-    metric: boundNameOrNull(metric.metric),
-    dimensions: boundDimensions(metric.dimensions),
-  };
 }
 
 function normalize(fields: AlarmFields, format: AlarmFormat): NormalizedAlarm {
@@ -81,26 +69,24 @@ function normalize(fields: AlarmFields, format: AlarmFormat): NormalizedAlarm {
       `alarm "${boundAlarmName(fields.name)}" has state-change time ${boundAlarmName(JSON.stringify(fields.time))}; expected ISO-8601 such as 2019-10-02T17:20:48.551+0000`,
     );
   }
-  // Every name is bounded here, before any of it names a resource to read or enters a prompt or a report.
-  const metrics = fields.metrics.slice(0, MAX_ALARM_METRICS).map(boundMetric);
   // Metric-math alarms often mix an account-wide metric with per-resource ones; the one with dimensions says what broke.
-  const main = metrics.find((metric) => Object.keys(metric.dimensions).length > 0) ?? metrics[0];
-  return {
-    name: boundAlarmName(fields.name),
-    arn: boundNameOrNull(fields.arn),
+  const main = fields.metrics.find((metric) => Object.keys(metric.dimensions).length > 0) ?? fields.metrics[0];
+  return boundAlarm({
+    name: fields.name,
+    arn: fields.arn,
     state: fields.state,
     previous_state: fields.previous_state,
-    reason: boundAlarmText(fields.reason),
-    region: boundNameOrNull(fields.region),
-    account: boundNameOrNull(fields.account),
+    reason: fields.reason,
+    region: fields.region,
+    account: fields.account,
     namespace: main?.namespace ?? null,
     metric: main?.metric ?? null,
     dimensions: main?.dimensions ?? {},
     time,
     format,
     children: compositeChildren(fields.alarmRule, fields.triggeringChildren),
-    metrics: fields.metricMath ? metrics : [],
-  };
+    metrics: fields.metricMath ? fields.metrics : [],
+  });
 }
 
 /**
