@@ -29,7 +29,7 @@ let worker: SpawnedProcess;
 let metricsUrl: string;
 
 beforeAll(async () => {
-  [redis, sim] = await Promise.all([ThrowawayRedis.start(), startLlmSim({ latencyMs: 300 })]);
+  [redis, sim] = await Promise.all([ThrowawayRedis.start(), startLlmSim({ latencyMs: 1_000 })]);
   admin = new Redis(redis.url);
   await admin.config('SET', 'maxmemory-policy', 'noeviction');
 }, 20_000);
@@ -43,18 +43,27 @@ afterAll(async () => {
   await Promise.all([sim?.close(), redis?.remove()]);
 });
 
-/** Lowers maxmemory to just above what Redis holds, then writes until it refuses: Redis is full. */
+/**
+ * Lowers maxmemory to just above what Redis holds, then writes until it refuses even the smallest
+ * write: Redis is full. (Redis counts a command's own text, so a full Redis may still take a small
+ * write after refusing a large one.)
+ */
 async function fillRedis(): Promise<number> {
   const used = Number(/used_memory:(\d+)/.exec(await admin.info('memory'))?.[1]);
   await admin.config('SET', 'maxmemory', String(used + 256 * 1024));
-  for (let index = 0; ; index += 1) {
-    try {
-      await admin.set(`filler:${index}`, 'x'.repeat(8 * 1024));
-    } catch (error) {
-      expect(redisRefusal(error)).toBe('OOM');
-      return index;
+  let written = 0;
+  for (const size of [8 * 1024, 1024, 64, 1]) {
+    for (;;) {
+      try {
+        await admin.set(`filler:${written}`, 'x'.repeat(size));
+        written += 1;
+      } catch (error) {
+        expect(redisRefusal(error)).toBe('OOM');
+        break;
+      }
     }
   }
+  return written;
 }
 
 async function scrape() {
@@ -105,6 +114,18 @@ describe('a Redis that runs out of memory under a running worker', () => {
     expect(rollback.code).toBe(1);
     expect(rollback.stderr).toMatch(/^promptrca: Redis refuses writes \(OOM: it is out of memory .*run it again once Redis takes writes/);
 
+    // /readyz learns of the refusal from its own write probe; the worker's writes learn it when the
+    // investigations in flight end (the model answers slowly so that some always are). Which write
+    // Redis refuses first (a report, or the assignment of the next one) depends on timing; the
+    // worker waits and says so either way.
+    await waitFor(
+      () =>
+        logLines(worker.stdout()).some((line) =>
+          /^Redis refuses to (publish the report|record the assignment|read the results)/.test(String(line.message)),
+        ),
+      15_000,
+      () => 'a worker write refused and waiting',
+    );
     await admin.config('SET', 'maxmemory', '0');
     await waitFor(
       async () => (await reportsOn(queues)).length >= ALARMS,
@@ -122,13 +143,6 @@ describe('a Redis that runs out of memory under a running worker', () => {
     for (const run of runs) runsPer.set(String(run.investigation_id), (runsPer.get(String(run.investigation_id)) ?? 0) + 1);
     expect([...runsPer.entries()].filter(([, count]) => count !== 1)).toEqual([]);
     expect(runsPer.size).toBe(ALARMS);
-    // Which write Redis refused first (the report of an investigation in flight, or the assignment of
-    // the next one) depends on timing; the worker waited and said so either way.
-    expect(
-      logLines(worker.stdout()).some((line) =>
-        /^Redis refuses to (publish the report|record the assignment|read the results)/.test(String(line.message)),
-      ),
-    ).toBe(true);
 
     await waitFor(
       async () => (await fetch(readyzUrl)).status === 200,
@@ -137,4 +151,26 @@ describe('a Redis that runs out of memory under a running worker', () => {
     );
     expect(sampleValue(await scrape(), 'promptrca_redis_refusing_writes', { reason: 'none' })).toBe(0);
   }, 120_000);
+
+  it('turns an idle worker not ready while Redis refuses writes, and ready again after', async () => {
+    const env = { REDIS_URL: redis.url, PROMPTRCA_QUEUE_PREFIX: uniquePrefix('redis-full-idle'), PROMPTRCA_FORCE_ORCHESTRATOR: 'direct' };
+    await admin.config('SET', 'maxmemory', '0');
+    const idle = await startWorker({ ...env, LOG_LEVEL: 'info' }, ['--llm', 'none']);
+    try {
+      const started = logLines(idle.stdout()).find((line) => line.message === 'worker started');
+      const readyzUrl = String(started?.metrics).replace(/\/metrics$/, '/readyz');
+      expect((await fetch(readyzUrl)).status).toBe(200);
+
+      await fillRedis();
+      const response = await fetch(readyzUrl);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ state: 'redis_refuses_writes', redis_refusal: 'OOM' });
+
+      await admin.config('SET', 'maxmemory', '0');
+      expect((await fetch(readyzUrl)).status).toBe(200);
+    } finally {
+      idle.child.kill('SIGTERM');
+      await idle.exited;
+    }
+  }, 60_000);
 });

@@ -1,6 +1,8 @@
+import { logger } from './log.js';
 import type { Health } from './metrics-server.js';
 import type { RedisClient } from './redis-connection.js';
 import { askRedis } from './redis-probe.js';
+import { RedisWriteGate } from './redis-write-gate.js';
 
 /** What a long-running process (worker, bridge, notify, guard) knows about itself when a probe asks. */
 export interface ProcessState {
@@ -46,20 +48,34 @@ export interface RedisReadinessOptions {
   takingJobs: () => boolean;
   /** Figures of the process' own, shown beside the state. */
   details?: () => Record<string, unknown>;
-  /** Why Redis refuses the process' writes now, when it does (RedisWriteGate.refusal). */
-  redisRefusal?: () => string | null;
+  /**
+   * Where each probe first writes a report-sized expiring key, so that /readyz says when Redis refuses
+   * writes even while the process writes nothing. No write probe when unset.
+   */
+  writeProbeKey?: string;
+  /** The gate of the writes the process must not lose, which the probe's finding updates; its own when unset. */
+  writes?: RedisWriteGate;
 }
 
 /** The `health` callback of startMetricsServer for a process whose work depends on Redis (notify, the guard). */
 export function redisReadiness(options: RedisReadinessOptions): () => Promise<Health> {
-  return async () =>
-    readiness(
+  const { writeProbeKey } = options;
+  const writes = options.writes ?? (writeProbeKey ? new RedisWriteGate(logger) : undefined);
+  return async () => {
+    if (writes && writeProbeKey) await writes.probe(options.redis, writeProbeKey);
+    return readiness(
       {
         stopping: options.stopping.aborted,
         takingJobs: options.takingJobs(),
-        redisRefusal: options.redisRefusal?.() ?? null,
+        redisRefusal: writes?.refusal ?? null,
         ...(await redisState(options.redis)),
       },
       options.details?.() ?? {},
     );
+  };
+}
+
+/** The key of a process' write probe: under its queues' prefix, so that it lands in their hash slot and ACL. */
+export function writeProbeKey(prefix: string): string {
+  return `${prefix}:write-probe`;
 }

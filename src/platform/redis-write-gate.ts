@@ -3,6 +3,17 @@ import type { Logger } from 'winston';
 import { type BackoffOptions, RetryBackoff } from './backoff.js';
 import { isTransientError, redisRefusal } from './error-kind.js';
 import { errorMessage } from './errors.js';
+import type { RedisClient } from './redis-connection.js';
+import { askRedis } from './redis-probe.js';
+
+/** Long enough to outlive one probe, short enough that probe keys never pile up. */
+const WRITE_PROBE_TTL_MS = 10_000;
+
+/**
+ * The size of a typical report: Redis counts a command's own text in the memory it checks, so a
+ * few bytes still fit into a Redis that refuses the reports and jobs the process has to write.
+ */
+const WRITE_PROBE_BYTES = 16 * 1024;
 
 /**
  * Long waits: a Redis out of memory needs an operator (or a trim) to free it, which takes minutes,
@@ -51,5 +62,20 @@ export class RedisWriteGate {
         }
       }
     }
+  }
+
+  /**
+   * Asks Redis whether it takes a report-sized write now, with an expiring key, so that a process that has
+   * written nothing lately (an idle worker) still learns that Redis refuses writes, and learns it
+   * when Redis takes them again. No answer in time leaves what is known as it was.
+   */
+  async probe(redis: RedisClient, key: string): Promise<void> {
+    const answer = await askRedis(redis, () =>
+      redis.set(key, 'x'.repeat(WRITE_PROBE_BYTES), 'PX', WRITE_PROBE_TTL_MS).then(
+        () => ({ refusal: null }),
+        (error: unknown) => ({ refusal: redisRefusal(error) }),
+      ),
+    );
+    if (answer) this.current = answer.refusal;
   }
 }

@@ -7,7 +7,7 @@ import { logger } from '../../platform/log.js';
 import type { MetricsServer } from '../../platform/metrics-server.js';
 import { startMetricsServer } from '../../platform/metrics-server.js';
 import { metricsAddressFrom } from '../../platform/metrics-settings.js';
-import { redisReadiness } from '../../platform/readiness.js';
+import { redisReadiness, writeProbeKey } from '../../platform/readiness.js';
 import { describeRedisTarget } from '../../platform/redis-connection.js';
 import { firstShutdownSignal } from '../../platform/signals.js';
 import { DeliveryState } from '../notify/delivery-state.js';
@@ -89,7 +89,12 @@ export async function runNotify(options: NotifyOptions, env: NodeJS.ProcessEnv =
   try {
     metricsServer = await startMetricsServer({
       registry: metrics.registry,
-      health: redisReadiness({ redis: queues.redis, stopping: stopping.signal, takingJobs: () => worker.isRunning() }),
+      health: redisReadiness({
+        redis: queues.redis,
+        stopping: stopping.signal,
+        takingJobs: () => worker.isRunning(),
+        writeProbeKey: writeProbeKey(queues.prefix),
+      }),
       ...metricsAddress,
     });
   } catch (error) {

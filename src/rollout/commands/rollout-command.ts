@@ -4,7 +4,7 @@ import { InputError } from '../../platform/errors.js';
 import { logger } from '../../platform/log.js';
 import { startMetricsServer } from '../../platform/metrics-server.js';
 import { metricsAddressFrom } from '../../platform/metrics-settings.js';
-import { redisReadiness } from '../../platform/readiness.js';
+import { redisReadiness, writeProbeKey } from '../../platform/readiness.js';
 import { describeRedisTarget } from '../../platform/redis-connection.js';
 import { INVESTIGATIONS_QUEUE } from '../../producer/investigations-queue.js';
 import { print, withQueues } from '../../report/operator-command.js';
@@ -301,7 +301,12 @@ and /readyz (503 while Redis does not answer or once it is stopping) on --metric
         const metrics = new GuardMetrics();
         const server = await startMetricsServer({
           registry: metrics.registry,
-          health: redisReadiness({ redis: queues.redis, stopping: stop.signal, takingJobs: () => true }),
+          health: redisReadiness({
+            redis: queues.redis,
+            stopping: stop.signal,
+            takingJobs: () => true,
+            writeProbeKey: writeProbeKey(queues.prefix),
+          }),
           ...metricsAddress,
         });
         // Operator commands log warnings only; where the probes are is what an operator needs to see.

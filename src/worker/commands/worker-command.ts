@@ -11,7 +11,7 @@ import { errorMessage } from '../../platform/errors.js';
 import { logger, warnIfNodePastEndOfLife } from '../../platform/log.js';
 import { type MetricsServer, startMetricsServer } from '../../platform/metrics-server.js';
 import { metricsAddressFrom } from '../../platform/metrics-settings.js';
-import { redisReadiness } from '../../platform/readiness.js';
+import { redisReadiness, writeProbeKey } from '../../platform/readiness.js';
 import { describeRedisTarget } from '../../platform/redis-connection.js';
 import { RedisWriteGate } from '../../platform/redis-write-gate.js';
 import { firstShutdownSignal } from '../../platform/signals.js';
@@ -84,7 +84,8 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
         stopping: stopping.signal,
         takingJobs: () => running.worker.isRunning(),
         details: () => ({ active_investigations: running.inFlight.size }),
-        redisRefusal: () => writes.refusal,
+        writes,
+        writeProbeKey: writeProbeKey(queues.prefix),
       }),
       ...metricsAddress,
     });
