@@ -74,7 +74,8 @@ function sendError(response: ServerResponse, error: SimHttpError): void {
 /** OpenAI's 429: Retry-After in whole seconds (HTTP's), and to the millisecond as OpenAI's retry-after-ms. */
 function rateLimitError(refusal: SimRefusal): SimHttpError {
   const wait = refusal.retryAfterMs;
-  const headers: Record<string, string> = wait === null ? {} : { 'retry-after': String(Math.ceil(wait / 1000)), 'retry-after-ms': String(wait) };
+  const headers: Record<string, string> =
+    wait === null ? {} : { 'retry-after': String(Math.ceil(wait / 1000)), 'retry-after-ms': String(wait) };
   return new SimHttpError(429, refusal.message, refusal.type, null, { code: 'rate_limit_exceeded', headers });
 }
 

@@ -28,7 +28,8 @@ class RefillingBucket {
     readonly perMinute: number,
     windowSeconds: number,
     now: number,
-    private readonly capacity = (perMinute * windowSeconds) / 60,
+    // At least one unit: a bucket that cannot hold one request would refuse every request.
+    private readonly capacity = Math.max(1, (perMinute * windowSeconds) / 60),
   ) {
     this.level = capacity;
     this.updatedAt = now;
@@ -73,8 +74,9 @@ export class SimRateLimits {
 }
 
 function refusal(type: SimRefusal['type'], unit: string, bucket: RefillingBucket | null, cost: number, now: number): SimRefusal | null {
-  const shortfall = bucket?.shortfallMs(cost, now) ?? 0;
-  if (shortfall === 0 || !bucket) return null;
+  if (!bucket) return null;
+  const shortfall = bucket.shortfallMs(cost, now);
+  if (shortfall === 0) return null;
   const limit = `Limit ${bucket.perMinute}, Requested ${cost}`;
   if (shortfall === null) {
     return { type, message: `Request too large for llm-sim on ${type} per min (${unit}): ${limit}.`, retryAfterMs: null };

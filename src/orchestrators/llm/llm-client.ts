@@ -75,7 +75,9 @@ export class LlmSession {
 
   private async waitForTurn(budget: LlmBudget, estimate: number, deadline: number, signal?: AbortSignal): Promise<void> {
     try {
-      this.limits.events?.budgetWait(await budget.take(estimate, deadline, signal));
+      // Taken apart: `events?.budgetWait(await …)` would skip the wait itself when no one listens.
+      const waitedMs = await budget.take(estimate, deadline, signal);
+      this.limits.events?.budgetWait(waitedMs);
     } catch (error) {
       if (error instanceof LlmTurnWaitError) this.limits.events?.rateLimited('no_turn_before_deadline');
       throw error;
