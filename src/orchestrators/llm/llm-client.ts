@@ -104,16 +104,26 @@ export class LlmSession {
         completion = await this.openai.chat.completions.create({ ...request, model: this.model }, { signal });
       } catch (error) {
         // An attempt refused or broken off is billed no tokens.
-        await budget?.settle(estimate, 0);
+        if (budget) await this.settle(budget, estimate, 0);
         await sleep(this.retryDelay(error, attempt, maxWaitMs, deadline, signal), undefined, { signal });
         continue;
       }
       const usage = usageOf(completion);
       // An endpoint that reports no usage leaves the estimate standing.
-      await budget?.settle(estimate, completion.usage ? usage.total_tokens : estimate);
+      if (budget) await this.settle(budget, estimate, completion.usage ? usage.total_tokens : estimate);
       this.usage = addUsage(this.usage, usage);
       return completion;
     }
+  }
+
+  /**
+   * Settling is bookkeeping: a completion already paid for is not thrown away because Redis did not
+   * take the correction, which leaves the estimate standing (the budget errs on the slow side).
+   */
+  private async settle(budget: LlmBudget, estimate: number, used: number): Promise<void> {
+    await budget.settle(estimate, used).catch((error: unknown) => {
+      this.log.warn(`LLM budget not settled (the estimate of ${estimate} tokens stands): ${errorMessage(error)}`);
+    });
   }
 
   /** The wait before the next attempt after `error`; throws it (or why not) when there is none. */
