@@ -16,6 +16,7 @@ import { ConfigError } from '../src/platform/errors.js';
 import { LocalRateLimiter, type RateLimiter, RedisRateLimiter } from '../src/platform/rate-limiter.js';
 import { startModelProxy } from './support/model-proxy.js';
 import { deleteKeys, REDIS_URL, uniquePrefix } from './support/pipeline.js';
+import { runCli } from './support/run-cli.js';
 
 const silent = winston.createLogger({ silent: true });
 const prefix = uniquePrefix('llm-budget');
@@ -185,6 +186,31 @@ describe("the endpoint's 429", () => {
     expect(error).toBeInstanceOf(LlmTurnWaitError);
     expect((error as Error).message).toBe("LLM endpoint rate limit (429): no turn before the investigation's deadline");
     expect(upstream.stats.rate_limited).toBe(1);
+  });
+});
+
+describe('promptrca investigate', () => {
+  it('keeps PROMPTRCA_LLM_RPM within its process: agent_tools calls spaced, none refused', async () => {
+    // A bucket of 2, one more every 500 ms: agent_tools' back-to-back calls would meet 429s.
+    const upstream = await sim({ rpm: 120, windowSeconds: 1 });
+    const started = performance.now();
+    const result = await runCli(
+      ['investigate', '--alarm', 'examples/lambda-timeout.json', '--orchestrator', 'agent_tools', '--json'],
+      { OPENAI_BASE_URL: upstream.url, PROMPTRCA_MODEL: 'llm-sim', PROMPTRCA_LLM_RPM: '120' },
+      60_000,
+    );
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.root_cause.type).toBe('timeout');
+    expect(upstream.stats.rate_limited).toBe(0);
+    expect(report.usage.llm_calls).toBe(upstream.stats.completions);
+    expect(performance.now() - started).toBeGreaterThanOrEqual((upstream.stats.completions - 1) * 500);
+  });
+
+  it('refuses an invalid budget at start with exit 2', async () => {
+    const result = await runCli(['investigate', '--alarm', 'examples/lambda-timeout.json', '--llm', 'none'], { PROMPTRCA_LLM_TPM: '-5' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('PROMPTRCA_LLM_TPM="-5" is not valid');
   });
 });
 
