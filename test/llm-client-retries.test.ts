@@ -39,7 +39,7 @@ describe('LLM client retries', () => {
     expect(server.requests).toHaveLength(2);
     expect(waited).toBeGreaterThanOrEqual(950);
     expect(session.usage).toEqual({ llm_calls: 1, prompt_tokens: 40, completion_tokens: 7, total_tokens: 47 });
-    expect(logs.map((entry) => entry.message)).toContainEqual(expect.stringMatching(/^LLM call failed, retry 1 of 3 in 1000 ms: 429/));
+    expect(logs.map((entry) => entry.message)).toContainEqual(expect.stringMatching(/^LLM call failed, retry 1 in 1000 ms: 429/));
   });
 
   it('honours retry-after-ms on a 5xx and backs off on its own when no header is given', async () => {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { countChatCompletionTokens, countTokens } from 'gpt-tokenizer/model/gpt-4o';
-import OpenAI, { BadRequestError } from 'openai';
+import OpenAI, { BadRequestError, RateLimitError } from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LlmSim, startLlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
@@ -213,6 +213,62 @@ describe('llm-sim over HTTP', () => {
   });
 });
 
+const ASK = { model: 'm', messages: [{ role: 'user' as const, content: 'Task timed out' }] };
+const post = (url: string, body: unknown) => fetch(`${url}/chat/completions`, { method: 'POST', body: JSON.stringify(body) });
+
+describe('llm-sim rate limits', () => {
+  it('answers 429 beyond --rpm, as OpenAI does: Retry-After, retry-after-ms and its error body, then admits again', async () => {
+    // 60 a minute over 2 s: a bucket of 2 requests, one more each second.
+    const limited = await startLlmSim({ rpm: 60, windowSeconds: 2 });
+    try {
+      const answers = [await post(limited.url, ASK), await post(limited.url, ASK), await post(limited.url, ASK)];
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 429]);
+      const refused = answers[2]!;
+      expect(refused.headers.get('retry-after')).toBe('1');
+      const waitMs = Number(refused.headers.get('retry-after-ms'));
+      expect(waitMs).toBeGreaterThan(900);
+      expect(waitMs).toBeLessThanOrEqual(1_000);
+      expect(await refused.json()).toEqual({
+        error: {
+          message: expect.stringMatching(
+            /^Rate limit reached for llm-sim on requests per min \(RPM\): Limit 60, Requested 1\. Please try again in \d+ms\.$/,
+          ),
+          type: 'requests',
+          param: null,
+          code: 'rate_limit_exceeded',
+        },
+      });
+      // The openai client reads it as its RateLimitError.
+      const client = new OpenAI({ apiKey: 'sim', baseURL: limited.url, maxRetries: 0 });
+      await expect(client.chat.completions.create(ASK)).rejects.toBeInstanceOf(RateLimitError);
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      expect((await post(limited.url, ASK)).status).toBe(200);
+      expect(limited.stats).toMatchObject({ completions: 3, rejected: 2, rate_limited: 2 });
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('counts prompt and completion tokens against --tpm, and says when a request can never fit', async () => {
+    const probe = await (await post(sim.url, ASK)).json();
+    const tokens = probe.usage.total_tokens as number;
+    const limited = await startLlmSim({ tpm: tokens * 60, windowSeconds: 1 });
+    try {
+      expect((await post(limited.url, ASK)).status).toBe(200);
+      const refused = await post(limited.url, ASK);
+      expect(refused.status).toBe(429);
+      expect((await refused.json()).error).toMatchObject({ type: 'tokens', code: 'rate_limit_exceeded' });
+      expect(Number(refused.headers.get('retry-after-ms'))).toBeGreaterThan(900);
+      const tooLarge = await post(limited.url, { ...ASK, messages: [{ role: 'user', content: 'Task timed out '.repeat(50) }] });
+      expect(tooLarge.status).toBe(429);
+      expect(tooLarge.headers.get('retry-after')).toBeNull();
+      expect((await tooLarge.json()).error.message).toMatch(/^Request too large for llm-sim on tokens per min \(TPM\)/);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('promptrca llm-sim', () => {
   it('prints that it is a simulator and where it listens, then serves there', async () => {
     const child = spawn(process.execPath, [CLI, 'llm-sim', '--port', '0'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -235,7 +291,36 @@ describe('promptrca llm-sim', () => {
   it('rejects a port out of range with exit code 2', async () => {
     const result = await runCli(['llm-sim', '--port', '70000']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/--port "70000" is not valid: allowed a whole number from 0 to 65535/);
+    expect(result.stderr).toMatch(/--port="70000" is not valid: allowed a whole number from 0 to 65535/);
+  });
+
+  it.each([
+    ['--rpm', '0', /--rpm="0" is not valid: allowed a whole number from 1 to/],
+    ['--tpm', '1.5', /--tpm="1.5" is not valid: allowed a whole number from 1 to/],
+    ['--limit-window-seconds', '61', /--limit-window-seconds="61" is not valid: allowed a whole number from 1 to 60/],
+  ])('rejects %s %s with exit code 2', async (option, value, message) => {
+    const result = await runCli(['llm-sim', '--port', '0', option, value]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('enforces --rpm from the command line, saying so at start', async () => {
+    const child = spawn(process.execPath, [CLI, 'llm-sim', '--port', '0', '--rpm', '60', '--limit-window-seconds', '2'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString('utf8')));
+        child.once('exit', (code) => reject(new Error(`llm-sim exited with ${code}`)));
+      });
+      expect(line).toContain('429 beyond 60 requests per minute over 2 s');
+      const url = /listening on (\S+)/.exec(line)?.[1] ?? '';
+      const statuses = await Promise.all([1, 2, 3].map(() => post(url, ASK).then((answer) => answer.status)));
+      expect(statuses.sort()).toEqual([200, 200, 429]);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 
   it('names the address when the port is taken, with exit code 2', async () => {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withInvestigationDeadline } from '../src/orchestrators/aws/call-deadline.js';
 import { createAwsClients } from '../src/orchestrators/aws/clients.js';
 import { parseRecording } from '../src/orchestrators/aws/recording.js';
 import { runFactCall } from '../src/orchestrators/facts/fact-call.js';
@@ -51,7 +52,10 @@ describe('isTransientError', () => {
       }),
   );
 
-  /** What the product's own LLM client throws once its retries are spent (none here). */
+  /**
+   * What the product's own LLM client throws once its retries are spent (none here; a 429 is waited
+   * out until the investigation's deadline, a short one here).
+   */
   const chat = (status: number | null | 'hang') => {
     const client = new LlmClient({
       apiKey: 'test',
@@ -60,7 +64,9 @@ describe('isTransientError', () => {
       timeoutMs: status === 'hang' ? 200 : 5_000,
       maxRetries: 0,
     });
-    return thrownBy(() => client.session().chat({ messages: [{ role: 'user', content: 'hi' }] }));
+    return thrownBy(() =>
+      withInvestigationDeadline(Date.now() + 200, () => client.session().chat({ messages: [{ role: 'user', content: 'hi' }] })),
+    );
   };
 
   it('retries LLM rate limits, server errors and unreachable endpoints', async () => {

@@ -5,6 +5,7 @@ import { answeringOnce } from './aws/answer-once.js';
 import type { AwsClients } from './aws/clients.js';
 import { conclude, withoutConclusionFromMissingFacts } from './conclusion.js';
 import { discoverAllResources } from './discover-all-resources.js';
+import { LlmTurnWaitError } from './errors.js';
 import { gatherEvidence } from './gather-evidence.js';
 import { investigationFacts } from './investigation-facts.js';
 import { investigationWindow } from './investigation-window.js';
@@ -61,6 +62,9 @@ export class DirectInvocationOrchestrator implements Orchestrator {
       if (outcome.status === 'fulfilled') {
         hypotheses.push(...outcome.value.hypotheses);
         warnings.push(...outcome.value.warnings);
+      } else if (outcome.reason instanceof LlmTurnWaitError) {
+        // Like a throttled read: not concluded without it, and the worker tries again later.
+        missingFacts.push(`${specialists[index]?.type} specialist's model hypotheses: ${errorMessage(outcome.reason)}`);
       } else {
         const message = `${specialists[index]?.type} specialist failed: ${errorMessage(outcome.reason)}`;
         log.error(message);

@@ -97,6 +97,8 @@ export class SimHttpError extends PromptRcaError {
     message: string,
     readonly type: string,
     readonly param: string | null = null,
+    /** OpenAI's `code` (`rate_limit_exceeded`) and the headers sent with it (Retry-After). */
+    readonly extra: { code?: string; headers?: Record<string, string> } = {},
   ) {
     super(message);
   }
@@ -123,5 +125,15 @@ export class RateLimitWaitError extends ServiceUnavailableError {
   constructor(readonly quota: string) {
     super(`${quota} rate limit: no turn before the call's deadline`);
     this.name = 'RateLimitWaitError';
+  }
+}
+
+/**
+ * A model call whose turn, under the fleet's LLM budget or the endpoint's rate limit (429), would come
+ * after the investigation's deadline: not sent (or not sent again), to be tried later.
+ */
+export class LlmTurnWaitError extends ServiceUnavailableError {
+  constructor(limit: string, options?: { cause?: unknown }) {
+    super(`LLM ${limit}: no turn before the investigation's deadline`, options);
   }
 }

@@ -20,6 +20,12 @@ function wholeNumber(min: number, max: number, fallback: number): Setting<number
   };
 }
 
+/** A whole number within a range, or none when unset: a limit that applies only when one is given. */
+function optionalWholeNumber(min: number, max: number): Setting<number | null> {
+  const { parse } = wholeNumber(min, max, min);
+  return { allowed: `a whole number from ${min} to ${max} (or unset: no limit)`, parse, fallback: null };
+}
+
 function oneOf<const T extends string>(values: readonly T[], fallback: T): Setting<T>;
 function oneOf<const T extends string>(values: readonly T[], fallback: null): Setting<T | null>;
 function oneOf<const T extends string>(values: readonly T[], fallback: T | null): Setting<T | null> {
@@ -171,6 +177,10 @@ const SETTINGS = {
   OPENAI_API_KEY: text(),
   OPENAI_BASE_URL: httpUrl('http://127.0.0.1:8000/v1'),
   PROMPTRCA_MODEL: text('gpt-4o-mini'),
+  // Unset: no budget of the fleet's own. Endpoints' limits differ by account, tier and model, so there
+  // is no documented default to take a share of (as there is for AWS); 429s are honoured either way.
+  PROMPTRCA_LLM_RPM: optionalWholeNumber(1, 10_000_000),
+  PROMPTRCA_LLM_TPM: optionalWholeNumber(1, 10_000_000_000),
   AWS_REGION: text(DEFAULT_AWS_REGION),
   AWS_ENDPOINT_URL: text(),
   AWS_ACCOUNT_ID: text(),

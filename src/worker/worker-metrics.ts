@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { LlmLimitEvents, LlmRateLimitReason } from '../orchestrators/llm/llm-client.js';
 import { queueJobsGauge } from '../platform/queue-jobs-gauge.js';
 import type { RedisClient } from '../platform/redis-connection.js';
 import { ORCHESTRATOR_TYPES, type Report } from '../report/report.js';
@@ -10,6 +11,9 @@ export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 const STATUSES = ['completed', 'failed'] as const;
 const SHADOW_VALUES = ['false', 'true'] as const;
 const TOKEN_KINDS = ['prompt', 'completion'] as const;
+const RATE_LIMIT_REASONS: readonly LlmRateLimitReason[] = ['endpoint_429', 'no_turn_before_deadline'];
+/** From a turn at once to one at the end of the default 30 s an investigation may wait for it. */
+const BUDGET_WAIT_BUCKETS_SECONDS = [0, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30];
 
 export interface WorkerMetricsSources {
   /** The investigations queue, counted at each scrape. */
@@ -33,6 +37,8 @@ export class WorkerMetrics {
   private readonly duration: Histogram<'orchestrator_type' | 'shadow'>;
   private readonly tokens: Counter<'orchestrator_type' | 'kind' | 'shadow'>;
   private readonly llmCalls: Counter<'orchestrator_type' | 'shadow'>;
+  /** What this process's model calls met of the LLM budget and the endpoint's rate limit. */
+  readonly llmLimits: LlmLimitEvents;
 
   constructor(sources: WorkerMetricsSources) {
     const registers = [this.registry];
@@ -62,6 +68,23 @@ export class WorkerMetrics {
       labelNames: ['orchestrator_type', 'shadow'],
       registers,
     });
+    const budgetWait = new Histogram({
+      name: 'promptrca_llm_budget_wait_seconds',
+      help: "Each model call's wait for its turn under the fleet's LLM budget (PROMPTRCA_LLM_RPM, PROMPTRCA_LLM_TPM), observed as it goes",
+      buckets: BUDGET_WAIT_BUCKETS_SECONDS,
+      registers,
+    });
+    const rateLimited = new Counter({
+      name: 'promptrca_llm_rate_limited_total',
+      help: 'Model calls the endpoint answered 429 (endpoint_429), and calls given up with no turn before the investigation deadline (no_turn_before_deadline)',
+      labelNames: ['reason'],
+      registers,
+    });
+    for (const reason of RATE_LIMIT_REASONS) rateLimited.inc({ reason }, 0);
+    this.llmLimits = {
+      budgetWait: (ms) => budgetWait.observe(ms / 1000),
+      rateLimited: (reason) => rateLimited.inc({ reason }),
+    };
     queueJobsGauge({
       name: 'promptrca_queue_jobs',
       help: 'Jobs on the investigations queue by state, counted at scrape (the same on every replica); absent while Redis does not answer',

@@ -25,7 +25,15 @@ export async function startModelProxy(
       headers: { 'content-type': 'application/json' },
       body: request.method === 'GET' ? undefined : Buffer.concat(chunks),
     });
-    response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+    // A 429's wait goes through as the model said it.
+    const retryAfter = ['retry-after', 'retry-after-ms'].flatMap((name) => {
+      const value = answer.headers.get(name);
+      return value === null ? [] : [[name, value] as const];
+    });
+    response.writeHead(answer.status, {
+      ...Object.fromEntries(retryAfter),
+      'content-type': answer.headers.get('content-type') ?? 'application/json',
+    });
     response.end(Buffer.from(await answer.arrayBuffer()));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

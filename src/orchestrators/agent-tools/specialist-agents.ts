@@ -1,11 +1,10 @@
 import { errorMessage } from '../../platform/errors.js';
 import type { NormalizedAlarm } from '../../producer/alarm.js';
-import { AgentLimitError } from '../errors.js';
 import { parseModelAnswer, specialistSystemPrompt } from '../specialists/llm-hypotheses.js';
 import type { ResourceSpecialist } from '../specialists/resource-specialist.js';
 import { factsBrief, resourceReference } from './agent-briefs.js';
 import { type AgentTool, defineTool, resourceParameters } from './agent-tool.js';
-import { type ConversationContext, converse } from './tool-conversation.js';
+import { type ConversationContext, converse, endsInvestigation } from './tool-conversation.js';
 
 function specialistPrompt(specialist: ResourceSpecialist, hasTools: boolean): string {
   const prompt = specialistSystemPrompt(specialist.noun);
@@ -44,7 +43,7 @@ export function specialistTool(
         );
         return { hypotheses };
       } catch (error) {
-        if (error instanceof AgentLimitError || context.signal?.aborted) throw error;
+        if (endsInvestigation(error, context)) throw error;
         // Logged as direct's are: `<type> specialist failed: …`.
         const message = `${specialist.type} specialist failed: ${errorMessage(error)}`;
         context.log.error(message);

@@ -2,7 +2,7 @@ import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall } from '
 import type { Logger } from 'winston';
 import { errorMessage } from '../../platform/errors.js';
 import { clip } from '../clip.js';
-import { AgentLimitError, ModelOutputError, TurnLimitError } from '../errors.js';
+import { AgentLimitError, LlmTurnWaitError, ModelOutputError, TurnLimitError } from '../errors.js';
 import type { LlmSession } from '../llm/llm-client.js';
 import { promptJson } from '../quoted-data-block.js';
 import type { AgentBudget } from './agent-limits.js';
@@ -25,6 +25,15 @@ export interface ConversationContext {
   /** Malformed model output and failed tools, recorded for the report. */
   warnings: string[];
   signal?: AbortSignal;
+}
+
+/**
+ * Whether a failure inside a tool ends the whole investigation rather than going back to the model
+ * as the tool's error: a limit reached, a model call with no turn before the deadline (the
+ * investigation is tried again later), or the investigation stopped.
+ */
+export function endsInvestigation(error: unknown, context: ConversationContext): boolean {
+  return error instanceof AgentLimitError || error instanceof LlmTurnWaitError || context.signal?.aborted === true;
 }
 
 function record(context: ConversationContext, warning: string): void {
@@ -87,7 +96,7 @@ async function answerToolCall(
     // Tool results hold log lines: encoded so that no text in them reads as a tag.
     return promptJson(await tool.run(parsed.data));
   } catch (error) {
-    if (error instanceof AgentLimitError || context.signal?.aborted) throw error;
+    if (endsInvestigation(error, context)) throw error;
     record(context, `${label}: ${name} failed: ${errorMessage(error)}`);
     return errorResult(errorMessage(error));
   }

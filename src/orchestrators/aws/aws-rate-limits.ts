@@ -1,5 +1,5 @@
 import type { Config } from '../../platform/config.js';
-import type { Rate } from './rate-limiter.js';
+import type { Rate } from '../../platform/rate-limiter.js';
 
 /**
  * The documented per-account, per-region quotas of the APIs the specialists call most, requests

@@ -1,7 +1,7 @@
 import type { MiddlewareStack } from '@smithy/types';
+import type { RateLimiter } from '../../platform/rate-limiter.js';
 import type { AwsRateLimits } from './aws-rate-limits.js';
 import { limitRate } from './rate-limit-middleware.js';
-import type { RateLimiter } from './rate-limiter.js';
 import type { CallRecorder, SendingClient } from './recorder.js';
 import type { Recording } from './recording.js';
 import { answerFromRecording, type ServiceExceptionClass, sdkErrorFactory } from './replay-middleware.js';

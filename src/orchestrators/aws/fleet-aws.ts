@@ -1,8 +1,8 @@
 import type { Config } from '../../platform/config.js';
+import { LocalRateLimiter, type RateLimiter, RedisRateLimiter } from '../../platform/rate-limiter.js';
 import type { RedisClient } from '../../platform/redis-connection.js';
 import { awsRateLimitsFrom } from './aws-rate-limits.js';
 import type { FleetAws } from './aws-service.js';
-import { LocalRateLimiter, type RateLimiter, RedisRateLimiter } from './rate-limiter.js';
 import { SharedFacts } from './shared-facts.js';
 
 type FleetConfig = Pick<

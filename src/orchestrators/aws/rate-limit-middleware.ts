@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FinalizeRequestMiddleware, MiddlewareStack } from '@smithy/types';
+import type { Rate, RateLimiter } from '../../platform/rate-limiter.js';
 import { RateLimitWaitError } from '../errors.js';
 import { type AwsRateLimits, quotaOf } from './aws-rate-limits.js';
 import { msToCallDeadline } from './call-deadline.js';
-import type { Rate, RateLimiter } from './rate-limiter.js';
 
 /** How long a call sent outside any fact call's deadline may wait for its turn. */
 const DEFAULT_MAX_WAIT_MS = 30_000;
@@ -25,7 +25,7 @@ async function awaitTurn(fleet: FleetRateLimit, quota: string, rate: Rate): Prom
   for (;;) {
     // From the asking: an answer that took long to arrive makes the turn late too.
     const askedAt = Date.now();
-    const wait = await fleet.limiter.reserve(`${fleet.scope}:${quota}`, rate, msToCallDeadline(DEFAULT_MAX_WAIT_MS));
+    const wait = await fleet.limiter.reserve(`aws:${fleet.scope}`, [{ bucket: quota, rate }], msToCallDeadline(DEFAULT_MAX_WAIT_MS));
     if (wait === null) throw new RateLimitWaitError(quota);
     const due = askedAt + wait;
     if (wait > 0) await sleep(wait);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../platform/config.js';
 import { InputError } from '../../platform/errors.js';
 import { logger, moveLogsToStderr } from '../../platform/log.js';
+import { LocalRateLimiter } from '../../platform/rate-limiter.js';
 import type { NormalizedAlarm } from '../../producer/alarm.js';
 import { readAlarmFile } from '../../producer/alarm-input.js';
 import { manualInvestigationId, parseGivenInvestigationId } from '../../producer/investigation-id.js';
@@ -77,6 +78,13 @@ function resolveTarget(options: InvestigateOptions, env: NodeJS.ProcessEnv): Tar
   };
 }
 
+/** The model client, with PROMPTRCA_LLM_RPM and _TPM held within this process as the AWS limits are here. */
+async function llmClientWithoutRedis(env: NodeJS.ProcessEnv) {
+  const [{ LlmClient }, { llmBudgetFrom }] = await Promise.all([import('../llm/llm-client.js'), import('../llm/llm-budget.js')]);
+  const settings = llmSettingsFromEnv(env);
+  return new LlmClient(settings, { budget: llmBudgetFrom(loadConfig(env), new LocalRateLimiter(), settings) });
+}
+
 export async function investigate(options: InvestigateOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   moveLogsToStderr();
   const llmMode = parseLlmMode(options.llm ?? defaultLlmMode(env));
@@ -94,7 +102,7 @@ export async function investigate(options: InvestigateOptions, env: NodeJS.Proce
   const fleet = fleetAwsFactory(loadConfig(env), null)(region);
   const aws = createAwsClients({ region, replay: replay ?? undefined, recorder, fleet });
   // openai is loaded only when a model is asked: `--llm none` runs on the rules alone.
-  const llm = llmMode === 'openai' ? new (await import('../llm/llm-client.js')).LlmClient(llmSettingsFromEnv(env)) : null;
+  const llm = llmMode === 'openai' ? await llmClientWithoutRedis(env) : null;
   const type = chosen ?? assignOrchestrator(target.investigationId, flags).orchestrator_type;
   const orchestrator = createOrchestrator(type, aws, llm);
 

@@ -5,9 +5,10 @@ import { logger } from '../../platform/log.js';
 import { SimHttpError, SimRequestError } from '../errors.js';
 import { parseChatRequest, type SimChatRequest } from './chat-request.js';
 import { type SimReply, simulateReply } from './sim-policy.js';
+import { type SimLimitOptions, SimRateLimits, type SimRefusal } from './sim-rate-limits.js';
 import { countCompletionTokens, countPromptTokens } from './token-count.js';
 
-export interface LlmSimOptions {
+export interface LlmSimOptions extends SimLimitOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
   host?: string;
@@ -23,6 +24,8 @@ export interface LlmSimStats {
   completions: number;
   /** Requests refused with an error status. */
   rejected: number;
+  /** Of those, refused with 429 for the `rpm` or `tpm` limit. */
+  rate_limited: number;
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
@@ -53,14 +56,27 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   }
 }
 
-function send(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json', 'x-llm-simulator': 'promptrca llm-sim' });
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { ...headers, 'content-type': 'application/json', 'x-llm-simulator': 'promptrca llm-sim' });
   response.end(JSON.stringify(body));
 }
 
 /** OpenAI's error body, so clients raise the same error classes they would against the real API. */
 function sendError(response: ServerResponse, error: SimHttpError): void {
-  send(response, error.status, { error: { message: error.message, type: error.type, param: error.param, code: null } });
+  send(
+    response,
+    error.status,
+    { error: { message: error.message, type: error.type, param: error.param, code: error.extra.code ?? null } },
+    error.extra.headers,
+  );
+}
+
+/** OpenAI's 429: Retry-After in whole seconds (HTTP's), and to the millisecond as OpenAI's retry-after-ms. */
+function rateLimitError(refusal: SimRefusal): SimHttpError {
+  const wait = refusal.retryAfterMs;
+  const headers: Record<string, string> =
+    wait === null ? {} : { 'retry-after': String(Math.ceil(wait / 1000)), 'retry-after-ms': String(wait) };
+  return new SimHttpError(429, refusal.message, refusal.type, null, { code: 'rate_limit_exceeded', headers });
 }
 
 function completionBody(request: SimChatRequest, reply: SimReply, id: number, usage: object): object {
@@ -95,7 +111,8 @@ function completionBody(request: SimChatRequest, reply: SimReply, id: number, us
 export async function startLlmSim(options: LlmSimOptions = {}): Promise<LlmSim> {
   const latencyMs = options.latencyMs ?? 0;
   const latencyPerTokenMs = options.latencyPerTokenMs ?? 0;
-  const stats: LlmSimStats = { completions: 0, rejected: 0, prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+  const stats: LlmSimStats = { completions: 0, rejected: 0, rate_limited: 0, prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+  const limits = new SimRateLimits(options);
 
   async function chatCompletion(request: IncomingMessage, response: ServerResponse): Promise<void> {
     let chat: SimChatRequest;
@@ -109,6 +126,12 @@ export async function startLlmSim(options: LlmSimOptions = {}): Promise<LlmSim> 
     const promptTokens = countPromptTokens(chat);
     const completionTokens = countCompletionTokens(reply.content, reply.toolCalls);
     const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+    // Tokens are charged on arrival, the reply's included: the simulator knows it before it waits.
+    const refusal = limits.admit(usage.total_tokens);
+    if (refusal) {
+      stats.rate_limited += 1;
+      throw rateLimitError(refusal);
+    }
     await sleep(latencyMs + latencyPerTokenMs * completionTokens);
     stats.completions += 1;
     stats.prompt_tokens += promptTokens;

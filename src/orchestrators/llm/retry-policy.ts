@@ -16,6 +16,14 @@ export function isRetryable(error: unknown): boolean {
   return error.status === 408 || error.status === 409 || error.status === 429 || error.status >= 500;
 }
 
+/**
+ * The endpoint's "too many requests": waited out until the caller's deadline, as throttled AWS reads
+ * are, rather than given up after a count of retries.
+ */
+export function isRateLimited(error: unknown): boolean {
+  return error instanceof APIError && error.status === 429;
+}
+
 /** `retry-after-ms` (OpenAI's), else `retry-after` in seconds or as an HTTP date; null when absent. */
 export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | null {
   const millis = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
@@ -35,10 +43,11 @@ export function backoffMs(attempt: number, random = Math.random): number {
 
 /**
  * How long to wait before the next attempt after `error` on attempt `attempt` (0-based), or null
- * to give up and rethrow. Throws RetryAfterTooLongError when the server's Retry-After exceeds the cap.
+ * to give up and rethrow; a 429 is not counted against `maxRetries` (the caller holds it to its
+ * deadline). Throws RetryAfterTooLongError when the server's Retry-After exceeds the cap.
  */
 export function retryDelayMs(error: unknown, attempt: number, maxRetries: number, maxWaitMs: number): number | null {
-  if (attempt >= maxRetries || !isRetryable(error)) return null;
+  if (!isRetryable(error) || (attempt >= maxRetries && !isRateLimited(error))) return null;
   const asked = error instanceof APIError ? retryAfterMs(error.headers) : null;
   if (asked === null) return backoffMs(attempt);
   if (asked > maxWaitMs) throw new RetryAfterTooLongError(asked, maxWaitMs, error);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { errorMessage } from '../../platform/errors.js';
 import { type Hypothesis, HypothesisSchema, ROOT_CAUSE_TYPES } from '../../report/report.js';
-import { ModelOutputError } from '../errors.js';
+import { LlmTurnWaitError, ModelOutputError } from '../errors.js';
 import { groundHypotheses } from '../grounding.js';
 import type { LlmSession } from '../llm/llm-client.js';
 import { factsBlock } from '../quoted-data-block.js';
@@ -58,7 +58,8 @@ export function parseModelAnswer(content: string | null | undefined): Hypothesis
  * One chat completion over the specialist's facts. The model refines the rules' hypotheses, held
  * to the evidence by groundHypotheses, so deterministic evidence is never dropped silently. Output
  * that fails validation, or a model that cannot be reached, keeps the rules' answer and says why:
- * the investigation still ends with the evidence it has.
+ * the investigation still ends with the evidence it has. A call that got no turn before the
+ * deadline is thrown: the model's judgement is then missing for a reason time cures, not refused.
  */
 export async function refineWithModel(
   specialist: string,
@@ -81,7 +82,7 @@ export async function refineWithModel(
     const fromModel = parseModelAnswer(completion.choices[0]?.message.content);
     return groundHypotheses(`${specialist} specialist`, fromModel, ruleHypotheses);
   } catch (error) {
-    if (input.signal?.aborted) throw error;
+    if (input.signal?.aborted || error instanceof LlmTurnWaitError) throw error;
     const what = error instanceof ModelOutputError ? 'model output rejected' : 'model call failed';
     return {
       hypotheses: ruleHypotheses,

@@ -4,6 +4,7 @@ import { fleetAwsFactory } from '../../orchestrators/aws/fleet-aws.js';
 import { loadRecording } from '../../orchestrators/aws/recording.js';
 import { createOrchestrator } from '../../orchestrators/create-orchestrator.js';
 import { describeInvestigationLimits } from '../../orchestrators/investigation-limits.js';
+import { llmBudgetFrom } from '../../orchestrators/llm/llm-budget.js';
 import { LlmClient } from '../../orchestrators/llm/llm-client.js';
 import { defaultLlmMode, llmSettingsFromEnv, parseLlmMode } from '../../orchestrators/llm/llm-settings.js';
 import { DEFAULT_METRICS_PORT, loadConfig } from '../../platform/config.js';
@@ -11,6 +12,7 @@ import { errorMessage } from '../../platform/errors.js';
 import { logger, warnIfNodePastEndOfLife } from '../../platform/log.js';
 import { type MetricsServer, startMetricsServer } from '../../platform/metrics-server.js';
 import { metricsAddressFrom } from '../../platform/metrics-settings.js';
+import { RedisRateLimiter } from '../../platform/rate-limiter.js';
 import { redisReadiness, writeProbeKey } from '../../platform/readiness.js';
 import { describeRedisTarget } from '../../platform/redis-connection.js';
 import { RedisWriteGate } from '../../platform/redis-write-gate.js';
@@ -44,11 +46,24 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
   const settings = workerSettingsFromEnv(env, options.concurrency);
   const replayPath = options.replay ?? loadConfig(env).PROMPTRCA_AWS_REPLAY;
   const replay = replayPath ? await loadRecording(replayPath) : undefined;
-  const llm = llmMode === 'openai' ? new LlmClient(llmSettingsFromEnv(env)) : null;
+  const llmSettings = llmMode === 'openai' ? llmSettingsFromEnv(env) : null;
   const metricsAddress = metricsAddressFrom(options.metricsPort, env);
   const shadowPercentage = shadowPercentageFromEnv(env);
 
   const queues = await connectQueues(env, 'worker');
+  const writes = new RedisWriteGate(logger);
+  const metrics = new WorkerMetrics({
+    redisRefusal: () => writes.refusal,
+    investigations: queues.investigations,
+    redis: queues.redis,
+    activeInvestigations: () => running.inFlight.size,
+  });
+  const llm = llmSettings
+    ? new LlmClient(llmSettings, {
+        budget: llmBudgetFrom(loadConfig(env), new RedisRateLimiter(queues.redis, queues.prefix), llmSettings),
+        events: metrics.llmLimits,
+      })
+    : null;
   const fleetFor = fleetAwsFactory(loadConfig(env), { redis: queues.redis, keyPrefix: queues.prefix });
   const awsByRegion = new Map<string, AwsClients>();
   const awsFor = (region: string): AwsClients => {
@@ -63,13 +78,6 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
     createOrchestrator(type, awsFor(alarm.region ?? loadConfig(env).AWS_REGION), llm);
 
   const stopping = new AbortController();
-  const writes = new RedisWriteGate(logger);
-  const metrics = new WorkerMetrics({
-    redisRefusal: () => writes.refusal,
-    investigations: queues.investigations,
-    redis: queues.redis,
-    activeInvestigations: () => running.inFlight.size,
-  });
   const rollout = liveRollout({ redis: queues.redis, prefix: queues.prefix, env, log: logger, hasModel: llm !== null });
   // A start that fails after connecting must not leave Redis or the port open: the process would
   // then neither run nor exit.
@@ -132,6 +140,8 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
     direct_orchestration_percentage: flags.percentage,
     force_orchestrator: flags.force,
     llm: llm ? llm.settings.model : 'none',
+    llm_rpm: loadConfig(env).PROMPTRCA_LLM_RPM,
+    llm_tpm: loadConfig(env).PROMPTRCA_LLM_TPM,
     aws_replay: replayPath ?? null,
     shadow_percentage: shadowPercentage,
     metrics: `${metricsServer.url}/metrics`,
