@@ -17,6 +17,7 @@ import { firstShutdownSignal } from '../../platform/signals.js';
 import type { NormalizedAlarm } from '../../producer/alarm.js';
 import { INVESTIGATIONS_QUEUE } from '../../producer/investigations-queue.js';
 import { connectQueues } from '../../report/queues.js';
+import { RelatedInvestigations } from '../../report/related-investigations.js';
 import { ORCHESTRATOR_TYPES, type OrchestratorType } from '../../report/report.js';
 import { ResultsPublisher } from '../../report/results-publisher.js';
 import { retentionFromEnv } from '../../report/retention.js';
@@ -41,14 +42,15 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
   const flags = rolloutFlagsFromEnv(env);
   const llmMode = parseLlmMode(options.llm ?? defaultLlmMode(env));
   const settings = workerSettingsFromEnv(env, options.concurrency);
-  const replayPath = options.replay ?? loadConfig(env).PROMPTRCA_AWS_REPLAY;
+  const config = loadConfig(env);
+  const replayPath = options.replay ?? config.PROMPTRCA_AWS_REPLAY;
   const replay = replayPath ? await loadRecording(replayPath) : undefined;
   const llm = llmMode === 'openai' ? new LlmClient(llmSettingsFromEnv(env)) : null;
   const metricsAddress = metricsAddressFrom(options.metricsPort, env);
   const shadowPercentage = shadowPercentageFromEnv(env);
 
   const queues = await connectQueues(env, 'worker');
-  const fleetFor = fleetAwsFactory(loadConfig(env), { redis: queues.redis, keyPrefix: queues.prefix });
+  const fleetFor = fleetAwsFactory(config, { redis: queues.redis, keyPrefix: queues.prefix });
   const awsByRegion = new Map<string, AwsClients>();
   const awsFor = (region: string): AwsClients => {
     let clients = awsByRegion.get(region);
@@ -59,7 +61,7 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
     return clients;
   };
   const orchestratorFor = (type: OrchestratorType, alarm: NormalizedAlarm) =>
-    createOrchestrator(type, awsFor(alarm.region ?? loadConfig(env).AWS_REGION), llm);
+    createOrchestrator(type, awsFor(alarm.region ?? config.AWS_REGION), llm);
 
   const stopping = new AbortController();
   const writes = new RedisWriteGate(logger);
@@ -113,8 +115,14 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
       publisher,
       log: logger,
       shadow,
-      factRetryMs: loadConfig(env).PROMPTRCA_FACT_RETRY_SECONDS * 1000,
+      factRetryMs: config.PROMPTRCA_FACT_RETRY_SECONDS * 1000,
       writes,
+      related: new RelatedInvestigations({
+        redis: queues.redis,
+        keyPrefix: queues.prefix,
+        windowMinutes: config.PROMPTRCA_RELATED_WINDOW_MINUTES,
+        ...(config.AWS_ACCOUNT_ID ? { account: config.AWS_ACCOUNT_ID } : {}),
+      }),
     },
   });
   const signal = firstShutdownSignal(logger);
