@@ -7,6 +7,7 @@ import { LlmClient } from '../../orchestrators/llm/llm-client.js';
 import { defaultLlmMode, llmSettingsFromEnv, parseLlmMode } from '../../orchestrators/llm/llm-settings.js';
 import { DEFAULT_METRICS_PORT, loadConfig } from '../../platform/config.js';
 import { errorMessage } from '../../platform/errors.js';
+import { limitHeapGrowth } from '../../platform/heap-growth.js';
 import { logger, warnIfNodePastEndOfLife } from '../../platform/log.js';
 import { type MetricsServer, startMetricsServer } from '../../platform/metrics-server.js';
 import { metricsAddressFrom } from '../../platform/metrics-settings.js';
@@ -39,6 +40,7 @@ interface WorkerOptions {
 
 /** Runs until SIGTERM/SIGINT; configuration problems stop it before it takes any job (exit 2). */
 export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  limitHeapGrowth();
   const flags = rolloutFlagsFromEnv(env);
   const llmMode = parseLlmMode(options.llm ?? defaultLlmMode(env));
   const settings = workerSettingsFromEnv(env, options.concurrency);
