@@ -52,6 +52,10 @@ end
 return { own, earlier, listed }
 `;
 
+/** Sent by its SHA once Redis knows it (ioredis falls back to the script's text): one short round trip per report. */
+const REGISTER_COMMAND = 'promptrcaRegisterRelated';
+type RegisteringClient = { [REGISTER_COMMAND](...args: Array<string | number>): Promise<[string, number, Array<string | null>]> };
+
 interface Entry {
   investigation_id: string;
   alarm_name: string | null;
@@ -87,6 +91,7 @@ export class RelatedInvestigations {
   constructor(private readonly options: RelatedInvestigationsOptions) {
     this.windowMs = options.windowMinutes * 60_000;
     this.now = options.now ?? Date.now;
+    options.redis.defineCommand(REGISTER_COMMAND, { numberOfKeys: 2, lua: REGISTER_SCRIPT });
   }
 
   /** Registers the report's investigation under its resource; its `related`, or undefined without a resource. */
@@ -98,9 +103,7 @@ export class RelatedInvestigations {
     const index = `${this.options.keyPrefix}:related:{${account}:${region}:${resource.type}:${resource.name}}`;
     const now = this.now();
     const entry = { investigation_id: report.investigation_id, alarm_name: report.alarm?.name ?? null, started_at: report.started_at };
-    const [own, earlier, listed] = (await this.options.redis.eval(
-      REGISTER_SCRIPT,
-      2,
+    const [own, earlier, listed] = await (this.options.redis as unknown as RegisteringClient)[REGISTER_COMMAND](
       index,
       `${index}:details`,
       now,
@@ -110,7 +113,7 @@ export class RelatedInvestigations {
       JSON.stringify(entry),
       MAX_RELATED_LISTED,
       MAX_INDEXED,
-    )) as [string, number, Array<string | null>];
+    );
     const investigations = listed
       .filter((text): text is string => text !== null)
       .map((text) => {
