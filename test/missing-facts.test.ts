@@ -1,11 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import winston from 'winston';
 import { loadScenario } from '../bench/scenarios.js';
 import { withInvestigationDeadline } from '../src/orchestrators/aws/call-deadline.js';
 import { createAwsClients } from '../src/orchestrators/aws/clients.js';
 import { DirectInvocationOrchestrator } from '../src/orchestrators/direct-invocation.js';
 import { runFactCall } from '../src/orchestrators/facts/fact-call.js';
+import { type LlmSim, startLlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
 import { runInvestigation } from '../src/orchestrators/run-investigation.js';
+import { runAgentTools } from './support/agent-run.js';
 
 const silent = winston.createLogger({ silent: true });
 const throttle = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
@@ -58,5 +60,30 @@ describe('no conclusion from missing facts', () => {
     expect(report.root_cause).toMatchObject({ type: 'unknown', confidence: 0 });
     expect(report.root_cause?.description).toContain('cloudwatch-logs FilterLogEvents failed: ThrottlingException');
     expect(report.missing_facts).toEqual([expect.stringContaining('cloudwatch-logs FilterLogEvents failed: ThrottlingException')]);
+  });
+
+  describe('agent_tools', () => {
+    let sim: LlmSim;
+    beforeAll(async () => {
+      sim = await startLlmSim();
+    });
+    afterAll(async () => {
+      await sim.close();
+    });
+
+    it('a fact tool whose read stays throttled: the same missing_facts and unknown at confidence 0 as direct', async () => {
+      const { report } = await runAgentTools('lambda-timeout.json', sim.url, { throttledCommands: ['FilterLogEvents'] });
+      expect(report.status).toBe('completed');
+      expect(report.root_cause).toMatchObject({ type: 'unknown', confidence: 0 });
+      expect(report.missing_facts).toEqual([expect.stringContaining('cloudwatch-logs FilterLogEvents failed: ThrottlingException')]);
+      // The reads that were answered are still the report's facts.
+      expect(report.facts.map((fact) => fact.source)).toContain('lambda.GetFunctionConfiguration');
+    });
+
+    it('a permanent failure (no such command recorded) is a warning, not a missing fact', async () => {
+      const { report } = await runAgentTools('lambda-timeout.json', sim.url, { withoutCommands: ['GetFunctionConcurrency'] });
+      expect(report.missing_facts).toBeUndefined();
+      expect(report.root_cause?.type).toBe('timeout');
+    });
   });
 });

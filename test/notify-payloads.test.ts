@@ -87,6 +87,9 @@ describe('webhook payload', () => {
       alarm: { name: 'manual:checkout-api', region: 'eu-west-1', account: null },
       root_cause: report.root_cause,
       summary: report.summary,
+      // A report written before `related` existed (or the first of its incident) says so with nulls.
+      related: null,
+      incident: null,
       text: 'manual:checkout-api: timeout (confidence 0.85) — the function ran out of time [investigation inv-hook]',
       report,
     });

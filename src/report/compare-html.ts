@@ -186,6 +186,7 @@ export function renderComparePage(result: CompareResult, reports: readonly Compa
 </section>
 ${statsTable(result)}
 <p>Pairs (both orchestrators on the same investigation): ${comparison.pairs}; shadow reports: ${comparison.shadow_reports}.</p>
+<p>Investigations: ${comparison.investigations} in ${comparison.incidents} incidents (investigations of one resource within the related window are one incident).</p>
 <h2>Gates</h2>
 ${gatesTable(result)}
 <h2>Charts</h2>

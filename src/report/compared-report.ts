@@ -23,6 +23,8 @@ export interface ComparedReport {
   facts: Counted;
   hypotheses: Counted;
   shadow?: boolean;
+  /** The incident the report belongs to (`related.incident_id`); absent for reports without `related`. */
+  incident_id?: string;
 }
 
 /** The part of a report that comparison keeps. */
@@ -40,5 +42,6 @@ export function comparedReport(report: Report): ComparedReport {
     facts: { length: report.facts.length },
     hypotheses: { length: report.hypotheses.length },
     ...(report.shadow === undefined ? {} : { shadow: report.shadow }),
+    ...(report.related === undefined ? {} : { incident_id: report.related.incident_id }),
   };
 }

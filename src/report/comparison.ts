@@ -51,6 +51,13 @@ export interface Comparison {
   /** Investigations with a report from each orchestrator (the assigned one and its shadow). */
   pairs: number;
   shadow_reports: number;
+  /** Distinct investigations, whatever orchestrators reported on them. */
+  investigations: number;
+  /**
+   * Distinct incidents: investigations of one resource within the related window are one (reports
+   * without `related` are an incident each).
+   */
+  incidents: number;
   critical_errors: CriticalError[];
 }
 
@@ -126,6 +133,12 @@ function countPairs(reports: readonly ComparedReport[]): number {
   return [...direct].filter((id) => agent.has(id)).length;
 }
 
+function countIncidents(reports: readonly ComparedReport[]): { investigations: number; incidents: number } {
+  const investigations = new Set(reports.map((r) => r.investigation_id));
+  const incidents = new Set(reports.map((r) => r.incident_id ?? r.investigation_id));
+  return { investigations: investigations.size, incidents: incidents.size };
+}
+
 /** Both orchestrators side by side over the same set of reports (shadow reports included). */
 export function compareOrchestrators(reports: readonly ComparedReport[]): Comparison {
   const direct = orchestratorStats('direct_invocation', reports);
@@ -136,6 +149,7 @@ export function compareOrchestrators(reports: readonly ComparedReport[]): Compar
     improvement: improvementOf(direct, agent),
     pairs: countPairs(reports),
     shadow_reports: direct.shadow + agent.shadow,
+    ...countIncidents(reports),
     critical_errors: criticalErrors(reports),
   };
 }

@@ -34,6 +34,7 @@ export function formatComparison(result: CompareResult): string {
   const lines = [describeSelection(result), '', ...alignColumns(table, (column) => column === 1 || column === 2), ''];
   lines.push(
     `Pairs (both orchestrators on the same investigation): ${comparison.pairs}; shadow reports: ${comparison.shadow_reports}.`,
+    `Investigations: ${comparison.investigations.toLocaleString('en-US')} in ${comparison.incidents.toLocaleString('en-US')} incidents (investigations of one resource within the related window are one incident).`,
     '',
     `Verdict at ${verdict.current_percentage}%: ${verdict.headline}`,
   );

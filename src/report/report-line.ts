@@ -1,7 +1,22 @@
+import { relatedCount } from './related-investigations.js';
 import type { Report } from './report.js';
 
-/** One line per report, tagged with its orchestrator (and `shadow` for a shadow run's), for `promptrca results`. */
-export function formatReportLine(report: Report): string {
+/** ` · related: 14 other investigations of lambda orders-api (…)`, or nothing when there are none. */
+function relatedPart(report: Report, later: number): string {
+  const others = (report.related ? relatedCount(report.related) : 0) + later;
+  if (!report.related || others === 0) return '';
+  return ` · related: ${others} other investigation${others === 1 ? '' : 's'} of ${report.related.resource} (incident ${report.related.incident_id})`;
+}
+
+/**
+ * One line per report, tagged with its orchestrator (and `shadow` for a shadow run's), for `promptrca
+ * results`. `later`: reports of the same incident listed after it, which its own `related` cannot name.
+ */
+export function formatReportLine(report: Report, later = 0): string {
+  return `${reportLine(report)}${relatedPart(report, later)}`;
+}
+
+function reportLine(report: Report): string {
   const tag = report.shadow === true ? `${report.orchestrator_type} shadow` : report.orchestrator_type;
   const head = `${report.started_at} [${tag}] ${report.investigation_id} ${report.status}`;
   const cost = `(${report.duration_seconds.toFixed(2)} s, ${report.usage.total_tokens} tokens)`;

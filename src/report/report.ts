@@ -85,6 +85,28 @@ export const SummarySchema = z.object({
 });
 export type Summary = z.infer<typeof SummarySchema>;
 
+/**
+ * The other investigations of the report's resource (account, region, type and name) within the
+ * related window, as far as they were known when the report was built: those registered before it.
+ */
+export const RelatedSchema = z.object({
+  /** `lambda orders-api (us-east-1, 123456789012)`. */
+  resource: z.string(),
+  /** The first investigation of the incident (this one's own ID when it was the first): reports sharing it are one incident. */
+  incident_id: z.string(),
+  /** The earliest of them, at most 20. */
+  investigations: z.array(
+    z.object({
+      investigation_id: z.string(),
+      alarm_name: z.string().nullable(),
+      started_at: z.string(),
+    }),
+  ),
+  /** Those not listed. */
+  more: z.number().int().min(0),
+});
+export type Related = z.infer<typeof RelatedSchema>;
+
 export const FAILURE_KINDS = ['transient', 'permanent', 'malformed_job'] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 
@@ -126,6 +148,8 @@ export const ReportSchema = z.object({
   missing_facts: z.array(z.string()).optional(),
   /** Set on reports of the orchestrator that ran in shadow beside the assigned one. */
   shadow: z.boolean().optional(),
+  /** Absent on shadow reports, reports without a resource, and reports written before it existed. */
+  related: RelatedSchema.optional(),
 });
 export type Report = z.infer<typeof ReportSchema>;
 

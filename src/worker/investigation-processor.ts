@@ -11,6 +11,7 @@ import { MalformedJobError } from '../producer/errors.js';
 import { type InvestigationJobData, parseInvestigationJob } from '../producer/investigation-job.js';
 import { failedReport } from '../report/failed-report.js';
 import { logReportEnd } from '../report/log-report-end.js';
+import type { RelatedInvestigations } from '../report/related-investigations.js';
 import type { Failure, OrchestratorType, Report, Summary } from '../report/report.js';
 import type { ResultsPublisher } from '../report/results-publisher.js';
 import { assignOrchestrator } from '../rollout/assignment.js';
@@ -45,6 +46,8 @@ export interface InvestigationProcessorDeps {
    * @defaultValue a gate of the processor's own
    */
   writes?: RedisWriteGate;
+  /** Names in each report the other investigations of its resource. @defaultValue none (no `related`) */
+  related?: RelatedInvestigations;
 }
 
 export type ProcessOutcome = Summary | { already_published: true };
@@ -118,6 +121,18 @@ async function investigateOrFail(
   }
 }
 
+/** The report naming the other investigations of its resource; as it is when Redis cannot say (the report matters more). */
+async function withRelated(related: RelatedInvestigations | undefined, report: Report, log: Logger): Promise<Report> {
+  if (!related || report.related) return report;
+  try {
+    const found = await related.register(report);
+    return found ? { ...report, related: found } : report;
+  } catch (error) {
+    log.warn(`could not relate the report to other investigations of its resource: ${errorMessage(error)}`);
+    return report;
+  }
+}
+
 /**
  * The BullMQ processor: validate → assign (or reuse the stored assignment) → investigate →
  * publish exactly one report. Transient failures are retried while attempts remain; any other
@@ -188,12 +203,13 @@ export function investigationProcessor(deps: InvestigationProcessorDeps) {
     if (missing.length > 0 && attempt < attempts) {
       throw new TransientInvestigationError(`attempt ${attempt} of ${attempts} is missing facts, retrying: ${missing.join('; ')}`);
     }
-    built.set(investigationId, outcome.report);
-    await writes.write('publish the report', () => deps.publisher.publish(outcome.report), signal);
+    const report = await withRelated(deps.related, outcome.report, log);
+    built.set(investigationId, report);
+    await writes.write('publish the report', () => deps.publisher.publish(report), signal);
     built.delete(investigationId);
-    logReportEnd(log, outcome.report);
+    logReportEnd(log, report);
     await deps.shadow?.run(shadowRequest, log);
-    if (outcome.report.status === 'failed') throw new UnrecoverableError(outcome.report.error ?? 'investigation failed');
-    return outcome.report.summary;
+    if (report.status === 'failed') throw new UnrecoverableError(report.error ?? 'investigation failed');
+    return report.summary;
   };
 }

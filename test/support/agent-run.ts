@@ -15,12 +15,20 @@ export interface AgentRunOptions {
   timeoutMs?: number;
   /** Recorded AWS commands to leave out, so those calls fail as AWS would. */
   withoutCommands?: string[];
+  /** Recorded AWS commands answered with a ThrottlingException instead. */
+  throttledCommands?: string[];
 }
 
 /** One agents-as-tools investigation of a bundled scenario against the model at `llmUrl`, in process. */
 export async function runAgentTools(example: string, llmUrl: string, options: AgentRunOptions = {}) {
   const scenario = loadScenario(join(EXAMPLES_DIR, example));
-  const calls = scenario.recording.calls.filter((call) => !options.withoutCommands?.includes(call.command));
+  const calls = scenario.recording.calls
+    .filter((call) => !options.withoutCommands?.includes(call.command))
+    .map((call) =>
+      options.throttledCommands?.includes(call.command)
+        ? { ...call, output: null, error: { name: 'ThrottlingException', message: 'Rate exceeded' } }
+        : call,
+    );
   const recorder = new CallRecorder();
   const aws = createAwsClients({ region: scenario.alarm.region ?? 'us-east-1', replay: { calls }, recorder });
   const llm = new LlmClient({

@@ -1,9 +1,10 @@
 import type { Logger } from 'winston';
+import { isTransientError } from '../../platform/error-kind.js';
 import { errorMessage } from '../../platform/errors.js';
 import type { Hypothesis } from '../../report/report.js';
 import { answeringOnce } from '../aws/answer-once.js';
 import type { AwsClients } from '../aws/clients.js';
-import { conclude } from '../conclusion.js';
+import { conclude, withoutConclusionFromMissingFacts } from '../conclusion.js';
 import { discoverAllResources } from '../discover-all-resources.js';
 import { InvestigationFailedError } from '../errors.js';
 import { groundHypotheses } from '../grounding.js';
@@ -76,10 +77,15 @@ export class AgentToolsOrchestrator implements Orchestrator {
     warnings.push(...grounded.warnings);
     // An answer the evidence bears out stands as the lead gave it (the legacy pattern's own answer).
     const hypotheses = grounded.warnings.length > 0 ? grounded.hypotheses : answer;
+    // As in direct: a read still failing for a reason time cures leaves the investigation unconcluded.
+    const missingFacts = toolSets
+      .flatMap(({ factTools }) => factTools?.failures() ?? [])
+      .filter(isTransientError)
+      .map(errorMessage);
     return {
       resources,
       facts,
-      ...conclude(hypotheses, evidence),
+      ...withoutConclusionFromMissingFacts(conclude(hypotheses, evidence), missingFacts),
       usage: session.usage,
       warnings,
     };

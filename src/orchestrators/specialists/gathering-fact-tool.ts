@@ -1,6 +1,7 @@
 import { errorMessage } from '../../platform/errors.js';
 import type { Resource } from '../../report/report.js';
 import { defineTool, resourceParameters } from '../agent-tools/agent-tool.js';
+import { FailedReads } from '../agent-tools/failed-reads.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { TimeWindow } from '../investigation-window.js';
 import type { FactToolSet, GatheredEvidence } from './resource-specialist.js';
@@ -26,6 +27,7 @@ export function gatheringFactTools<Evidence>(tool: GatheringTool<Evidence>) {
   return (aws: AwsClients, window: TimeWindow, _timeoutMs: number, resources: readonly Resource[]): FactToolSet<Evidence> => {
     // Each read is whole, so the latest answer per resource is all there is to keep.
     const read = new Map<string, Evidence>();
+    const failed = new FailedReads();
     const tools = [
       defineTool({
         name: tool.name,
@@ -35,6 +37,7 @@ export function gatheringFactTools<Evidence>(tool: GatheringTool<Evidence>) {
           const name = args[tool.parameter] ?? '';
           const known = resources.find((resource) => resource.type === tool.type && resource.name === name);
           const gathered = await tool.gather(aws, known ?? { type: tool.type, name }, window);
+          failed.set(name, gathered.failures);
           if (gathered.nothingRead) throw gathered.failures[0] ?? new Error(`nothing could be read of ${name}`);
           read.set(name, gathered.evidence);
           return { ...tool.result(gathered.evidence), failed_reads: gathered.failures.map(errorMessage) };
@@ -44,6 +47,7 @@ export function gatheringFactTools<Evidence>(tool: GatheringTool<Evidence>) {
     return {
       tools,
       read: () => [...read.entries()].map(([name, evidence]) => ({ name, evidence })),
+      failures: () => failed.all(),
     };
   };
 }

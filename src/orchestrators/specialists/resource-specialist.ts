@@ -74,6 +74,8 @@ export interface FactToolSet<Evidence> {
   tools: AgentTool[];
   /** What the tools have read so far, one per resource, in the order resources were first asked about. */
   read(): Array<{ name: string; evidence: Evidence }>;
+  /** The errors of reads that failed and were not read again since: what the evidence lacks. */
+  failures(): unknown[];
 }
 
 /** What one specialist judges from in direct_invocation. */

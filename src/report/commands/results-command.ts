@@ -5,6 +5,7 @@ import { errorMessage } from '../../platform/errors.js';
 import { logger, moveLogsToStderr } from '../../platform/log.js';
 import { connectRedis } from '../../platform/redis-connection.js';
 import { connectQueues, type PromptRcaQueues, RESULTS_QUEUE } from '../queues.js';
+import { relatedCount } from '../related-investigations.js';
 import { type Report, ReportSchema } from '../report.js';
 import { formatReportLine } from '../report-line.js';
 
@@ -26,6 +27,35 @@ async function storedReports(queues: PromptRcaQueues, last: number): Promise<Job
   return (newest.flat() as Job<Report>[]).sort((a, b) => a.timestamp - b.timestamp).slice(-last);
 }
 
+/**
+ * For each report, how many listed reports of its incident came after it (named more others than
+ * it does), which its own `related`, built before them, cannot name.
+ */
+function laterOfIncident(reports: ReadonlyArray<Report | undefined>): number[] {
+  const named = new Map<string, number[]>();
+  for (const related of reports.map((report) => report?.related)) {
+    if (!related) continue;
+    const counts = named.get(related.incident_id) ?? [];
+    counts.push(relatedCount(related));
+    named.set(related.incident_id, counts);
+  }
+  for (const counts of named.values()) counts.sort((a, b) => a - b);
+  return reports.map((report) => {
+    const related = report?.related;
+    if (!related) return 0;
+    const counts = named.get(related.incident_id) ?? [];
+    // Binary search for the first count above this report's: a listing may hold a million reports of one incident.
+    let low = 0;
+    let high = counts.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((counts[middle] ?? 0) <= relatedCount(related)) low = middle + 1;
+      else high = middle;
+    }
+    return counts.length - low;
+  });
+}
+
 /** The newest event id of the results queue, so that following starts exactly where listing did. */
 async function lastEventId(queues: PromptRcaQueues): Promise<string> {
   const [newest] = (await queues.redis.xrevrange(queues.results.toKey('events'), '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
@@ -36,26 +66,29 @@ export async function showResults(options: ResultsOptions, env: NodeJS.ProcessEn
   moveLogsToStderr();
   const queues = await connectQueues(env);
   const seen = new Set<string>();
-  const print = (job: Job<Report> | undefined) => {
-    if (!job?.id || seen.has(job.id)) return;
+  const parse = (job: Job<Report> | undefined): Report | undefined => {
+    if (!job?.id || seen.has(job.id)) return undefined;
     seen.add(job.id);
     const report = ReportSchema.safeParse(job.data);
-    if (!report.success) {
-      logger.warn(`results job ${job.id} is not a report: ${report.error.issues[0]?.message ?? 'invalid'}`);
-      return;
-    }
-    process.stdout.write(`${options.json ? JSON.stringify(report.data) : formatReportLine(report.data)}\n`);
+    if (report.success) return report.data;
+    logger.warn(`results job ${job.id} is not a report: ${report.error.issues[0]?.message ?? 'invalid'}`);
+    return undefined;
+  };
+  const print = (report: Report | undefined, later = 0) => {
+    if (report) process.stdout.write(`${options.json ? JSON.stringify(report) : formatReportLine(report, later)}\n`);
   };
   try {
     const from = await lastEventId(queues);
-    for (const job of await storedReports(queues, options.last)) print(job);
+    const stored = (await storedReports(queues, options.last)).map(parse);
+    const later = laterOfIncident(stored);
+    for (const [index, report] of stored.entries()) print(report, later[index]);
     if (!options.follow) return 0;
 
     const blocking = await connectRedis(queues.target, 'worker');
     const events = new QueueEvents(RESULTS_QUEUE, { connection: blocking, prefix: queues.prefix, lastEventId: from });
     events.on('added', ({ jobId }) => {
       queues.results.getJob(jobId).then(
-        (job) => print(job as Job<Report> | undefined),
+        (job) => print(parse(job as Job<Report> | undefined)),
         (error: unknown) => logger.error(`could not read report ${jobId}: ${errorMessage(error)}`),
       );
     });

@@ -1,3 +1,4 @@
+import { relatedCount } from '../related-investigations.js';
 import type { Report } from '../report.js';
 import type { RolloutChangeNotice } from '../rollout-change-notice.js';
 
@@ -26,6 +27,17 @@ export function reportHeadline(report: Report): string {
   return cause
     ? `${alarmName(report)}: ${cause.type} (confidence ${confidence(cause.confidence)})`
     : `${alarmName(report)}: root cause not determined`;
+}
+
+/**
+ * Where the report stands in its incident, when other alarms of its resource came before it:
+ * `alarm 15 on lambda orders-api (…) in this incident: 14 earlier, the first investigation abc`.
+ */
+export function incidentLine(report: Report): string | null {
+  const related = report.related;
+  const earlier = related ? relatedCount(related) : 0;
+  if (!related || earlier === 0) return null;
+  return `alarm ${earlier + 1} on ${related.resource} in this incident: ${earlier} earlier, the first investigation ${related.incident_id}`;
 }
 
 function rolloutChangeLine(change: RolloutChangeNotice): string {

@@ -1,6 +1,6 @@
 import type { Report } from '../report.js';
 import type { RolloutChangeNotice } from '../rollout-change-notice.js';
-import { type Notice, noticeText, reportHeadline } from './notice.js';
+import { incidentLine, type Notice, noticeText, reportHeadline } from './notice.js';
 import { bounded, escapeMrkdwn, SLACK_LIMITS } from './slack-text.js';
 
 /** The Block Kit blocks this sink sends: a header, mrkdwn sections, a context line. */
@@ -71,6 +71,8 @@ function reportBlocks(report: Report): SlackBlock[] {
   const blocks = [header(reportHeadline(report)), ...findings(report)];
   if (report.alarm)
     blocks.push(section(`*Alarm:* ${escapeMrkdwn(report.alarm.name)} (${report.alarm.state}) ${escapeMrkdwn(report.alarm.reason)}`));
+  const incident = incidentLine(report);
+  if (incident) blocks.push(section(`*Incident:* ${escapeMrkdwn(incident)}`));
   if (report.advice.length > 0) {
     blocks.push(
       section(

@@ -1,9 +1,9 @@
 import type { Notice } from './notice.js';
-import { noticeText } from './notice.js';
+import { incidentLine, noticeText } from './notice.js';
 
 /**
- * The generic webhook's JSON body. A report: its identity, alarm, root cause and summary at the
- * top for routing rules, the line a person reads, and the whole report. A rollout change: `event`
+ * The generic webhook's JSON body. A report: its identity, alarm, root cause, summary and the
+ * other investigations of its resource (`related`, null without) at the top for routing rules, the line a person reads, and the whole report. A rollout change: `event`
  * says which, and the change as audited.
  */
 export function webhookPayload(notice: Notice): Record<string, unknown> {
@@ -18,6 +18,9 @@ export function webhookPayload(notice: Notice): Record<string, unknown> {
     alarm: { name: report.alarm?.name ?? null, region: report.alarm?.region ?? null, account: report.alarm?.account ?? null },
     root_cause: report.root_cause,
     summary: report.summary,
+    // One incident, not fifteen: receivers may group or mute by `related.incident_id`.
+    related: report.related ?? null,
+    incident: incidentLine(report),
     text,
     report,
   };

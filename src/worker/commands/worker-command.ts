@@ -9,6 +9,7 @@ import { LlmClient } from '../../orchestrators/llm/llm-client.js';
 import { defaultLlmMode, llmSettingsFromEnv, parseLlmMode } from '../../orchestrators/llm/llm-settings.js';
 import { DEFAULT_METRICS_PORT, loadConfig } from '../../platform/config.js';
 import { errorMessage } from '../../platform/errors.js';
+import { limitHeapGrowth } from '../../platform/heap-growth.js';
 import { logger, warnIfNodePastEndOfLife } from '../../platform/log.js';
 import { type MetricsServer, startMetricsServer } from '../../platform/metrics-server.js';
 import { metricsAddressFrom } from '../../platform/metrics-settings.js';
@@ -20,6 +21,7 @@ import { firstShutdownSignal } from '../../platform/signals.js';
 import type { NormalizedAlarm } from '../../producer/alarm.js';
 import { INVESTIGATIONS_QUEUE } from '../../producer/investigations-queue.js';
 import { connectQueues } from '../../report/queues.js';
+import { RelatedInvestigations } from '../../report/related-investigations.js';
 import { ORCHESTRATOR_TYPES, type OrchestratorType } from '../../report/report.js';
 import { ResultsPublisher } from '../../report/results-publisher.js';
 import { retentionFromEnv } from '../../report/retention.js';
@@ -41,10 +43,12 @@ interface WorkerOptions {
 
 /** Runs until SIGTERM/SIGINT; configuration problems stop it before it takes any job (exit 2). */
 export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  limitHeapGrowth();
   const flags = rolloutFlagsFromEnv(env);
   const llmMode = parseLlmMode(options.llm ?? defaultLlmMode(env));
   const settings = workerSettingsFromEnv(env, options.concurrency);
-  const replayPath = options.replay ?? loadConfig(env).PROMPTRCA_AWS_REPLAY;
+  const config = loadConfig(env);
+  const replayPath = options.replay ?? config.PROMPTRCA_AWS_REPLAY;
   const replay = replayPath ? await loadRecording(replayPath) : undefined;
   const llmSettings = llmMode === 'openai' ? llmSettingsFromEnv(env) : null;
   const metricsAddress = metricsAddressFrom(options.metricsPort, env);
@@ -60,11 +64,11 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
   });
   const llm = llmSettings
     ? new LlmClient(llmSettings, {
-        budget: llmBudgetFrom(loadConfig(env), new RedisRateLimiter(queues.redis, queues.prefix), llmSettings),
+        budget: llmBudgetFrom(config, new RedisRateLimiter(queues.redis, queues.prefix), llmSettings),
         events: metrics.llmLimits,
       })
     : null;
-  const fleetFor = fleetAwsFactory(loadConfig(env), { redis: queues.redis, keyPrefix: queues.prefix });
+  const fleetFor = fleetAwsFactory(config, { redis: queues.redis, keyPrefix: queues.prefix });
   const awsByRegion = new Map<string, AwsClients>();
   const awsFor = (region: string): AwsClients => {
     let clients = awsByRegion.get(region);
@@ -75,7 +79,7 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
     return clients;
   };
   const orchestratorFor = (type: OrchestratorType, alarm: NormalizedAlarm) =>
-    createOrchestrator(type, awsFor(alarm.region ?? loadConfig(env).AWS_REGION), llm);
+    createOrchestrator(type, awsFor(alarm.region ?? config.AWS_REGION), llm);
 
   const stopping = new AbortController();
   const rollout = liveRollout({ redis: queues.redis, prefix: queues.prefix, env, log: logger, hasModel: llm !== null });
@@ -123,8 +127,14 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
       publisher,
       log: logger,
       shadow,
-      factRetryMs: loadConfig(env).PROMPTRCA_FACT_RETRY_SECONDS * 1000,
+      factRetryMs: config.PROMPTRCA_FACT_RETRY_SECONDS * 1000,
       writes,
+      related: new RelatedInvestigations({
+        redis: queues.redis,
+        keyPrefix: queues.prefix,
+        windowMinutes: config.PROMPTRCA_RELATED_WINDOW_MINUTES,
+        ...(config.AWS_ACCOUNT_ID ? { account: config.AWS_ACCOUNT_ID } : {}),
+      }),
     },
   });
   const signal = firstShutdownSignal(logger);

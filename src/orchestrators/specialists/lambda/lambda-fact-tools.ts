@@ -1,5 +1,6 @@
 import { defineTool, resourceParameters } from '../../agent-tools/agent-tool.js';
 import { EvidenceNotebook } from '../../agent-tools/evidence-notebook.js';
+import { FailedReads } from '../../agent-tools/failed-reads.js';
 import type { AwsClients } from '../../aws/clients.js';
 import type { TimeWindow } from '../../investigation-window.js';
 import type { FactToolSet } from '../resource-specialist.js';
@@ -22,13 +23,14 @@ const nothingReadYet = (functionName: string): LambdaEvidence => ({ functionName
  */
 export function lambdaFactTools(aws: AwsClients, window: TimeWindow, timeoutMs: number): FactToolSet<LambdaEvidence> {
   const notebook = new EvidenceNotebook(nothingReadYet);
+  const failed = new FailedReads();
   const tools = [
     defineTool({
       name: 'get_lambda_config',
       description: 'Lambda configuration: runtime, timeout, memory, concurrency, env var names',
       parameters: FUNCTION_NAME_PARAMETERS,
       async run({ function_name: name }) {
-        const config = await fetchLambdaConfig(aws, name, { timeoutMs });
+        const config = await failed.track(`config of ${name}`, () => fetchLambdaConfig(aws, name, { timeoutMs }));
         notebook.record(name, { config });
         return configResult(config);
       },
@@ -39,7 +41,7 @@ export function lambdaFactTools(aws: AwsClients, window: TimeWindow, timeoutMs: 
       parameters: FUNCTION_NAME_PARAMETERS,
       async run({ function_name: name }) {
         const logGroup = notebook.get(name)?.config?.logGroup ?? `/aws/lambda/${name}`;
-        const { lines, truncated } = await fetchLambdaLogs(aws, { logGroup, ...window, timeoutMs });
+        const { lines, truncated } = await failed.track(`logs of ${name}`, () => fetchLambdaLogs(aws, { logGroup, ...window, timeoutMs }));
         const logs = { ...scanLogs(lines), truncated };
         notebook.record(name, { logs });
         return logsResult(logs);
@@ -50,11 +52,13 @@ export function lambdaFactTools(aws: AwsClients, window: TimeWindow, timeoutMs: 
       description: 'Errors, throttles, invocations and max duration around the alarm',
       parameters: FUNCTION_NAME_PARAMETERS,
       async run({ function_name: name }) {
-        const metrics = await fetchLambdaMetrics(aws, { functionName: name, ...window, timeoutMs });
+        const metrics = await failed.track(`metrics of ${name}`, () =>
+          fetchLambdaMetrics(aws, { functionName: name, ...window, timeoutMs }),
+        );
         notebook.record(name, { metrics });
         return metricsResult(metrics);
       },
     }),
   ];
-  return { tools, read: () => notebook.all() };
+  return { tools, read: () => notebook.all(), failures: () => failed.all() };
 }
