@@ -50,8 +50,10 @@ function methodsOf(resources: readonly RestResource[]): Array<{ resourceId: stri
 
 async function functionTimeout(aws: AwsClients, functionArn: string | null): Promise<number | null> {
   if (!functionArn) return null;
+  const target = lambdaBehind(functionArn, 'api integration');
+  // An integration on an alias or version runs that version's timeout.
   const answer = await runFactCall({ service: AWS_SERVICES.lambda.name, command: 'GetFunctionConfiguration' }, (options) =>
-    aws.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: lambdaBehind(functionArn, 'api integration')?.name }), options),
+    aws.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: target?.name, Qualifier: target?.qualifier }), options),
   );
   return answer.Timeout ?? null;
 }
