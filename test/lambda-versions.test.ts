@@ -11,12 +11,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import winston from 'winston';
-import { loadScenario } from '../bench/scenarios.js';
 import { type AwsClients, createAwsClients } from '../src/orchestrators/aws/clients.js';
-import type { RecordedCall } from '../src/orchestrators/aws/recording.js';
-import { DirectInvocationOrchestrator } from '../src/orchestrators/direct-invocation.js';
-import { runInvestigation } from '../src/orchestrators/run-investigation.js';
 import type { LambdaConfig, LambdaEvidence } from '../src/orchestrators/specialists/lambda/evidence.js';
 import { gatherLambdaEvidence } from '../src/orchestrators/specialists/lambda/gather-lambda-evidence.js';
 import { lambdaFactTools } from '../src/orchestrators/specialists/lambda/lambda-fact-tools.js';
@@ -24,8 +19,8 @@ import { lambdaBehind } from '../src/orchestrators/specialists/lambda/lambda-res
 import { lambdaHypotheses } from '../src/orchestrators/specialists/lambda/rules/lambda-rules.js';
 import { RECENT_CHANGE_WINDOW_MS, recentChangeOf, weighRecentChange } from '../src/orchestrators/specialists/lambda/rules/recent-change.js';
 import { scanLogs } from '../src/orchestrators/specialists/lambda/signals/scan-logs.js';
+import { investigateWithFailures } from './support/failing-replay.js';
 
-const silent = winston.createLogger({ silent: true });
 const ALARM_AT = Date.parse('2024-05-01T10:20:00Z');
 const window = { startTime: Date.parse('2024-05-01T09:50:00Z'), endTime: Date.parse('2024-05-01T10:25:00Z'), alarmTime: ALARM_AT };
 const ARN = 'arn:aws:lambda:us-east-1:123456789012:function:orders';
@@ -203,24 +198,9 @@ describe('a recent change of the serving version', () => {
   });
 });
 
-/** A bundled scenario replayed through the direct orchestrator, with some answers replaced by AWS errors. */
-async function investigate(example: string, failing: Record<string, { name: string; message: string }> = {}) {
-  const scenario = loadScenario(`examples/${example}.json`);
-  const calls = scenario.recording.calls.map((call): RecordedCall => {
-    const error = failing[`${call.service} ${call.command}`];
-    return error ? { ...call, output: null, error } : call;
-  });
-  const aws = createAwsClients({ region: scenario.alarm.region ?? 'us-east-1', replay: { calls } });
-  return runInvestigation(
-    new DirectInvocationOrchestrator(aws, null),
-    { investigationId: scenario.investigationId, alarm: scenario.alarm },
-    silent,
-  );
-}
-
 describe('bundled scenarios of versions and changes (replayed through the real SDK clients)', () => {
   it('an alarm on an alias reads the version the alias serves, whose configuration lacks what $LATEST has', async () => {
-    const report = await investigate('lambda-alias-version-missing-env-var');
+    const report = await investigateWithFailures('lambda-alias-version-missing-env-var');
     expect(report.resources).toEqual([
       { type: 'lambda', name: 'order-confirmation', region: 'us-east-1', qualifier: 'live', via: 'alarm' },
     ]);
@@ -230,7 +210,7 @@ describe('bundled scenarios of versions and changes (replayed through the real S
   });
 
   it('GetAlias denied: a warning names it; the logs still give the cause; nothing missing that time cures', async () => {
-    const report = await investigate('lambda-alias-version-missing-env-var', {
+    const report = await investigateWithFailures('lambda-alias-version-missing-env-var', {
       'lambda GetAlias': { name: 'AccessDeniedException', message: 'not authorized to perform: lambda:GetAlias' },
     });
     expect(report.status).toBe('completed');
@@ -241,7 +221,7 @@ describe('bundled scenarios of versions and changes (replayed through the real S
   });
 
   it('GetAlias throttled to the end: not concluded, the missing read named', async () => {
-    const report = await investigate('lambda-alias-version-missing-env-var', {
+    const report = await investigateWithFailures('lambda-alias-version-missing-env-var', {
       'lambda GetAlias': { name: 'TooManyRequestsException', message: 'Rate exceeded' },
     });
     expect(report.status).toBe('completed');
@@ -250,7 +230,7 @@ describe('bundled scenarios of versions and changes (replayed through the real S
   });
 
   it('GetFunctionConcurrency failing is a named gap: "unknown" in the facts, never "none"', async () => {
-    const denial = await investigate('lambda-timeout', {
+    const denial = await investigateWithFailures('lambda-timeout', {
       'lambda GetFunctionConcurrency': { name: 'AccessDeniedException', message: 'not authorized' },
     });
     expect(denial.root_cause?.type).toBe('timeout');
@@ -258,14 +238,14 @@ describe('bundled scenarios of versions and changes (replayed through the real S
     const configFact = denial.facts.find((f) => f.source === 'lambda.GetFunctionConfiguration');
     expect(configFact?.content).toContain('reserved concurrency unknown (GetFunctionConcurrency failed)');
 
-    const throttled = await investigate('lambda-timeout', {
+    const throttled = await investigateWithFailures('lambda-timeout', {
       'lambda GetFunctionConcurrency': { name: 'TooManyRequestsException', message: 'Rate exceeded' },
     });
     expect(throttled.missing_facts).toEqual([expect.stringContaining('lambda GetFunctionConcurrency failed: TooManyRequestsException')]);
   });
 
   it('a deploy 13 minutes before the alarm: a fact with the version and CodeSha256, a surer code error, and a rollback of the alias', async () => {
-    const report = await investigate('node-deploy-code-error');
+    const report = await investigateWithFailures('node-deploy-code-error');
     const change = report.facts.find((f) => f.source === 'lambda.GetFunctionConfiguration.LastModified');
     expect(change?.content).toBe(
       'checkout-pricing version 12 (alias prod) changed 13 min before the alarm (LastModified 2024-10-08T09:47:31.412+0000), ' +
