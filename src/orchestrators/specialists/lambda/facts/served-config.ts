@@ -23,8 +23,10 @@ export async function fetchServedConfig(
   failures: unknown[],
   options: FactToolOptions = {},
 ): Promise<ServedConfig> {
-  const namesAlias = qualifier !== null && qualifier !== undefined && !isVersionQualifier(qualifier);
-  const alias = namesAlias ? await attempt(() => fetchLambdaAlias(clients, functionName, qualifier, options), failures) : null;
+  const alias =
+    qualifier && !isVersionQualifier(qualifier)
+      ? await attempt(() => fetchLambdaAlias(clients, functionName, qualifier, options), failures)
+      : null;
   const version = alias?.functionVersion ?? qualifier ?? undefined;
   const config = await attempt(() => fetchLambdaConfig(clients, functionName, { ...options, qualifier: version, failures }), failures);
   return { alias, config };
