@@ -10,7 +10,9 @@ function reservedConcurrency(config: LambdaConfig): string {
 
 function aliasFacts({ functionName, alias }: LambdaEvidence): Fact[] {
   if (!alias) return [];
-  const weights = Object.entries(alias.additionalVersionWeights).map(([version, weight]) => `, ${Math.round(weight * 1000) / 10}% to version ${version}`);
+  const weights = Object.entries(alias.additionalVersionWeights).map(
+    ([version, weight]) => `, ${Math.round(weight * 1000) / 10}% to version ${version}`,
+  );
   return [
     {
       source: 'lambda.GetAlias',
