@@ -73,15 +73,14 @@ async function runReplayOnly(): Promise<void> {
     }
     return clients;
   };
-  const keyOf = new Map(
-    Object.entries(AWS_SERVICES).map(([key, service]) => [service.name, { key, sdk: service.sdk as Record<string, unknown> }]),
-  );
+  const keyOf = new Map(Object.entries(AWS_SERVICES).map(([key, service]) => [service.name, { key, packageName: service.packageName }]));
   const replayJob = async (index: number) => {
     const scenario = scenarios[index % scenarios.length]!;
     const clients = clientsFor(scenario.alarm.region ?? 'us-east-1');
     for (const call of scenario.recording.calls) {
       const service = keyOf.get(call.service)!;
-      const Command = service.sdk[`${call.command}Command`] as new (input: object) => unknown;
+      const sdk = (await import(service.packageName)) as Record<string, unknown>;
+      const Command = sdk[`${call.command}Command`] as new (input: object) => unknown;
       // A recorded error is the answer too.
       await clients[service.key]!.send(new Command(call.input)).catch(() => null);
     }

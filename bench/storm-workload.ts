@@ -19,15 +19,16 @@ export interface StormWorkload {
   functions: number;
 }
 
-const LAMBDA_ONLY = new Set(['lambda', 'cloudwatch-logs', 'cloudwatch']);
+/** What the AWS stand-in answers (aws-stand-in.ts): an unqualified function's calls, its logs and metrics. */
+const STAND_IN_CALLS = new Set(['GetFunctionConfiguration', 'GetFunctionConcurrency', 'FilterLogEvents', 'GetMetricData']);
 
-/** Scenarios of one Lambda function failing one clear way: only Lambda's own calls, a known cause. */
+/** Scenarios of one Lambda function failing one clear way: only calls the stand-in answers, a known cause. */
 function singleFunctionScenarios(): Scenario[] {
   return bundledScenarios().filter(
     (scenario) =>
       scenario.expectedRootCause !== null &&
       scenario.expectedRootCause !== 'unknown' &&
-      scenario.recording.calls.every((call) => LAMBDA_ONLY.has(call.service)),
+      scenario.recording.calls.every((call) => STAND_IN_CALLS.has(call.command) && call.input.Qualifier === undefined),
   );
 }
 

@@ -21,20 +21,28 @@ describe('discoverResources', () => {
     ]);
   });
 
-  it('reads the function, not the alias, from a Resource dimension "fn:alias"', () => {
+  it('reads the function with its alias or version from a Resource dimension "fn:alias" / "fn:7"; $LATEST is no qualifier', () => {
     expect(discoverResources(alarmOn('AWS/Lambda', { FunctionName: 'checkout', Resource: 'checkout:live' }))).toEqual([
+      { type: 'lambda', name: 'checkout', region: 'ap-southeast-1', qualifier: 'live' },
+    ]);
+    expect(discoverResources(alarmOn('AWS/Lambda', { Resource: 'checkout:7' }))).toEqual([
+      { type: 'lambda', name: 'checkout', region: 'ap-southeast-1', qualifier: '7' },
+    ]);
+    expect(discoverResources(alarmOn('AWS/Lambda', { Resource: 'checkout:$LATEST' }))).toEqual([
       { type: 'lambda', name: 'checkout', region: 'ap-southeast-1' },
     ]);
-    expect(discoverResources(alarmOn('AWS/Lambda', { Resource: 'checkout:7' })).map((r) => r.name)).toEqual(['checkout']);
   });
 
   it('accepts a function ARN or a partial ARN where a name is expected (manual --function-name)', () => {
     const arn = 'arn:aws:lambda:eu-west-1:123456789012:function:checkout:live';
     expect(discoverResources(manualAlarm(arn, 'eu-west-1'))).toEqual([
-      { type: 'lambda', name: 'checkout', arn: 'arn:aws:lambda:eu-west-1:123456789012:function:checkout', region: 'eu-west-1' },
+      { type: 'lambda', name: 'checkout', arn, qualifier: 'live', region: 'eu-west-1' },
     ]);
     expect(discoverResources(manualAlarm('123456789012:function:checkout', 'eu-west-1'))).toEqual([
       { type: 'lambda', name: 'checkout', region: 'eu-west-1' },
+    ]);
+    expect(discoverResources(manualAlarm('123456789012:function:checkout:3', 'eu-west-1'))).toEqual([
+      { type: 'lambda', name: 'checkout', region: 'eu-west-1', qualifier: '3' },
     ]);
   });
 
@@ -91,7 +99,7 @@ describe('discoverResources', () => {
     const arn = 'arn:aws:lambda:ap-southeast-1:003031427344:function:lambda-uatezapp-sharedsvc-sso-showheader';
     const alarm = { ...LAMBDA_ALARM, reason: `Errors from ${arn}:prod and arn:aws:lambda:ap-southeast-1:003031427344:function:audit-log.` };
     expect(discoverResources(alarm)).toEqual([
-      { type: 'lambda', name: 'lambda-uatezapp-sharedsvc-sso-showheader', arn, region: 'ap-southeast-1' },
+      { type: 'lambda', name: 'lambda-uatezapp-sharedsvc-sso-showheader', arn: `${arn}:prod`, qualifier: 'prod', region: 'ap-southeast-1' },
       {
         type: 'lambda',
         name: 'audit-log',

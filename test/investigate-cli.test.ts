@@ -70,6 +70,20 @@ describe('investigate: human summary and exit codes', () => {
       expect(Object.keys(call.input)).not.toEqual(expect.arrayContaining(['startTime']));
       expect(Object.keys(call.input)).not.toEqual(expect.arrayContaining(['StartTime']));
     }
+    // GetMetricData per metric: one entry for each metric asked, none for the call as a whole.
+    const metrics = recorded.calls.filter((c: { command: string }) => c.command === 'GetMetricData');
+    expect(metrics.map((c: { input: Record<string, unknown> }) => [c.input.MetricName, c.input.Stat, c.input.Dimensions]).sort()).toEqual(
+      [
+        ['Duration', 'Maximum'],
+        ['Errors', 'Sum'],
+        ['Invocations', 'Sum'],
+        ['Throttles', 'Sum'],
+      ].map(([name, stat]) => [name, stat, [{ Name: 'FunctionName', Value: 'orders-api' }]]),
+    );
+    for (const metric of metrics) {
+      expect(metric.input).not.toHaveProperty('MetricDataQueries');
+      expect(Object.keys(metric.output).sort()).toEqual(['Timestamps', 'Values']);
+    }
   });
 
   it('fails (exit 1) rather than guess when no AWS fact at all could be read', async () => {

@@ -84,6 +84,8 @@ describe('fetchLambdaConfig', () => {
     MemorySize: 128,
     Role: 'arn:aws:iam::123456789012:role/orders',
     LastModified: '2024-04-30T19:06:32.563+0000',
+    Version: '$LATEST',
+    CodeSha256: 'sZrD8ogNnMO8TQ4MCwGFQ5pX0Ju2LdUeN/xV9XJIxyw=',
     State: 'Active',
     LastUpdateStatus: 'Successful',
     Environment: { Variables: { TABLE_NAME: 'orders-table', DB_PASSWORD: 'hunter2-secret', API_KEY: 'sk-live-123' } },
@@ -101,6 +103,8 @@ describe('fetchLambdaConfig', () => {
       memoryMb: 128,
       role: configuration.Role,
       lastModified: configuration.LastModified,
+      version: '$LATEST',
+      codeSha256: configuration.CodeSha256,
       environmentVariableNames: ['API_KEY', 'DB_PASSWORD', 'TABLE_NAME'],
       logGroup: '/aws/lambda/orders',
       reservedConcurrency: 5,
@@ -128,12 +132,15 @@ describe('fetchLambdaConfig', () => {
     expect((await fetchLambdaConfig(aws, configuration.FunctionArn)).logGroup).toBe('/aws/lambda/orders');
   });
 
-  it('leaves reserved concurrency null, not the whole tool failed, when GetFunctionConcurrency fails', async () => {
+  it('names a failed GetFunctionConcurrency (reserved concurrency unknown, not "none") without failing the whole read', async () => {
     lambda.on(GetFunctionConfigurationCommand).resolves(configuration);
     lambda.on(GetFunctionConcurrencyCommand).rejects(throttled());
-    const config = await fetchLambdaConfig(aws, 'orders');
+    const failures: unknown[] = [];
+    const config = await fetchLambdaConfig(aws, 'orders', { failures });
     expect(config.reservedConcurrency).toBeNull();
+    expect(config.reservedConcurrencyUnread).toBe('lambda GetFunctionConcurrency failed: TooManyRequestsException: Rate exceeded');
     expect(config.timeoutSeconds).toBe(3);
+    expect(failures).toEqual([expect.objectContaining({ name: 'FactToolError', command: 'GetFunctionConcurrency' })]);
   });
 
   it('fails with the AWS error when GetFunctionConfiguration is throttled or the function is missing', async () => {

@@ -20,6 +20,8 @@ function config(overrides: Partial<LambdaConfig> = {}): LambdaConfig {
     memoryMb: 256,
     role: `arn:aws:iam::123456789012:role/${FN}-role`,
     lastModified: '2024-03-01T09:00:00.000+0000',
+    version: '$LATEST',
+    codeSha256: null,
     environmentVariableNames: ['LOG_LEVEL'],
     logGroup: `/aws/lambda/${FN}`,
     reservedConcurrency: null,

@@ -69,6 +69,65 @@ describe('per-metric GetMetricData entries', () => {
   });
 });
 
+describe('per-metric entries with several dimensions', () => {
+  const aliasErrors = {
+    service: 'cloudwatch',
+    command: 'GetMetricData',
+    input: {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [
+        { Name: 'FunctionName', Value: 'orders' },
+        { Name: 'Resource', Value: 'orders:live' },
+      ],
+      Stat: 'Sum',
+    },
+    output: { Timestamps: ['2024-05-01T10:01:00Z'], Values: [7] },
+  };
+  const recording = parseRecording({ calls: [aliasErrors, metric('orders', 'Errors', [1], 'Sum')] }, 'dimensions.json');
+  const withDimensions = (Id: string, Dimensions: Array<{ Name: string; Value: string }>, Stat = 'Sum') => ({
+    Id,
+    MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions }, Period: 60, Stat },
+  });
+
+  it('compare dimensions as a set: their order does not matter, a missing or extra one does', async () => {
+    expect(
+      await ask(recording, [
+        withDimensions('reordered', [
+          { Name: 'Resource', Value: 'orders:live' },
+          { Name: 'FunctionName', Value: 'orders' },
+        ]),
+        withDimensions('fewer', [{ Name: 'FunctionName', Value: 'orders' }]),
+        withDimensions('other_alias', [
+          { Name: 'FunctionName', Value: 'orders' },
+          { Name: 'Resource', Value: 'orders:canary' },
+        ]),
+        withDimensions('more', [
+          { Name: 'FunctionName', Value: 'orders' },
+          { Name: 'Resource', Value: 'orders:live' },
+          { Name: 'ExecutedVersion', Value: '7' },
+        ]),
+      ]),
+    ).toEqual([
+      { Id: 'reordered', Values: [7] },
+      { Id: 'fewer', Values: [1] },
+      { Id: 'other_alias', Values: [] },
+      { Id: 'more', Values: [] },
+    ]);
+  });
+
+  it('answer a query only with a recorded Stat equal to its own', async () => {
+    const both = [
+      { Name: 'FunctionName', Value: 'orders' },
+      { Name: 'Resource', Value: 'orders:live' },
+    ];
+    expect(await ask(recording, [withDimensions('sum', both), withDimensions('max', both, 'Maximum')])).toEqual([
+      { Id: 'sum', Values: [7] },
+      { Id: 'max', Values: [] },
+    ]);
+  });
+});
+
 describe('a folder of recordings', () => {
   const folder = mkdtempSync(join(tmpdir(), 'promptrca-recordings-'));
   afterAll(() => rmSync(folder, { recursive: true, force: true }));

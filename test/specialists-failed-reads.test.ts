@@ -1,26 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import winston from 'winston';
-import { loadScenario } from '../bench/scenarios.js';
-import { createAwsClients } from '../src/orchestrators/aws/clients.js';
-import { DirectInvocationOrchestrator } from '../src/orchestrators/direct-invocation.js';
-import { runInvestigation } from '../src/orchestrators/run-investigation.js';
-
-const silent = winston.createLogger({ silent: true });
-
-/** A bundled scenario whose recording answers the given commands with an AWS error instead. */
-async function investigateWithFailures(example: string, failing: Record<string, { name: string; message: string }>) {
-  const scenario = loadScenario(`examples/${example}.json`);
-  const calls = scenario.recording.calls.map((call) => {
-    const error = failing[`${call.service} ${call.command}`];
-    return error ? { ...call, output: null, error } : call;
-  });
-  const aws = createAwsClients({ region: scenario.alarm.region ?? 'us-east-1', replay: { calls } });
-  return runInvestigation(
-    new DirectInvocationOrchestrator(aws, null),
-    { investigationId: scenario.investigationId, alarm: scenario.alarm },
-    silent,
-  );
-}
+import { investigateWithFailures } from './support/failing-replay.js';
 
 const THROTTLED = { name: 'ThrottlingException', message: 'Rate exceeded' };
 const DENIED = { name: 'AccessDeniedException', message: 'User is not authorized to perform this action' };

@@ -3,6 +3,8 @@ import type { NormalizedAlarm } from '../producer/alarm.js';
 export interface TimeWindow {
   startTime: number;
   endTime: number;
+  /** When the alarm changed state (epoch ms), which the window is built around; absent in windows not built from an alarm. */
+  alarmTime?: number;
 }
 
 // Lambda runs up to 15 minutes and alarms evaluate over several periods, so the cause can
@@ -21,5 +23,6 @@ export function investigationWindow(alarm: NormalizedAlarm): TimeWindow {
   return {
     startTime: Math.floor((anchor - BEFORE_MS) / WINDOW_ALIGN_MS) * WINDOW_ALIGN_MS,
     endTime: Math.ceil((anchor + AFTER_MS) / WINDOW_ALIGN_MS) * WINDOW_ALIGN_MS,
+    alarmTime: anchor,
   };
 }

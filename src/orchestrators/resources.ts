@@ -24,7 +24,7 @@ function resourceFromArn(text: string): Resource | null {
   if (!arn) return null;
   for (const { type, discovery } of SPECIALISTS) {
     const found = discovery.arn?.service === arn.service ? discovery.arn.read(arn) : null;
-    if (found) return withRegion({ type, name: found.name, arn: found.arn ?? text }, arn.region);
+    if (found) return withRegion({ type, ...found, arn: found.arn ?? text }, arn.region);
   }
   return null;
 }

@@ -13,7 +13,7 @@ export function formatReport(report: Report): string {
   if (report.alarm) lines.push(`Alarm: ${report.alarm.name} (${report.alarm.state}) ${report.alarm.reason}`);
   if (report.error) lines.push(`Error: ${report.error}`);
   lines.push(
-    `Resources: ${report.resources.map((r) => `${r.type}:${r.name}${r.via && r.via !== 'alarm' ? ` (via ${r.via})` : ''}`).join(', ') || 'none found'}`,
+    `Resources: ${report.resources.map((r) => `${r.type}:${r.name}${r.qualifier ? `:${r.qualifier}` : ''}${r.via && r.via !== 'alarm' ? ` (via ${r.via})` : ''}`).join(', ') || 'none found'}`,
   );
   const rootCause = report.root_cause;
   if (rootCause) {

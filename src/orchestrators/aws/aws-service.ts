@@ -30,8 +30,18 @@ interface ClientConfig {
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
+/** What a client package provides: the package itself, its client class and its base exception. */
+export interface SdkPackage<Client, Input extends object, Output extends object> {
+  sdk: object;
+  ClientClass: new (config: ClientConfig) => Client & { middlewareStack: MiddlewareStack<Input, Output> };
+  ServiceException: ServiceExceptionClass;
+}
+
+/** A client as the fact calls use it: only `send`, so that the package loads on the first call. */
+export type LazyClient<Client extends SendingClient> = Pick<Client, 'send'>;
+
 /** One AWS SDK client the fact calls use. */
-export interface AwsService<Client> {
+export interface AwsService<Client extends SendingClient> {
   /** The `service` name recordings use: the SDK client's, such as `cloudwatch-logs`. */
   readonly name: string;
   /**
@@ -40,38 +50,52 @@ export interface AwsService<Client> {
    */
   iamAction(command: string): string;
   /** The client's package, by which a test maps each command the code sends to its IAM action. */
-  readonly sdk: object;
-  /** A client that replays and records as the options ask. */
-  create(options: AwsClientOptions): Client;
+  readonly packageName: string;
+  /** A client that replays and records as the options ask, its package loaded on its first call. */
+  create(options: AwsClientOptions): LazyClient<Client>;
 }
 
 // Static so that a replay never walks the credential chain (env, profile, IMDS) looking for real ones.
 const REPLAY_CREDENTIALS = { accessKeyId: 'PROMPTRCA-REPLAY', secretAccessKey: 'PROMPTRCA-REPLAY' };
 
+function createClient<Client extends SendingClient, Input extends object, Output extends object>(
+  name: string,
+  iamPrefix: string,
+  { sdk, ClientClass, ServiceException }: SdkPackage<Client, Input, Output>,
+  options: AwsClientOptions,
+): Client {
+  const client = new ClientClass({ region: options.region, ...(options.replay ? { credentials: REPLAY_CREDENTIALS } : {}) });
+  if (options.replay) answerFromRecording(client.middlewareStack, name, options.replay, sdkErrorFactory(sdk, ServiceException));
+  const fleet = options.fleet;
+  if (fleet?.rateLimit) limitRate(client.middlewareStack, { ...fleet.rateLimit, scope: fleet.scope }, iamPrefix);
+  if (fleet?.facts) shareFacts(client.middlewareStack, fleet.facts, fleet.scope, name);
+  options.recorder?.attach(client, name);
+  return client;
+}
+
 /**
- * An SDK client package as the investigation uses it. `sdk` is the package itself, whose
- * exception classes a replay throws by the recorded error's name.
+ * An SDK client package as the investigation uses it, loaded by `load` on the first call of a
+ * client: an investigation imports only the packages of the resources it reads (a Lambda alarm
+ * needs three of eight; docs/BENCHMARKS.md). A replay throws the package's exception classes by
+ * the recorded error's name.
  */
 export function awsService<Client extends SendingClient, Input extends object, Output extends object>(
   name: string,
   iamPrefix: string,
-  ClientClass: new (config: ClientConfig) => Client & { middlewareStack: MiddlewareStack<Input, Output> },
-  sdk: object,
-  ServiceException: ServiceExceptionClass,
+  packageName: string,
+  load: () => Promise<SdkPackage<Client, Input, Output>>,
 ): AwsService<Client> {
-  const toError = sdkErrorFactory(sdk, ServiceException);
   return {
     name,
-    sdk,
+    packageName,
     iamAction: (command) => (iamPrefix === 'apigateway' ? 'apigateway:GET' : `${iamPrefix}:${command}`),
     create(options) {
-      const client = new ClientClass({ region: options.region, ...(options.replay ? { credentials: REPLAY_CREDENTIALS } : {}) });
-      if (options.replay) answerFromRecording(client.middlewareStack, name, options.replay, toError);
-      const fleet = options.fleet;
-      if (fleet?.rateLimit) limitRate(client.middlewareStack, { ...fleet.rateLimit, scope: fleet.scope }, iamPrefix);
-      if (fleet?.facts) shareFacts(client.middlewareStack, fleet.facts, fleet.scope, name);
-      options.recorder?.attach(client, name);
-      return client;
+      let client: Promise<Client> | undefined;
+      const send: SendingClient['send'] = async (command, sendOptions) => {
+        client ??= load().then((loaded) => createClient(name, iamPrefix, loaded, options));
+        return (await client).send(command, sendOptions);
+      };
+      return { send } as LazyClient<Client>;
     },
   };
 }

@@ -38,9 +38,10 @@ export interface ArnReader {
   readonly service: string;
   /**
    * The resource the ARN names, null when it names something else of the service. `arn` is the
-   * resource's own ARN when it differs from the text (a function version's names the function).
+   * resource's own ARN when it differs from the text; `qualifier` the part of it the ARN names
+   * (a function's alias or version).
    */
-  read(arn: ArnParts): { name: string; arn?: string } | null;
+  read(arn: ArnParts): { name: string; arn?: string; qualifier?: string } | null;
 }
 
 /**

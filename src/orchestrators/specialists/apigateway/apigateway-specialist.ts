@@ -12,7 +12,8 @@ const API_NAME = 'api_name';
 const ALARM_METRIC_RULES: AlarmMetricRule[] = [
   {
     namespace: 'AWS/ApiGateway',
-    metric: /^5XXError$/,
+    // REST APIs name it 5XXError, HTTP APIs 5xx.
+    metric: /^(?:5XXError|5xx)$/,
     type: 'downstream_error',
     confidence: 0.35,
     explain: (r) => `API ${r} returns 5XX: its integration is failing`,
@@ -26,7 +27,7 @@ const ALARM_METRIC_RULES: AlarmMetricRule[] = [
   },
   {
     namespace: 'AWS/ApiGateway',
-    metric: /^4XXError$/,
+    metric: /^(?:4XXError|4xx)$/,
     type: 'configuration_error',
     confidence: 0.25,
     explain: (r) => `API ${r} rejects requests (4XX)`,

@@ -1,11 +1,4 @@
-import {
-  GetIntegrationCommand,
-  GetResourcesCommand,
-  GetRestApisCommand,
-  GetStageCommand,
-  type Resource as RestResource,
-} from '@aws-sdk/client-api-gateway';
-import { GetApiCommand, GetIntegrationsCommand } from '@aws-sdk/client-apigatewayv2';
+import type { Resource as RestResource } from '@aws-sdk/client-api-gateway';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import type { Resource } from '../../../report/report.js';
 import { AWS_SERVICES, type AwsClients } from '../../aws/clients.js';
@@ -25,7 +18,10 @@ const HTTP = AWS_SERVICES.apiGatewayV2.name;
 const MAX_METHODS = 20;
 const PAGE = 500;
 
+// The API Gateway packages are imported on first use, as their clients are (aws/clients.ts): most
+// investigations read no API.
 async function restApiId(aws: AwsClients, name: string): Promise<string> {
+  const { GetRestApisCommand } = await import('@aws-sdk/client-api-gateway');
   let position: string | undefined;
   do {
     const page = await runFactCall({ service: REST, command: 'GetRestApis' }, (options) =>
@@ -50,8 +46,10 @@ function methodsOf(resources: readonly RestResource[]): Array<{ resourceId: stri
 
 async function functionTimeout(aws: AwsClients, functionArn: string | null): Promise<number | null> {
   if (!functionArn) return null;
+  const target = lambdaBehind(functionArn, 'api integration');
+  // An integration on an alias or version runs that version's timeout.
   const answer = await runFactCall({ service: AWS_SERVICES.lambda.name, command: 'GetFunctionConfiguration' }, (options) =>
-    aws.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: lambdaBehind(functionArn, 'api integration')?.name }), options),
+    aws.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: target?.name, Qualifier: target?.qualifier }), options),
   );
   return answer.Timeout ?? null;
 }
@@ -80,6 +78,7 @@ async function readRestApi(aws: AwsClients, resource: Resource, window: TimeWind
     executionLogging: null,
     executionLog: null,
   };
+  const { GetIntegrationCommand, GetResourcesCommand, GetStageCommand } = await import('@aws-sdk/client-api-gateway');
   const id = await attempt(() => restApiId(aws, resource.name), failures);
   if (!id) return evidence;
   evidence.apiId = id;
@@ -125,6 +124,7 @@ async function readRestApi(aws: AwsClients, resource: Resource, window: TimeWind
 }
 
 async function readHttpApi(aws: AwsClients, resource: Resource, failures: unknown[]): Promise<ApiGatewayEvidence> {
+  const { GetApiCommand, GetIntegrationsCommand } = await import('@aws-sdk/client-apigatewayv2');
   const apiId = resource.name;
   const evidence: ApiGatewayEvidence = {
     apiName: apiId,

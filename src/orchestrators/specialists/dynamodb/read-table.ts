@@ -1,4 +1,3 @@
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Resource } from '../../../report/report.js';
 import { AWS_SERVICES, type AwsClients } from '../../aws/clients.js';
 import { attempt } from '../../facts/attempt.js';
@@ -22,6 +21,8 @@ const OPERATIONS = [
 ];
 
 async function describeTable(aws: AwsClients, tableName: string): Promise<TableDescription> {
+  // Imported on first use, as the client is (aws/clients.ts): most investigations read no table.
+  const { DescribeTableCommand } = await import('@aws-sdk/client-dynamodb');
   const answer = await runFactCall({ service: AWS_SERVICES.dynamodb.name, command: 'DescribeTable' }, (options) =>
     aws.dynamodb.send(new DescribeTableCommand({ TableName: tableName }), options),
   );

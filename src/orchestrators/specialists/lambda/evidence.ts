@@ -20,11 +20,16 @@ export interface LambdaConfig {
   memoryMb: number | null;
   role: string | null;
   lastModified: string | null;
+  /** Which version this configuration is of: `$LATEST` or a published version such as `7`. */
+  version: string | null;
+  codeSha256: string | null;
   /** Names only: values may hold secrets and never leave the fact tool. */
   environmentVariableNames: string[];
   logGroup: string;
-  /** null when the function has none (it shares the account's unreserved pool). */
+  /** null when the function has none (it shares the account's unreserved pool), or when it could not be read. */
   reservedConcurrency: number | null;
+  /** Why reserved concurrency is unknown: the failed GetFunctionConcurrency. Absent when it was read. */
+  reservedConcurrencyUnread?: string;
   state: string | null;
   lastUpdateStatus: string | null;
 }
@@ -91,9 +96,35 @@ export interface MetricSummary {
   maxDurationMs: number | null;
 }
 
+/** The alias the alarm names, as GetAlias resolves it. */
+export interface LambdaAlias {
+  name: string;
+  functionVersion: string;
+  /** Other versions a weighted alias sends part of its traffic to, by version: weight (0–1). */
+  additionalVersionWeights: Record<string, number>;
+}
+
+/** The code or configuration of the version that serves the alarmed traffic changed shortly before the alarm. */
+export interface RecentChange {
+  /** `$LATEST` or the published version. */
+  version: string;
+  /** The alias that points at it, when the alarm names one. */
+  alias: string | null;
+  lastModified: string;
+  minutesBeforeAlarm: number;
+  codeSha256: string | null;
+}
+
 export interface LambdaEvidence {
   functionName: string;
+  /** The alias or version the alarm names (`live`, `7`); absent or null for the unqualified function ($LATEST). */
+  qualifier?: string | null;
+  /** The alias the qualifier names, when GetAlias could read it. */
+  alias?: LambdaAlias | null;
+  /** The configuration of the version that serves the alarmed traffic: the alias's, the named version's or $LATEST. */
   config: LambdaConfig | null;
+  /** Absent or null when no change falls within the window before the alarm. */
+  recentChange?: RecentChange | null;
   logs: LogScan | null;
   metrics: MetricSummary | null;
 }

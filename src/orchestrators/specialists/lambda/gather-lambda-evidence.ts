@@ -1,40 +1,50 @@
+import type { Resource } from '../../../report/report.js';
 import type { AwsClients } from '../../aws/clients.js';
+import { attempt } from '../../facts/attempt.js';
 import type { TimeWindow } from '../../investigation-window.js';
 import type { GatheredEvidence } from '../resource-specialist.js';
 import type { LambdaEvidence } from './evidence.js';
-import { fetchLambdaConfig } from './facts/lambda-config.js';
 import { fetchLambdaLogs } from './facts/lambda-logs.js';
 import { fetchLambdaMetrics } from './facts/lambda-metrics.js';
+import { fetchServedConfig } from './facts/served-config.js';
+import { recentChangeOf } from './rules/recent-change.js';
 import { scanLogs } from './signals/scan-logs.js';
 
 /**
- * Configuration, metrics and logs of one function, fetched in parallel. Logs start on the default
- * log group at once and are fetched again only when the configuration names another one, so the
- * common case costs one round of calls.
+ * Configuration (of the version the alarm's alias or version serves), metrics and logs of one
+ * function, fetched in parallel. Logs start on the default log group at once and are fetched again
+ * only when the configuration names another one, so the common case costs one round of calls.
  */
 export async function gatherLambdaEvidence(
   aws: AwsClients,
-  functionName: string,
+  { name: functionName, qualifier }: Pick<Resource, 'name' | 'qualifier'>,
   window: TimeWindow,
 ): Promise<GatheredEvidence<LambdaEvidence>> {
   const defaultLogGroup = `/aws/lambda/${functionName}`;
-  const [config, metrics, defaultLogs] = await Promise.allSettled([
-    fetchLambdaConfig(aws, functionName),
-    fetchLambdaMetrics(aws, { functionName, ...window }),
-    fetchLambdaLogs(aws, { logGroup: defaultLogGroup, ...window }),
+  // One list per read, joined in a fixed order: the first names the failure when nothing was read.
+  const configFailures: unknown[] = [];
+  const metricFailures: unknown[] = [];
+  let logFailures: unknown[] = [];
+  const [{ alias, config }, metrics, defaultLogs] = await Promise.all([
+    fetchServedConfig(aws, functionName, qualifier, configFailures),
+    attempt(() => fetchLambdaMetrics(aws, { functionName, ...window }), metricFailures),
+    attempt(() => fetchLambdaLogs(aws, { logGroup: defaultLogGroup, ...window }), logFailures),
   ]);
   let logs = defaultLogs;
-  if (config.status === 'fulfilled' && config.value.logGroup !== defaultLogGroup) {
-    [logs] = await Promise.allSettled([fetchLambdaLogs(aws, { logGroup: config.value.logGroup, ...window })]);
+  if (config && config.logGroup !== defaultLogGroup) {
+    const { logGroup } = config;
+    logFailures = [];
+    logs = await attempt(() => fetchLambdaLogs(aws, { logGroup, ...window }), logFailures);
   }
-  const failures = [config, metrics, logs]
-    .filter((result): result is PromiseRejectedResult => result.status === 'rejected')
-    .map((result) => result.reason);
   const evidence: LambdaEvidence = {
     functionName,
-    config: config.status === 'fulfilled' ? config.value : null,
-    metrics: metrics.status === 'fulfilled' ? metrics.value : null,
-    logs: logs.status === 'fulfilled' ? { ...scanLogs(logs.value.lines), truncated: logs.value.truncated } : null,
+    qualifier: qualifier ?? null,
+    alias,
+    config,
+    recentChange: recentChangeOf(config, alias, window.alarmTime),
+    metrics,
+    logs: logs ? { ...scanLogs(logs.lines), truncated: logs.truncated } : null,
   };
+  const failures = [...configFailures, ...metricFailures, ...logFailures];
   return { evidence, failures, nothingRead: evidence.config === null && evidence.logs === null && evidence.metrics === null };
 }

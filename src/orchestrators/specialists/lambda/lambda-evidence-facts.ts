@@ -1,8 +1,28 @@
 import type { Fact } from '../../../report/report.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS } from '../../facts/log-limits.js';
-import type { LambdaEvidence } from './evidence.js';
+import type { LambdaConfig, LambdaEvidence } from './evidence.js';
+import { describeChange } from './rules/recent-change.js';
 
 const MAX_SIGNAL_FACTS = 8;
+
+function reservedConcurrency(config: LambdaConfig): string {
+  return config.reservedConcurrencyUnread ? 'unknown (GetFunctionConcurrency failed)' : String(config.reservedConcurrency ?? 'none');
+}
+
+function aliasFacts({ functionName, alias }: LambdaEvidence): Fact[] {
+  if (!alias) return [];
+  const weights = Object.entries(alias.additionalVersionWeights).map(
+    ([version, weight]) => `, ${Math.round(weight * 1000) / 10}% to version ${version}`,
+  );
+  return [
+    {
+      source: 'lambda.GetAlias',
+      content: `${functionName}:${alias.name} serves version ${alias.functionVersion}${weights.join('')}`,
+      confidence: 1,
+      metadata: { ...alias },
+    },
+  ];
+}
 
 /**
  * Turns gathered evidence into report facts. Environment variables appear by name only: the
@@ -12,16 +32,27 @@ export function lambdaEvidenceFacts(evidence: LambdaEvidence): Fact[] {
   const facts: Fact[] = [];
   const name = evidence.functionName;
   const config = evidence.config;
+  facts.push(...aliasFacts(evidence));
   if (config) {
+    const version = config.version && config.version !== '$LATEST' ? ` version ${config.version}` : '';
     facts.push({
       source: 'lambda.GetFunctionConfiguration',
       content:
-        `${name}: runtime ${config.runtime ?? 'unknown'}, handler ${config.handler ?? 'unknown'}, ` +
+        `${name}${version}: runtime ${config.runtime ?? 'unknown'}, handler ${config.handler ?? 'unknown'}, ` +
         `timeout ${config.timeoutSeconds ?? '?'} s, memory ${config.memoryMb ?? '?'} MB, ` +
-        `reserved concurrency ${config.reservedConcurrency ?? 'none'}, last modified ${config.lastModified ?? 'unknown'}, ` +
+        `reserved concurrency ${reservedConcurrency(config)}, last modified ${config.lastModified ?? 'unknown'}, ` +
         `environment variables [${config.environmentVariableNames.join(', ')}]`,
       confidence: 1,
       metadata: { ...config },
+    });
+  }
+  if (evidence.recentChange) {
+    const { codeSha256 } = evidence.recentChange;
+    facts.push({
+      source: 'lambda.GetFunctionConfiguration.LastModified',
+      content: `${name} ${describeChange(evidence.recentChange)}${codeSha256 ? `, CodeSha256 ${codeSha256}` : ''}`,
+      confidence: 1,
+      metadata: { ...evidence.recentChange },
     });
   }
   const logs = evidence.logs;

@@ -14,7 +14,7 @@ export const lambdaSpecialist: ResourceSpecialist<LambdaEvidence> = {
   agentTool: { toolName: 'investigate_lambda_function', parameter: FUNCTION_NAME },
   discovery: lambdaDiscovery,
   evidence: {
-    gather: (aws, resource, window) => gatherLambdaEvidence(aws, resource.name, window),
+    gather: gatherLambdaEvidence,
     factTools: lambdaFactTools,
     facts: lambdaEvidenceFacts,
   },

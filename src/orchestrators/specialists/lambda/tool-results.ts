@@ -1,5 +1,5 @@
 import { clip } from '../../clip.js';
-import type { LambdaConfig, LogScan, MetricSummary } from './evidence.js';
+import type { LambdaConfig, LambdaEvidence, LogScan, MetricSummary } from './evidence.js';
 
 const MAX_SIGNALS = 8;
 const MAX_SAMPLE_LINES = 3;
@@ -16,12 +16,21 @@ export function configResult(config: LambdaConfig): object {
     handler: config.handler,
     timeout_s: config.timeoutSeconds,
     memory_mb: config.memoryMb,
-    reserved_concurrency: config.reservedConcurrency,
+    reserved_concurrency: config.reservedConcurrencyUnread ? 'unknown' : config.reservedConcurrency,
+    version: config.version,
     state: config.state,
     last_update_status: config.lastUpdateStatus,
     last_modified: config.lastModified,
     role: config.role?.split('/').pop() ?? null,
     env_var_names: config.environmentVariableNames,
+  };
+}
+
+/** The alias the alarm names and a change of the serving version shortly before the alarm, when there are. */
+export function servedResult({ alias, recentChange }: Pick<LambdaEvidence, 'alias' | 'recentChange'>): object {
+  return {
+    ...(alias ? { alias: alias.name, alias_version: alias.functionVersion, alias_weights: alias.additionalVersionWeights } : {}),
+    ...(recentChange ? { changed_minutes_before_alarm: recentChange.minutesBeforeAlarm, code_sha256: recentChange.codeSha256 } : {}),
   };
 }
 

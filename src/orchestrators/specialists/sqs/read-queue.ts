@@ -1,5 +1,4 @@
 import { GetFunctionConfigurationCommand, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, ListDeadLetterSourceQueuesCommand } from '@aws-sdk/client-sqs';
 import { AWS_SERVICES, type AwsClients } from '../../aws/clients.js';
 import { attempt } from '../../facts/attempt.js';
 import { runFactCall } from '../../facts/fact-call.js';
@@ -67,6 +66,8 @@ async function consumersOf(aws: AwsClients, queueArn: string, failures: unknown[
  * investigation's clients answer the second reader from the first's calls.
  */
 export async function readQueue(aws: AwsClients, queueName: string): Promise<GatheredEvidence<SqsEvidence>> {
+  // Imported on first use, as the client is (aws/clients.ts): most investigations read no queue.
+  const { GetQueueAttributesCommand, GetQueueUrlCommand, ListDeadLetterSourceQueuesCommand } = await import('@aws-sdk/client-sqs');
   const failures: unknown[] = [];
   const evidence: SqsEvidence = { queueName, url: null, attributes: null, deadLetterSources: null, consumers: null };
   const url = await attempt(

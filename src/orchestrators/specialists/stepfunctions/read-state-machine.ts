@@ -1,4 +1,4 @@
-import { DescribeStateMachineCommand, GetExecutionHistoryCommand, type HistoryEvent, ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { Resource } from '../../../report/report.js';
 import { AWS_SERVICES, type AwsClients } from '../../aws/clients.js';
 import { attempt } from '../../facts/attempt.js';
@@ -72,6 +72,8 @@ export async function readStateMachine(aws: AwsClients, resource: Resource): Pro
   const arn = resource.arn ?? null;
   const evidence: StepFunctionsEvidence = { stateMachineName: resource.name, stateMachineArn: arn, machineType: null, failures: null };
   if (!arn) return { evidence, failures: [new Error(`state machine ${resource.name}: its ARN is not known`)], nothingRead: true };
+  // Imported on first use, as the client is (aws/clients.ts): most investigations read no state machine.
+  const { DescribeStateMachineCommand, GetExecutionHistoryCommand, ListExecutionsCommand } = await import('@aws-sdk/client-sfn');
   const [description, executions] = await Promise.all([
     attempt(
       () =>

@@ -1,11 +1,21 @@
 import { type FunctionConfiguration, GetFunctionConcurrencyCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { errorMessage } from '../../../../platform/errors.js';
-import { logger } from '../../../../platform/log.js';
 import { AWS_SERVICES, type AwsClients } from '../../../aws/clients.js';
+import { attempt } from '../../../facts/attempt.js';
 import { type FactToolOptions, runFactCall } from '../../../facts/fact-call.js';
 import type { LambdaConfig } from '../evidence.js';
 
-function toLambdaConfig(configuration: FunctionConfiguration, requestedName: string, reservedConcurrency: number | null): LambdaConfig {
+export interface LambdaConfigOptions extends FactToolOptions {
+  /** The published version or alias to read (`7`, `live`); the unqualified function ($LATEST) without one. */
+  qualifier?: string;
+  /**
+   * Where a failed GetFunctionConcurrency is added: it costs the reserved concurrency (then
+   * `reservedConcurrencyUnread`), not the configuration.
+   */
+  failures?: unknown[];
+}
+
+function toLambdaConfig(configuration: FunctionConfiguration, requestedName: string): Omit<LambdaConfig, 'reservedConcurrency'> {
   const functionName = configuration.FunctionName ?? requestedName;
   return {
     functionName,
@@ -16,34 +26,47 @@ function toLambdaConfig(configuration: FunctionConfiguration, requestedName: str
     memoryMb: configuration.MemorySize ?? null,
     role: configuration.Role ?? null,
     lastModified: configuration.LastModified ?? null,
+    version: configuration.Version ?? null,
+    codeSha256: configuration.CodeSha256 ?? null,
     environmentVariableNames: Object.keys(configuration.Environment?.Variables ?? {}).sort(),
     logGroup: configuration.LoggingConfig?.LogGroup || `/aws/lambda/${functionName}`,
-    reservedConcurrency,
     state: configuration.State ?? null,
     lastUpdateStatus: configuration.LastUpdateStatus ?? null,
   };
 }
 
-// Reserved concurrency only sharpens a throttling diagnosis, so its failure costs that, not the config.
+/** Reserved concurrency belongs to the function, not to a version, so it is read unqualified. */
 async function fetchReservedConcurrency(clients: AwsClients, functionName: string, timeoutMs: number | undefined): Promise<number | null> {
-  try {
-    const answer = await runFactCall({ service: AWS_SERVICES.lambda.name, command: 'GetFunctionConcurrency', timeoutMs }, (options) =>
-      clients.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: functionName }), options),
-    );
-    return answer.ReservedConcurrentExecutions ?? null;
-  } catch (error) {
-    logger.warn(`Reserved concurrency of ${functionName} unknown: ${errorMessage(error)}`);
-    return null;
-  }
+  const answer = await runFactCall({ service: AWS_SERVICES.lambda.name, command: 'GetFunctionConcurrency', timeoutMs }, (options) =>
+    clients.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: functionName }), options),
+  );
+  return answer.ReservedConcurrentExecutions ?? null;
 }
 
-/** GetFunctionConfiguration (+ GetFunctionConcurrency) as plain data; environment values never leave here. */
-export async function fetchLambdaConfig(clients: AwsClients, functionName: string, options: FactToolOptions = {}): Promise<LambdaConfig> {
+/**
+ * GetFunctionConfiguration of the version asked for (+ GetFunctionConcurrency) as plain data;
+ * environment values never leave here.
+ */
+export async function fetchLambdaConfig(
+  clients: AwsClients,
+  functionName: string,
+  options: LambdaConfigOptions = {},
+): Promise<LambdaConfig> {
+  const concurrencyFailures: unknown[] = [];
   const [configuration, reservedConcurrency] = await Promise.all([
     runFactCall({ service: AWS_SERVICES.lambda.name, command: 'GetFunctionConfiguration', timeoutMs: options.timeoutMs }, (sendOptions) =>
-      clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }), sendOptions),
+      clients.lambda.send(
+        new GetFunctionConfigurationCommand({ FunctionName: functionName, ...(options.qualifier ? { Qualifier: options.qualifier } : {}) }),
+        sendOptions,
+      ),
     ),
-    fetchReservedConcurrency(clients, functionName, options.timeoutMs),
+    attempt(() => fetchReservedConcurrency(clients, functionName, options.timeoutMs), concurrencyFailures),
   ]);
-  return toLambdaConfig(configuration, functionName, reservedConcurrency);
+  options.failures?.push(...concurrencyFailures);
+  const [unread] = concurrencyFailures;
+  return {
+    ...toLambdaConfig(configuration, functionName),
+    reservedConcurrency,
+    ...(unread === undefined ? {} : { reservedConcurrencyUnread: errorMessage(unread) }),
+  };
 }

@@ -4,6 +4,7 @@ import { missingEnvVarName } from '../signals/log-patterns.js';
 import { isMemoryLimitSignal, isPlatformSignal } from '../signals/report-signals.js';
 import { evidenceGaps } from './evidence-gaps.js';
 import { DOWNSTREAM_KINDS, memoryLimitMb, mostFrequent, reportsOf, signalsOf, timeoutLimitMs } from './evidence-queries.js';
+import { recentChangeAdvice } from './recent-change.js';
 
 const MAX_TIMEOUT_SECONDS = 900;
 const MAX_MEMORY_MB = 10_240;
@@ -66,7 +67,8 @@ function codeErrorAdvice(evidence: LambdaEvidence | null): string[] {
       : `Find and fix the unhandled error in ${fn}.`,
   ];
   const deployed = evidence?.config?.lastModified;
-  if (deployed) advice.push(`If the errors began after the deploy of ${deployed}, roll back to the previous version while fixing.`);
+  if (deployed && !evidence?.recentChange)
+    advice.push(`If the errors began after the deploy of ${deployed}, roll back to the previous version while fixing.`);
   return advice;
 }
 
@@ -184,5 +186,5 @@ const ADVICE: Record<RootCauseType, (evidence: LambdaEvidence | null) => string[
 
 /** Concrete next steps for the root cause, quoting the figures and names the evidence holds. */
 export function adviceFor(rootCause: RootCause | null, evidence: LambdaEvidence | null): string[] {
-  return rootCause ? ADVICE[rootCause.type](evidence) : [];
+  return rootCause ? [...recentChangeAdvice(rootCause, evidence), ...ADVICE[rootCause.type](evidence)] : [];
 }

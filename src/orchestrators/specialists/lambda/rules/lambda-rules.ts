@@ -5,6 +5,7 @@ import { missingEnvVarName } from '../signals/log-patterns.js';
 import { isMemoryLimitSignal, isPlatformSignal } from '../signals/report-signals.js';
 import { evidenceGaps } from './evidence-gaps.js';
 import { DOWNSTREAM_KINDS, memoryLimitMb, mostFrequent, reportsOf, signalsOf, timeoutLimitMs, total } from './evidence-queries.js';
+import { weighRecentChange } from './recent-change.js';
 
 /** A duration or memory figure this close to its limit counts as having hit it. */
 export const NEAR_LIMIT = 0.95;
@@ -237,7 +238,8 @@ const RULES = [
  * "unknown" hypothesis names what could not be seen.
  */
 export function lambdaHypotheses(evidence: LambdaEvidence): Hypothesis[] {
-  const hypotheses = RULES.map((rule) => rule(evidence)).filter((h): h is Hypothesis => h !== null);
+  const found = RULES.map((rule) => rule(evidence)).filter((h): h is Hypothesis => h !== null);
+  const hypotheses = weighRecentChange(found, evidence);
   if (hypotheses.length > 0) return hypotheses.sort((a, b) => b.confidence - a.confidence);
   const gaps = evidenceGaps(evidence);
   return [
