@@ -91,9 +91,18 @@ export interface MetricSummary {
   maxDurationMs: number | null;
 }
 
+/** A function this one invokes and was throttled by, with what GetFunctionConcurrency said of it. */
+export interface CalleeConcurrency {
+  functionName: string;
+  /** null: no reserved concurrency (the account's unreserved pool); undefined: it could not be read. */
+  reservedConcurrency: number | null | undefined;
+}
+
 export interface LambdaEvidence {
   functionName: string;
   config: LambdaConfig | null;
   logs: LogScan | null;
   metrics: MetricSummary | null;
+  /** The functions its logs show throttling its invokes (absent when none). */
+  callees?: CalleeConcurrency[];
 }

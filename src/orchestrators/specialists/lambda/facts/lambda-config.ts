@@ -24,13 +24,22 @@ function toLambdaConfig(configuration: FunctionConfiguration, requestedName: str
   };
 }
 
+/** GetFunctionConcurrency: the function's reserved concurrency, null when it has none. */
+export async function readReservedConcurrency(
+  clients: AwsClients,
+  functionName: string,
+  timeoutMs: number | undefined,
+): Promise<number | null> {
+  const answer = await runFactCall({ service: AWS_SERVICES.lambda.name, command: 'GetFunctionConcurrency', timeoutMs }, (options) =>
+    clients.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: functionName }), options),
+  );
+  return answer.ReservedConcurrentExecutions ?? null;
+}
+
 // Reserved concurrency only sharpens a throttling diagnosis, so its failure costs that, not the config.
 async function fetchReservedConcurrency(clients: AwsClients, functionName: string, timeoutMs: number | undefined): Promise<number | null> {
   try {
-    const answer = await runFactCall({ service: AWS_SERVICES.lambda.name, command: 'GetFunctionConcurrency', timeoutMs }, (options) =>
-      clients.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: functionName }), options),
-    );
-    return answer.ReservedConcurrentExecutions ?? null;
+    return await readReservedConcurrency(clients, functionName, timeoutMs);
   } catch (error) {
     logger.warn(`Reserved concurrency of ${functionName} unknown: ${errorMessage(error)}`);
     return null;

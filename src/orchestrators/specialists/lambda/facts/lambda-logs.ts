@@ -2,6 +2,7 @@ import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { AWS_SERVICES, type AwsClients } from '../../../aws/clients.js';
 import { type FactToolOptions, runFactCall } from '../../../facts/fact-call.js';
 import type { LogLine } from '../evidence.js';
+import { isOwnLogEvent } from '../signals/own-log-events.js';
 
 export const DEFAULT_MAX_EVENTS = 5_000;
 export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
@@ -16,6 +17,11 @@ export interface LambdaLogsQuery extends FactToolOptions {
   startTime: number;
   endTime: number;
   filterPattern?: string;
+  /**
+   * Set for a log group other than the function's own: events of other functions sharing it are
+   * skipped as they are read, so they count against no cap. Default: every event is kept.
+   */
+  onlyFunction?: string;
   maxEvents?: number;
   maxBytes?: number;
   maxPages?: number;
@@ -59,6 +65,7 @@ export async function fetchLambdaLogs(clients: AwsClients, query: LambdaLogsQuer
     // fewer pages than the real walk had. Reading it again would only duplicate its lines.
     if (nextToken !== undefined && answer.nextToken === nextToken) return { lines, truncated: false };
     for (const event of answer.events ?? []) {
+      if (query.onlyFunction && !isOwnLogEvent(query.onlyFunction, event.logStreamName, event.message ?? '')) continue;
       const message = truncateMessage(event.message ?? '');
       const size = Buffer.byteLength(message);
       if (lines.length >= maxEvents || bytes + size > maxBytes) return { lines, truncated: true };
