@@ -119,14 +119,13 @@ function codeErrorHypothesis(evidence: LambdaEvidence): Hypothesis | null {
 
 function initErrorHypothesis(evidence: LambdaEvidence): Hypothesis | null {
   const signals = signalsOf(evidence, 'init_error');
-  if (signals.length === 0) return null;
+  // A call denied while starting is why it cannot start: permission_denied claims it, quoting the init failure.
+  if (signals.length === 0 || deniedDuringInit(evidence)) return null;
   const config = evidence.config;
   const deployFailed = config?.state === 'Failed' || config?.lastUpdateStatus === 'Failed';
   // The runtime's own error line and the platform's INIT_REPORT are two independent witnesses.
   const bothWitnesses = signals.some(isPlatformSignal) && signals.some((signal) => !isPlatformSignal(signal));
   const corroborated = bothWitnesses || deployFailed || failing(evidence);
-  // A call denied while starting is why it cannot start: permission_denied claims it, quoting the init failure.
-  if (deniedDuringInit(evidence)) return null;
   const lead = mostFrequent(signals.filter((signal) => !isPlatformSignal(signal))) ?? mostFrequent(signals);
   return {
     type: 'init_error',
@@ -263,7 +262,8 @@ const RULES = [
  * Every cause the evidence of one function supports, each with a calibrated confidence: a clear
  * signal corroborated by REPORT figures, metrics or configuration scores 0.85–0.95, a signal alone
  * about 0.75–0.8, figures alone below 0.6. Warnings support nothing. With no cause found, one
- * "unknown" hypothesis names what could not be seen.
+ * "unknown" hypothesis names what could not be seen. `alarm` (default: none) weighs in when it is
+ * this function's Duration alarm near the timeout.
  */
 export function lambdaHypotheses(evidence: LambdaEvidence, alarm?: NormalizedAlarm | null): Hypothesis[] {
   const hypotheses = withAlarmedDuration(
