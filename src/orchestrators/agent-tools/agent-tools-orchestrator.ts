@@ -75,8 +75,12 @@ export class AgentToolsOrchestrator implements Orchestrator {
     );
     const grounded = groundHypotheses('lead agent', answer, ruleHypotheses);
     warnings.push(...grounded.warnings);
-    // An answer the evidence bears out stands as the lead gave it (the legacy pattern's own answer).
-    const hypotheses = grounded.warnings.length > 0 ? grounded.hypotheses : answer;
+    // An answer the evidence bears out (every type it names, the rules found too) stands as the lead
+    // gave it (the legacy pattern's own answer); otherwise the rules' hypotheses stand beside it.
+    const ruleTypes = new Set(ruleHypotheses.map((h) => h.type));
+    const rulesFoundNothing = ruleHypotheses.every((h) => h.type === 'unknown');
+    const borneOut = rulesFoundNothing || answer.every((h) => h.type === 'unknown' || ruleTypes.has(h.type));
+    const hypotheses = borneOut && grounded.warnings.length === 0 ? answer : grounded.hypotheses;
     // As in direct: a read still failing for a reason time cures leaves the investigation unconcluded.
     const missingFacts = toolSets
       .flatMap(({ factTools }) => factTools?.failures() ?? [])

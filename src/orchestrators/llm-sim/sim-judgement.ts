@@ -14,14 +14,25 @@ interface KeywordRule {
   pattern: RegExp;
   /** Tested on each quoted number, by the key it sits under. */
   figure?: (key: string, value: number) => boolean;
+  /** Tested on the quoted numbers together, for what only two figures side by side show. */
+  across?: (figures: QuotedData['figures']) => string | null;
   finding: string;
 }
 
+/** As a diligent reader compares them: the longest duration quoted against the timeout quoted (`timeout_s`). */
+function durationsAtTimeout(figures: QuotedData['figures']): string | null {
+  const timeoutS = figures.find(({ key }) => key === 'timeout_s')?.value;
+  const longest = Math.max(0, ...figures.filter(({ key }) => key === 'max_duration_ms').map(({ value }) => value));
+  return timeoutS && longest >= 0.95 * timeoutS * 1000 ? `max_duration_ms = ${longest} against timeout_s = ${timeoutS}` : null;
+}
+
 /**
- * In order of specificity: a function that cannot start, runs out of memory or lacks a setting
- * explains the errors and timeouts seen with it, so those rank first when several match.
+ * In order of specificity: a call denied by IAM explains an init that fails on it; a function that
+ * cannot start, runs out of memory or lacks a setting explains the errors and timeouts seen with
+ * it, so those rank first when several match.
  */
 const KEYWORD_RULES: readonly KeywordRule[] = [
+  { type: 'permission_denied', pattern: /^access_denied$|AccessDenied|not authorized to perform/i, finding: 'a call is denied by IAM' },
   {
     type: 'init_error',
     pattern: /^init_error$|Runtime\.ImportModuleError|Runtime\.HandlerNotFound|Cannot find module/i,
@@ -39,16 +50,17 @@ const KEYWORD_RULES: readonly KeywordRule[] = [
       /^missing_configuration$|[Ee]nvironment variable \S+ (?:is )?(?:not set|missing|undefined|empty)|KeyError: '[A-Z][A-Z0-9]*_[A-Z0-9_]+'/,
     finding: 'a setting the code needs is missing or wrong',
   },
-  { type: 'permission_denied', pattern: /^access_denied$|AccessDenied|not authorized to perform/i, finding: 'a call is denied by IAM' },
   {
     type: 'throttling',
-    pattern: /^throttled$|TooManyRequestsException|Rate exceeded|ConcurrentInvocationLimitExceeded/i,
+    // Not "Rate exceeded": every AWS API's throttle says it (SSM, KMS …), which is a dependency's.
+    pattern: /^throttled$|TooManyRequestsException|ConcurrentInvocationLimitExceeded/i,
     figure: (key, value) => (key === 'throttles' && value > 0) || (key === 'reserved_concurrency' && value === 0),
     finding: 'the function is throttled',
   },
   {
     type: 'timeout',
     pattern: /^timeout$|Task timed out|Status: timeout|Endpoint request timed out|States\.Timeout/i,
+    across: durationsAtTimeout,
     finding: 'a call runs into its timeout',
   },
   {
@@ -77,11 +89,16 @@ function evidenceFor(type: string, data: QuotedData): string[] {
     .filter((leaf) => rule.pattern.test(leaf) && /\s/.test(leaf.trim()))
     .map((leaf) => clip(leaf, MAX_EVIDENCE_CHARS));
   const figures = data.figures.filter(({ key, value }) => rule.figure?.(key, value)).map(({ key, value }) => `${key} = ${value}`);
-  return [...new Set([...quotes, ...figures])].slice(0, MAX_EVIDENCE);
+  const compared = rule.across?.(data.figures);
+  return [...new Set([...quotes, ...figures, ...(compared ? [compared] : [])])].slice(0, MAX_EVIDENCE);
 }
 
 function matches(rule: KeywordRule, data: QuotedData): boolean {
-  return data.leaves.some((leaf) => rule.pattern.test(leaf)) || data.figures.some(({ key, value }) => rule.figure?.(key, value));
+  return (
+    data.leaves.some((leaf) => rule.pattern.test(leaf)) ||
+    data.figures.some(({ key, value }) => rule.figure?.(key, value)) ||
+    (rule.across?.(data.figures) ?? null) !== null
+  );
 }
 
 function asStated(item: unknown, allowed: readonly string[]): SimHypothesis | null {

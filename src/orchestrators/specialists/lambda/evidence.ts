@@ -115,6 +115,13 @@ export interface RecentChange {
   codeSha256: string | null;
 }
 
+/** A function this one invokes and was throttled by, with what GetFunctionConcurrency said of it. */
+export interface CalleeConcurrency {
+  functionName: string;
+  /** null: no reserved concurrency (the account's unreserved pool); undefined: it could not be read. */
+  reservedConcurrency: number | null | undefined;
+}
+
 export interface LambdaEvidence {
   functionName: string;
   /** The alias or version the alarm names (`live`, `7`); absent or null for the unqualified function ($LATEST). */
@@ -127,4 +134,6 @@ export interface LambdaEvidence {
   recentChange?: RecentChange | null;
   logs: LogScan | null;
   metrics: MetricSummary | null;
+  /** The functions its logs show throttling its invokes (absent when none). */
+  callees?: CalleeConcurrency[];
 }

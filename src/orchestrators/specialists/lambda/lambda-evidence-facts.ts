@@ -89,6 +89,15 @@ export function lambdaEvidenceFacts(evidence: LambdaEvidence): Fact[] {
       });
     }
   }
+  for (const callee of evidence.callees ?? []) {
+    if (callee.reservedConcurrency === undefined) continue;
+    facts.push({
+      source: 'lambda.GetFunctionConcurrency',
+      content: `${callee.functionName}, which ${name} invokes and which throttles those invokes: reserved concurrency ${callee.reservedConcurrency ?? 'none (the account’s unreserved pool)'}`,
+      confidence: 1,
+      metadata: { function_name: callee.functionName, reserved_concurrency: callee.reservedConcurrency },
+    });
+  }
   const metrics = evidence.metrics;
   if (metrics && Object.values(metrics).some((v) => v !== null)) {
     facts.push({

@@ -7,6 +7,7 @@ import type { AwsClients } from '../../aws/clients.js';
 import type { TimeWindow } from '../../investigation-window.js';
 import type { FactToolSet } from '../resource-specialist.js';
 import type { LambdaEvidence } from './evidence.js';
+import { fetchCalleeConcurrency } from './facts/callee-concurrency.js';
 import { fetchLambdaLogs } from './facts/lambda-logs.js';
 import { fetchLambdaMetrics } from './facts/lambda-metrics.js';
 import { fetchServedConfig } from './facts/served-config.js';
@@ -54,11 +55,16 @@ export function lambdaFactTools(
       description: 'Signals found in the function logs around the alarm, with sample lines',
       parameters: FUNCTION_NAME_PARAMETERS,
       async run({ function_name: name }) {
-        const logGroup = notebook.get(name)?.config?.logGroup ?? `/aws/lambda/${name}`;
-        const { lines, truncated } = await failed.track(`logs of ${name}`, () => fetchLambdaLogs(aws, { logGroup, ...window, timeoutMs }));
+        const ownGroup = `/aws/lambda/${name}`;
+        const logGroup = notebook.get(name)?.config?.logGroup ?? ownGroup;
+        const onlyFunction = logGroup === ownGroup ? undefined : name;
+        const { lines, truncated } = await failed.track(`logs of ${name}`, () =>
+          fetchLambdaLogs(aws, { logGroup, onlyFunction, ...window, timeoutMs }),
+        );
         const logs = { ...scanLogs(lines), truncated };
-        notebook.record(name, { logs });
-        return logsResult(logs);
+        const callees = await fetchCalleeConcurrency(aws, logs, { timeoutMs });
+        notebook.record(name, { logs, ...(callees ? { callees } : {}) });
+        return logsResult(logs, callees);
       },
     }),
     defineTool({

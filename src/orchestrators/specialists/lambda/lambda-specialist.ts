@@ -18,6 +18,6 @@ export const lambdaSpecialist: ResourceSpecialist<LambdaEvidence> = {
     factTools: lambdaFactTools,
     facts: lambdaEvidenceFacts,
   },
-  hypotheses: ({ evidence }) => evidence.flatMap(lambdaHypotheses),
+  hypotheses: ({ alarm, evidence }) => evidence.flatMap((read) => lambdaHypotheses(read, alarm)),
   advice: adviceFor,
 };

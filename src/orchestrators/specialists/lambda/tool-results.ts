@@ -1,5 +1,5 @@
 import { clip } from '../../clip.js';
-import type { LambdaConfig, LambdaEvidence, LogScan, MetricSummary } from './evidence.js';
+import type { CalleeConcurrency, LambdaConfig, LambdaEvidence, LogScan, MetricSummary } from './evidence.js';
 
 const MAX_SIGNALS = 8;
 const MAX_SAMPLE_LINES = 3;
@@ -38,10 +38,15 @@ export function servedResult({ alias, recentChange }: Pick<LambdaEvidence, 'alia
  * The scan's signals and a few raw lines, as a lean legacy tool would return them: the whole log
  * window would cost thousands of tokens per call and tell a model nothing the scan has not found.
  */
-export function logsResult(scan: LogScan): object {
+export function logsResult(scan: LogScan, callees?: readonly CalleeConcurrency[]): object {
   const signals = scan.signals.slice(0, MAX_SIGNALS);
   const reports = scan.reports;
   return {
+    ...(callees
+      ? {
+          throttled_callees: callees.map((c) => ({ function: c.functionName, callee_reserved_concurrency: c.reservedConcurrency ?? null })),
+        }
+      : {}),
     lines_scanned: scan.linesScanned,
     truncated: scan.truncated,
     signals: signals.map(({ kind, count, detail }) => ({ kind, count, detail })),

@@ -35,8 +35,12 @@ function toLambdaConfig(configuration: FunctionConfiguration, requestedName: str
   };
 }
 
-/** Reserved concurrency belongs to the function, not to a version, so it is read unqualified. */
-async function fetchReservedConcurrency(clients: AwsClients, functionName: string, timeoutMs: number | undefined): Promise<number | null> {
+/** GetFunctionConcurrency: the function's reserved concurrency, null when it has none. */
+export async function readReservedConcurrency(
+  clients: AwsClients,
+  functionName: string,
+  timeoutMs: number | undefined,
+): Promise<number | null> {
   const answer = await runFactCall({ service: AWS_SERVICES.lambda.name, command: 'GetFunctionConcurrency', timeoutMs }, (options) =>
     clients.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: functionName }), options),
   );
@@ -60,7 +64,7 @@ export async function fetchLambdaConfig(
         sendOptions,
       ),
     ),
-    attempt(() => fetchReservedConcurrency(clients, functionName, options.timeoutMs), concurrencyFailures),
+    attempt(() => readReservedConcurrency(clients, functionName, options.timeoutMs), concurrencyFailures),
   ]);
   options.failures?.push(...concurrencyFailures);
   const [unread] = concurrencyFailures;

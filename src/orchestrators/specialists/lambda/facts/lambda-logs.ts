@@ -3,6 +3,7 @@ import { AWS_SERVICES, type AwsClients } from '../../../aws/clients.js';
 import { type FactToolOptions, runFactCall } from '../../../facts/fact-call.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS, MAX_MESSAGE_CHARS } from '../../../facts/log-limits.js';
 import type { LogLine } from '../evidence.js';
+import { isOwnLogEvent } from '../signals/own-log-events.js';
 
 /** Pages may come back empty while a token remains; this bounds a long walk over a quiet log group. */
 export const DEFAULT_MAX_PAGES = 100;
@@ -13,6 +14,11 @@ export interface LambdaLogsQuery extends FactToolOptions {
   startTime: number;
   endTime: number;
   filterPattern?: string;
+  /**
+   * Set for a log group other than the function's own: events of other functions sharing it are
+   * skipped as they are read, so they count against no cap. Default: every event is kept.
+   */
+  onlyFunction?: string;
   maxEvents?: number;
   maxBytes?: number;
   maxPages?: number;
@@ -56,6 +62,7 @@ export async function fetchLambdaLogs(clients: AwsClients, query: LambdaLogsQuer
     // fewer pages than the real walk had. Reading it again would only duplicate its lines.
     if (nextToken !== undefined && answer.nextToken === nextToken) return { lines, truncated: false };
     for (const event of answer.events ?? []) {
+      if (query.onlyFunction && !isOwnLogEvent(query.onlyFunction, event.logStreamName, event.message ?? '')) continue;
       const message = truncateMessage(event.message ?? '');
       const size = Buffer.byteLength(message);
       if (lines.length >= maxEvents || bytes + size > maxBytes) return { lines, truncated: true };

@@ -1,20 +1,26 @@
 import type { RootCause, RootCauseType } from '../../../../report/report.js';
-import type { LambdaEvidence, LogSignal } from '../evidence.js';
+import type { LambdaEvidence } from '../evidence.js';
 import { missingEnvVarName } from '../signals/log-patterns.js';
-import { isMemoryLimitSignal, isPlatformSignal } from '../signals/report-signals.js';
+import { calleeThrottleAdvice } from './callee-throttle.js';
 import { evidenceGaps } from './evidence-gaps.js';
-import { DOWNSTREAM_KINDS, memoryLimitMb, mostFrequent, reportsOf, signalsOf, timeoutLimitMs } from './evidence-queries.js';
+import {
+  DOWNSTREAM_KINDS,
+  memoryLimitMb,
+  mostFrequent,
+  reportsOf,
+  runtimeCause,
+  signalsOf,
+  timeoutLimitMs,
+  total,
+} from './evidence-queries.js';
 import { recentChangeAdvice } from './recent-change.js';
+import { throttledServiceAdvice } from './service-throttle-advice.js';
 
 const MAX_TIMEOUT_SECONDS = 900;
 const MAX_MEMORY_MB = 10_240;
 
 function nameOf(evidence: LambdaEvidence | null): string {
   return evidence?.functionName ?? 'the function';
-}
-
-function ownLine(signals: readonly LogSignal[]): LogSignal | undefined {
-  return mostFrequent(signals.filter((signal) => !isPlatformSignal(signal) && !isMemoryLimitSignal(signal))) ?? mostFrequent(signals);
 }
 
 function timeoutAdvice(evidence: LambdaEvidence | null): string[] {
@@ -60,7 +66,7 @@ function outOfMemoryAdvice(evidence: LambdaEvidence | null): string[] {
 
 function codeErrorAdvice(evidence: LambdaEvidence | null): string[] {
   const fn = nameOf(evidence);
-  const exception = ownLine(signalsOf(evidence, 'unhandled_exception'));
+  const exception = runtimeCause(signalsOf(evidence, 'unhandled_exception'));
   const advice = [
     exception
       ? `Fix the unhandled exception in ${fn}: ${exception.detail.replace(/\.$/, '')}.`
@@ -74,7 +80,7 @@ function codeErrorAdvice(evidence: LambdaEvidence | null): string[] {
 
 function initErrorAdvice(evidence: LambdaEvidence | null): string[] {
   const fn = nameOf(evidence);
-  const failure = ownLine(signalsOf(evidence, 'init_error'));
+  const failure = runtimeCause(signalsOf(evidence, 'init_error'));
   const handler = evidence?.config?.handler;
   const text = failure?.detail ?? '';
   if (text.includes('HandlerNotFound') || text.includes('not exported')) {
@@ -95,9 +101,12 @@ function permissionAdvice(evidence: LambdaEvidence | null): string[] {
   const fn = nameOf(evidence);
   const denial = mostFrequent(signalsOf(evidence, 'access_denied'));
   const role = evidence?.config?.role ?? `the execution role of ${fn}`;
-  if (denial?.detail.includes('KMS')) return [`Allow ${role} kms:Decrypt on the KMS key that encrypts ${fn}'s environment.`];
+  const resource = denial ? / on (\S+)$/.exec(denial.detail)?.[1] : undefined;
+  if (denial?.subject === 'kms:Decrypt' || denial?.detail.includes('KMS')) {
+    const key = resource ?? `the KMS key that encrypts ${fn}'s environment`;
+    return [`Allow ${role} kms:Decrypt on ${key} (in its IAM policy, and in the key policy if that does not delegate to IAM).`];
+  }
   if (denial?.subject) {
-    const resource = / on (\S+)$/.exec(denial.detail)?.[1];
     return [`Grant ${role} the permission ${denial.subject}${resource ? ` on ${resource}` : ''} in its IAM policy.`];
   }
   return [`Grant ${role} the permission the failing call needs${denial ? ` (${denial.detail})` : ''}.`];
@@ -111,6 +120,9 @@ function throttlingAdvice(evidence: LambdaEvidence | null): string[] {
       `Remove the reserved concurrency of 0 from ${fn} (aws lambda delete-function-concurrency --function-name ${fn}) or set it to what the load needs.`,
     ];
   }
+  // Retried failures (a queue redelivering a failing batch) make throttles; concurrency does not cure them.
+  const failure = runtimeCause(signalsOf(evidence, 'unhandled_exception', 'init_error', 'timeout'));
+  if (failure) return [`Fix why invocations of ${fn} fail first (${failure.detail}): their retries add to the load that is throttled.`];
   if (reserved !== null) return [`Raise the reserved concurrency of ${fn} from ${reserved}, or slow the event source down.`];
   return [
     `Reserve concurrency for ${fn} or ask for a higher account concurrency quota.`,
@@ -119,14 +131,15 @@ function throttlingAdvice(evidence: LambdaEvidence | null): string[] {
 }
 
 function downstreamAdvice(evidence: LambdaEvidence | null): string[] {
-  const failure = mostFrequent(signalsOf(evidence, ...DOWNSTREAM_KINDS));
+  const failures = signalsOf(evidence, ...DOWNSTREAM_KINDS);
+  // The rules rank a throttled callee above as many failed calls of another kind.
+  const calleeThrottles = signalsOf(evidence, 'throttled');
+  if (calleeThrottles.length > 0 && total(calleeThrottles) >= total(failures)) return calleeThrottleAdvice(evidence);
+  const failure = mostFrequent(failures);
   const retry = 'Retry with exponential backoff and jitter, and fail fast (circuit breaker) while the dependency is down.';
   switch (failure?.kind) {
     case 'downstream_throttled':
-      return [
-        `The dependency throttles the function (${failure.detail}): raise its capacity (DynamoDB on-demand or more provisioned throughput) or lower the request rate.`,
-        retry,
-      ];
+      return [...throttledServiceAdvice(failure), retry];
     case 'downstream_http_error':
       return [`The dependency answers HTTP ${failure.subject ?? '5xx'} (${failure.detail}): check its health and status page.`, retry];
     case 'downstream_timeout':

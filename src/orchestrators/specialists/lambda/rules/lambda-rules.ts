@@ -1,10 +1,23 @@
+import type { NormalizedAlarm } from '../../../../producer/alarm.js';
 import type { Hypothesis } from '../../../../report/report.js';
 import { UNKNOWN_CONFIDENCE } from '../../../rules/choose-root-cause.js';
 import type { InvocationReport, LambdaEvidence, LogSignal } from '../evidence.js';
 import { missingEnvVarName } from '../signals/log-patterns.js';
 import { isMemoryLimitSignal, isPlatformSignal } from '../signals/report-signals.js';
+import { withAlarmedDuration } from './alarm-duration.js';
+import { calleeThrottleHypothesis } from './callee-throttle.js';
 import { evidenceGaps } from './evidence-gaps.js';
-import { DOWNSTREAM_KINDS, memoryLimitMb, mostFrequent, reportsOf, signalsOf, timeoutLimitMs, total } from './evidence-queries.js';
+import {
+  DOWNSTREAM_KINDS,
+  deniedDuringInit,
+  memoryLimitMb,
+  mostFrequent,
+  reportsOf,
+  runtimeCause,
+  signalsOf,
+  timeoutLimitMs,
+  total,
+} from './evidence-queries.js';
 import { weighRecentChange } from './recent-change.js';
 
 /** A duration or memory figure this close to its limit counts as having hit it. */
@@ -94,7 +107,7 @@ function outOfMemoryHypothesis(evidence: LambdaEvidence): Hypothesis | null {
 
 function codeErrorHypothesis(evidence: LambdaEvidence): Hypothesis | null {
   const exceptions = signalsOf(evidence, 'unhandled_exception');
-  const lead = mostFrequent(exceptions);
+  const lead = runtimeCause(exceptions);
   if (!lead) return null;
   const confidence = 0.7 + (failing(evidence) ? 0.1 : 0) + (total(exceptions) >= 3 ? 0.05 : 0);
   return {
@@ -107,7 +120,8 @@ function codeErrorHypothesis(evidence: LambdaEvidence): Hypothesis | null {
 
 function initErrorHypothesis(evidence: LambdaEvidence): Hypothesis | null {
   const signals = signalsOf(evidence, 'init_error');
-  if (signals.length === 0) return null;
+  // A call denied while starting is why it cannot start: permission_denied claims it, quoting the init failure.
+  if (signals.length === 0 || deniedDuringInit(evidence)) return null;
   const config = evidence.config;
   const deployFailed = config?.state === 'Failed' || config?.lastUpdateStatus === 'Failed';
   // The runtime's own error line and the platform's INIT_REPORT are two independent witnesses.
@@ -130,23 +144,28 @@ function permissionHypothesis(evidence: LambdaEvidence): Hypothesis | null {
   const lead = mostFrequent(denials);
   if (!lead) return null;
   const role = evidence.config?.role ? ` (role ${evidence.config.role})` : '';
-  const confidence = 0.75 + (failing(evidence) ? 0.1 : 0) + (total(denials) >= 3 ? 0.03 : 0);
+  // Denied during init, the function cannot start at all: the INIT_REPORT corroborates the denial.
+  const duringInit = deniedDuringInit(evidence);
+  const confidence = duringInit ? 0.93 : 0.75 + (failing(evidence) ? 0.1 : 0) + (total(denials) >= 3 ? 0.03 : 0);
+  const denied = duringInit ? 'cannot start: its init is denied' : 'is denied access';
   return {
     type: 'permission_denied',
-    description: `${evidence.functionName}${role} is denied access: ${lead.detail}`,
+    description: `${evidence.functionName}${role} ${denied}: ${lead.detail}`,
     confidence: round(confidence),
-    evidence: [...denials.map(quote), ...errorsQuote(evidence)],
+    evidence: [...denials.map(quote), ...(duringInit ? signalsOf(evidence, 'init_error').map(quote) : []), ...errorsQuote(evidence)],
   };
 }
 
+/**
+ * The function's own throttling shows in its Throttles metric and its concurrency, never in its
+ * logs (a throttled invocation does not run): a throttle its logs show is a callee's.
+ */
 function throttlingHypothesis(evidence: LambdaEvidence): Hypothesis | null {
   const reserved = evidence.config?.reservedConcurrency ?? null;
   const throttles = evidence.metrics?.throttles ?? 0;
-  const signals = signalsOf(evidence, 'throttled');
   const facts = [
     ...(reserved !== null ? [`reserved concurrency = ${reserved}`] : []),
     ...(throttles > 0 ? [`metric Throttles = ${throttles} in the alarm window`] : []),
-    ...signals.map(quote),
   ];
   if (reserved === 0) {
     return {
@@ -156,14 +175,17 @@ function throttlingHypothesis(evidence: LambdaEvidence): Hypothesis | null {
       evidence: facts,
     };
   }
-  if (throttles === 0 && signals.length === 0) return null;
-  let confidence = throttles > 0 ? 0.7 + (signals.length > 0 ? 0.1 : 0) + (reserved !== null ? 0.05 : 0) : 0.55;
+  if (throttles === 0) return null;
+  let confidence = 0.7 + (reserved !== null ? 0.05 : 0);
   const invocations = evidence.metrics?.invocations ?? 0;
-  if (throttles > 0 && throttles >= invocations) confidence += 0.05;
+  if (throttles >= invocations) confidence += 0.05;
+  // Invocations that fail and are retried (a queue redelivering its batches) raise the load: the
+  // throttles follow from the failure the logs show.
+  if (signalsOf(evidence, 'unhandled_exception', 'init_error', 'timeout').length > 0) confidence -= 0.15;
   const cap = reserved !== null ? ` at its reserved concurrency of ${reserved}` : '';
   return {
     type: 'throttling',
-    description: `${evidence.functionName} is throttled${cap}${throttles > 0 ? `: ${throttles} throttled invocation(s)` : ''}`,
+    description: `${evidence.functionName} is throttled${cap}: ${throttles} throttled invocation(s)`,
     confidence: round(confidence),
     evidence: facts,
   };
@@ -175,9 +197,14 @@ function downstreamHypothesis(evidence: LambdaEvidence): Hypothesis | null {
   if (!lead) return null;
   // A single reset connection is routine; a dependency that keeps failing is a cause.
   const confidence = 0.45 + 0.05 * Math.min(total(failures), 6) + (failing(evidence) ? 0.1 : 0);
+  // The throttling service by name, so that neither reader nor advice takes an SSM throttle for DynamoDB.
+  const what =
+    lead.kind === 'downstream_throttled' && lead.subject
+      ? `${lead.subject} throttles ${evidence.functionName}`
+      : `a dependency of ${evidence.functionName} fails`;
   return {
     type: 'downstream_error',
-    description: `a dependency of ${evidence.functionName} fails (${total(failures)} failed call(s)): ${lead.detail}`,
+    description: `${what} (${total(failures)} failed call(s)): ${lead.detail}`,
     confidence: round(Math.min(confidence, 0.85)),
     evidence: [...failures.map(quote), ...errorsQuote(evidence)],
   };
@@ -229,17 +256,27 @@ const RULES = [
   throttlingHypothesis,
   codeErrorHypothesis,
   downstreamHypothesis,
+  calleeThrottleHypothesis,
 ];
 
 /**
  * Every cause the evidence of one function supports, each with a calibrated confidence: a clear
  * signal corroborated by REPORT figures, metrics or configuration scores 0.85–0.95, a signal alone
  * about 0.75–0.8, figures alone below 0.6. Warnings support nothing. With no cause found, one
- * "unknown" hypothesis names what could not be seen.
+ * "unknown" hypothesis names what could not be seen. `alarm` (default: none) weighs in when it is
+ * this function's Duration alarm near the timeout.
  */
-export function lambdaHypotheses(evidence: LambdaEvidence): Hypothesis[] {
-  const found = RULES.map((rule) => rule(evidence)).filter((h): h is Hypothesis => h !== null);
-  const hypotheses = weighRecentChange(found, evidence);
+export function lambdaHypotheses(evidence: LambdaEvidence, alarm?: NormalizedAlarm | null): Hypothesis[] {
+  // The alarm's own metric has the last word: a Duration alarm near the timeout is a timeout even
+  // when a recent change makes an error in the logs more likely.
+  const hypotheses = withAlarmedDuration(
+    weighRecentChange(
+      RULES.map((rule) => rule(evidence)).filter((h): h is Hypothesis => h !== null),
+      evidence,
+    ),
+    evidence,
+    alarm,
+  );
   if (hypotheses.length > 0) return hypotheses.sort((a, b) => b.confidence - a.confidence);
   const gaps = evidenceGaps(evidence);
   return [

@@ -1,5 +1,8 @@
 import { clip } from '../../../clip.js';
 import type { SignalKind } from '../evidence.js';
+import { awsCallIn, awsCallName } from './aws-call.js';
+import { invokedFunctionIn } from './invoked-function.js';
+import { isWarnHeader } from './log-level.js';
 import type { LogLineView } from './log-line-view.js';
 
 /** What one log line says: the kind, a detail stable enough to group on, and what it names. */
@@ -203,6 +206,12 @@ export const LOG_PATTERNS: readonly LogPattern[] = [
       'Throttling: Rate exceeded',
       'SlowDown',
     ],
+    read: (text, needle) => {
+      const call =
+        awsCallIn(text) ?? (needle === 'ProvisionedThroughputExceededException' ? { service: 'DynamoDB', operation: null } : null);
+      const detail = detailAt(text, text.indexOf(needle));
+      return { kind: 'downstream_throttled', detail, ...(call ? { subject: awsCallName(call) } : {}) };
+    },
   },
   {
     kind: 'throttled',
@@ -212,6 +221,11 @@ export const LOG_PATTERNS: readonly LogPattern[] = [
       'TooManyRequestsException',
       'Rate Exceeded',
     ],
+    // A throttled function writes no log line: in a function's own logs this is a call it made.
+    read: (text, needle) => {
+      const callee = invokedFunctionIn(text);
+      return { kind: 'throttled', detail: detailAt(text, text.indexOf(needle)), ...(callee ? { subject: callee } : {}) };
+    },
   },
   {
     kind: 'missing_configuration',
@@ -332,13 +346,17 @@ function tryPattern(pattern: LogPattern, text: string, view: LogLineView): Signa
   return pattern.readsStructuredErrors && view.error && pattern.read ? pattern.read(text, '', view) : null;
 }
 
-/** The signal a line gives, if any: a cause first, else a warning when the line is at WARN level. */
+/**
+ * The signal a line gives, if any. A line the code logged at WARN level is a warning whatever it
+ * mentions (a deprecation, a retried call): what failed an invocation is logged as an error.
+ */
 export function matchSignal(view: LogLineView): SignalMatch | null {
   const text = view.text.length > MAX_READ_CHARS ? view.text.slice(0, MAX_READ_CHARS) : view.text;
+  if (view.level !== null ? WARN_LEVELS.has(view.level) : isWarnHeader(text)) return { kind: 'warning', detail: detailAt(text, 0) };
   for (const pattern of LOG_PATTERNS) {
     const match = tryPattern(pattern, text, view);
     if (match) return match;
   }
-  if (view.level !== null) return WARN_LEVELS.has(view.level) ? { kind: 'warning', detail: detailAt(text, 0) } : null;
+  if (view.level !== null) return null;
   return tryPattern(WARNING_PATTERN, text, view);
 }

@@ -4,6 +4,8 @@ import type { InitReport } from './report-line.js';
 
 const MEMORY_LIMIT_REACHED = 'Max Memory Used reached Memory Size';
 const PLATFORM_PREFIXES = ['REPORT ', 'INIT_REPORT '];
+/** Lambda's own line when the runtime process ends; the cause is what the runtime wrote before it. */
+const RUNTIME_EXITED = 'Runtime exited with error';
 
 /** The kind an `Error Type` (`Runtime.OutOfMemory`, `Runtime.ImportModuleError` …) stands for. */
 function kindOfErrorType(errorType: string): SignalKind {
@@ -50,5 +52,5 @@ export function isMemoryLimitSignal(signal: LogSignal): boolean {
 
 /** A signal the platform's REPORT or INIT_REPORT gave, rather than the function's own output. */
 export function isPlatformSignal(signal: LogSignal): boolean {
-  return PLATFORM_PREFIXES.some((prefix) => signal.detail.startsWith(prefix));
+  return PLATFORM_PREFIXES.some((prefix) => signal.detail.startsWith(prefix)) || signal.detail.includes(RUNTIME_EXITED);
 }
