@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../platform/config.js';
-import { InputError } from '../../platform/errors.js';
+import { errorMessage, InputError, RedisUnavailableError } from '../../platform/errors.js';
 import { logger, moveLogsToStderr } from '../../platform/log.js';
-import { LocalRateLimiter } from '../../platform/rate-limiter.js';
+import { LocalRateLimiter, type RateLimiter, RedisRateLimiter } from '../../platform/rate-limiter.js';
+import { connectRedis, describeRedisTarget, redisTargetFrom } from '../../platform/redis-connection.js';
 import type { NormalizedAlarm } from '../../producer/alarm.js';
 import { readAlarmFile } from '../../producer/alarm-input.js';
 import { manualInvestigationId, parseGivenInvestigationId } from '../../producer/investigation-id.js';
@@ -14,12 +15,13 @@ import type { OrchestratorType } from '../../report/report.js';
 import { assignOrchestrator } from '../../rollout/assignment.js';
 import { rolloutFlagsFromEnv } from '../../rollout/flags.js';
 import { createAwsClients } from '../aws/clients.js';
-import { fleetAwsFactory } from '../aws/fleet-aws.js';
+import { type FleetStore, fleetAwsFactory } from '../aws/fleet-aws.js';
 import { CallRecorder } from '../aws/recorder.js';
 import { loadRecording, parseRecording, RECORDING_READ, type Recording } from '../aws/recording.js';
 import { createOrchestrator } from '../create-orchestrator.js';
 import { describeInvestigationLimits } from '../investigation-limits.js';
 import { defaultLlmMode, llmSettingsFromEnv, parseLlmMode } from '../llm/llm-settings.js';
+import type { Orchestrator } from '../orchestrator.js';
 import { runInvestigation } from '../run-investigation.js';
 
 interface InvestigateOptions {
@@ -78,11 +80,32 @@ function resolveTarget(options: InvestigateOptions, env: NodeJS.ProcessEnv): Tar
   };
 }
 
-/** The model client, with PROMPTRCA_LLM_RPM and _TPM held within this process as the AWS limits are here. */
-async function llmClientWithoutRedis(env: NodeJS.ProcessEnv) {
+/**
+ * The fleet's Redis, when this investigation should share the workers' AWS rate limits, LLM budget
+ * and AWS answers: REDIS_URL is set and AWS is really called (a replay has no quotas). A Redis that
+ * does not answer costs a warning, not the investigation: an engineer investigating by hand while
+ * Redis is down still gets an answer, with the budgets held within this process.
+ */
+async function joinFleet(env: NodeJS.ProcessEnv, replaying: boolean): Promise<FleetStore | null> {
+  if (replaying || !env.REDIS_URL?.trim()) return null;
+  const config = loadConfig(env);
+  const target = redisTargetFrom(config);
+  try {
+    return { redis: await connectRedis(target, 'command'), keyPrefix: config.PROMPTRCA_QUEUE_PREFIX };
+  } catch (error) {
+    if (!(error instanceof RedisUnavailableError)) throw error;
+    logger.warn(
+      `${describeRedisTarget(target)} did not answer, so AWS rate limits and the LLM budget hold within this process only: ${errorMessage(error)}`,
+    );
+    return null;
+  }
+}
+
+/** The model client, with PROMPTRCA_LLM_RPM and _TPM kept by `limiter` (the fleet's, or this process'). */
+async function llmClient(env: NodeJS.ProcessEnv, limiter: RateLimiter) {
   const [{ LlmClient }, { llmBudgetFrom }] = await Promise.all([import('../llm/llm-client.js'), import('../llm/llm-budget.js')]);
   const settings = llmSettingsFromEnv(env);
-  return new LlmClient(settings, { budget: llmBudgetFrom(loadConfig(env), new LocalRateLimiter(), settings) });
+  return new LlmClient(settings, { budget: llmBudgetFrom(loadConfig(env), limiter, settings) });
 }
 
 export async function investigate(options: InvestigateOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -98,14 +121,27 @@ export async function investigate(options: InvestigateOptions, env: NodeJS.Proce
   if (options.recordUnredacted && !options.record) throw new InputError('--record-unredacted needs --record FILE');
   const recorder = options.record ? new CallRecorder() : undefined;
   const region = options.region ?? target.alarm.region ?? loadConfig(env).AWS_REGION;
-  // No Redis here: the rate limits hold within this process, and facts are not shared.
-  const fleet = fleetAwsFactory(loadConfig(env), null)(region);
-  const aws = createAwsClients({ region, replay: replay ?? undefined, recorder, fleet });
-  // openai is loaded only when a model is asked: `--llm none` runs on the rules alone.
-  const llm = llmMode === 'openai' ? await llmClientWithoutRedis(env) : null;
-  const type = chosen ?? assignOrchestrator(target.investigationId, flags).orchestrator_type;
-  const orchestrator = createOrchestrator(type, aws, llm);
+  const store = await joinFleet(env, replay !== null);
+  try {
+    const fleet = fleetAwsFactory(loadConfig(env), store)(region);
+    const aws = createAwsClients({ region, replay: replay ?? undefined, recorder, fleet });
+    const limiter = store ? new RedisRateLimiter(store.redis, store.keyPrefix) : new LocalRateLimiter();
+    // openai is loaded only when a model is asked: `--llm none` runs on the rules alone.
+    const llm = llmMode === 'openai' ? await llmClient(env, limiter) : null;
+    const type = chosen ?? assignOrchestrator(target.investigationId, flags).orchestrator_type;
+    const orchestrator = createOrchestrator(type, aws, llm);
+    return await runAndPrint(orchestrator, target, options, recorder);
+  } finally {
+    store?.redis.disconnect();
+  }
+}
 
+async function runAndPrint(
+  orchestrator: Orchestrator,
+  target: Target,
+  options: InvestigateOptions,
+  recorder: CallRecorder | undefined,
+): Promise<number> {
   const report = await runInvestigation(orchestrator, { investigationId: target.investigationId, alarm: target.alarm }, logger);
   logReportEnd(logger, report);
   if (recorder && options.record) await recorder.save(options.record, { unredacted: options.recordUnredacted === true });
