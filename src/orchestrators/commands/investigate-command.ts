@@ -175,6 +175,9 @@ export function registerInvestigateCommand(program: Command): void {
     .addHelpText(
       'after',
       `\n${describeInvestigationLimits()}\n` +
+        "With REDIS_URL set and AWS really called, AWS calls and model calls wait for their turn under the fleet's\n" +
+        'shared rate limits and LLM budget in that Redis (PROMPTRCA_AWS_RATE_LIMITS, PROMPTRCA_LLM_RPM/TPM);\n' +
+        'unset, replaying, or with Redis not answering, the limits hold within this process.\n' +
         'Example: promptrca investigate --alarm examples/lambda-timeout.json --orchestrator direct --llm none',
     )
     .action(async (options: InvestigateOptions) => {
