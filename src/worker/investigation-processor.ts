@@ -134,6 +134,12 @@ async function withRelated(related: RelatedInvestigations | undefined, report: R
 }
 
 /**
+ * Reports kept for a later attempt at most: far above one worker's reports in flight (its
+ * concurrency), so only reports whose jobs other replicas took over are ever forgotten.
+ */
+const MAX_KEPT_REPORTS = 1_000;
+
+/**
  * The BullMQ processor: validate → assign (or reuse the stored assignment) → investigate →
  * publish exactly one report. Transient failures are retried while attempts remain; any other
  * end publishes a report, `failed` ones included, and fails the job without further retries.
@@ -205,6 +211,8 @@ export function investigationProcessor(deps: InvestigationProcessorDeps) {
     }
     const report = await withRelated(deps.related, outcome.report, log);
     built.set(investigationId, report);
+    // A report whose job went on on another replica is never asked for here again: forget the oldest.
+    if (built.size > MAX_KEPT_REPORTS) built.delete(built.keys().next().value as string);
     await writes.write('publish the report', () => deps.publisher.publish(report), signal);
     built.delete(investigationId);
     logReportEnd(log, report);
