@@ -1,5 +1,7 @@
+import { networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/platform/config.js';
+import { logLines, startWorker, uniquePrefix } from './support/pipeline.js';
 import { runCli } from './support/run-cli.js';
 
 // Nothing listens there: a command that got as far as connecting would fail with exit 1, not 2.
@@ -9,6 +11,28 @@ describe('/metrics and the probes bind loopback by default', () => {
   it('defaults PROMPTRCA_METRICS_HOST to 127.0.0.1; a deployment sets 0.0.0.0 itself', () => {
     expect(loadConfig({}).PROMPTRCA_METRICS_HOST).toBe('127.0.0.1');
     expect(loadConfig({ PROMPTRCA_METRICS_HOST: '0.0.0.0' }).PROMPTRCA_METRICS_HOST).toBe('0.0.0.0');
+  });
+
+  it("a worker started on the defaults answers its probes on loopback and on none of the machine's other addresses", async () => {
+    const worker = await startWorker(
+      { PROMPTRCA_QUEUE_PREFIX: uniquePrefix('exposure'), PROMPTRCA_FORCE_ORCHESTRATOR: 'direct', LOG_LEVEL: 'info' },
+      ['--llm', 'none', '--metrics-port', '0'],
+    );
+    try {
+      const metrics = new URL(String(logLines(worker.stdout()).find((line) => line.message === 'worker started')?.metrics));
+      expect(metrics.hostname).toBe('127.0.0.1');
+      expect((await fetch(new URL('/livez', metrics))).status).toBe(200);
+      const others = Object.values(networkInterfaces())
+        .flat()
+        .filter((address) => address && address.family === 'IPv4' && !address.internal)
+        .map((address) => address!.address);
+      for (const address of others) {
+        await expect(fetch(`http://${address}:${metrics.port}/livez`)).rejects.toThrow();
+      }
+    } finally {
+      worker.child.kill('SIGTERM');
+      await worker.exited;
+    }
   });
 });
 
