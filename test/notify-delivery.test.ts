@@ -54,7 +54,8 @@ async function pipeline(name: string, answer?: (path: string) => ReceiverAnswer)
   prefixes.push(prefix);
   const receiver = await startNotifyReceiver(answer);
   receivers.push(receiver);
-  const env = { PROMPTRCA_QUEUE_PREFIX: prefix, PROMPTRCA_LOCK_DURATION_MS: LOCK_MS };
+  // Every alarm here is of one function, one incident: these tests are about delivery, so each report is sent.
+  const env = { PROMPTRCA_QUEUE_PREFIX: prefix, PROMPTRCA_LOCK_DURATION_MS: LOCK_MS, PROMPTRCA_NOTIFY_REPEATS: 'send' };
   const worker = await startWorker({ ...env, PROMPTRCA_FORCE_ORCHESTRATOR: 'direct' }, ['--llm', 'none']);
   processes.push(worker);
   const sinkArgs = ['--webhook-url', `${receiver.url}${HOOK}`, '--slack-webhook-url', `${receiver.url}${SLACK}`];
