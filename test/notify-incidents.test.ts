@@ -1,20 +1,19 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IncidentSummary } from '../src/report/incidents.js';
 import { DeliveryState } from '../src/report/notify/delivery-state.js';
 import type { PromptRcaQueues } from '../src/report/queues.js';
 import type { Report, RootCauseType } from '../src/report/report.js';
 import { ResultsPublisher } from '../src/report/results-publisher.js';
 import { craftReport } from './support/crafted-reports.js';
-import { type NotifyReceiver, startNotifyReceiver } from './support/notify-receiver.js';
+import { notifyMetricsUrl, useNotifyTestResources } from './support/notify-processes.js';
+import { type NotifyReceiver, type ReceiverAnswer, startNotifyReceiver } from './support/notify-receiver.js';
 import {
-  deleteKeys,
   distinctAlarms,
   enqueueAll,
   logLines,
   openQueues,
   runCli,
   type SpawnedProcess,
-  startLongRunning,
   startWorker,
   stopAll,
   uniquePrefix,
@@ -28,15 +27,7 @@ const HOOK = '/hook';
 const SLACK = '/services/T000/B000/secret-token';
 const RESOURCE = 'lambda orders-api (us-east-1, 123456789012)';
 
-const prefixes: string[] = [];
-const receivers: NotifyReceiver[] = [];
-const processes: SpawnedProcess[] = [];
-
-afterAll(async () => {
-  for (const spawned of processes) spawned.child.kill('SIGKILL');
-  await Promise.all(receivers.map((receiver) => receiver.close()));
-  await Promise.all(prefixes.map(deleteKeys));
-});
+const resources = useNotifyTestResources();
 
 interface Setup {
   env: NodeJS.ProcessEnv;
@@ -45,11 +36,15 @@ interface Setup {
   sinkArgs: string[];
 }
 
-async function setup(name: string, env: NodeJS.ProcessEnv = {}, delayMs = 0): Promise<Setup> {
+async function setup(
+  name: string,
+  env: NodeJS.ProcessEnv = {},
+  answer: (path: string) => ReceiverAnswer = () => ({ status: 200 }),
+): Promise<Setup> {
   const prefix = uniquePrefix(name);
-  prefixes.push(prefix);
-  const receiver = await startNotifyReceiver(() => ({ status: 200, delayMs }));
-  receivers.push(receiver);
+  resources.prefixes.push(prefix);
+  const receiver = await startNotifyReceiver(answer);
+  resources.receivers.push(receiver);
   return {
     env: { PROMPTRCA_QUEUE_PREFIX: prefix, PROMPTRCA_LOCK_DURATION_MS: '2000', ...env },
     queues: await openQueues(prefix),
@@ -58,11 +53,7 @@ async function setup(name: string, env: NodeJS.ProcessEnv = {}, delayMs = 0): Pr
   };
 }
 
-async function startNotify(run: Setup): Promise<SpawnedProcess> {
-  const notify = await startLongRunning('notify', run.sinkArgs, run.env);
-  processes.push(notify);
-  return notify;
-}
+const startNotify = (run: Setup) => resources.startNotify(run.env, run.sinkArgs);
 
 /** Every notification handled: none waiting, active or delayed. */
 async function drained(run: Setup, timeoutMs = 60_000): Promise<void> {
@@ -74,8 +65,10 @@ async function drained(run: Setup, timeoutMs = 60_000): Promise<void> {
 }
 
 async function deliveries(notify: SpawnedProcess, kind: string, outcome: string): Promise<number | undefined> {
-  const metricsUrl = String(logLines(notify.stdout()).find((line) => line.message === 'notify started')?.metrics);
-  return sampleValue(parseExposition(await (await fetch(metricsUrl)).text()), 'promptrca_notify_deliveries_total', { kind, outcome });
+  return sampleValue(parseExposition(await (await fetch(notifyMetricsUrl(notify))).text()), 'promptrca_notify_deliveries_total', {
+    kind,
+    outcome,
+  });
 }
 
 /** A report of the incident as a worker would have published it: `position` alarms of the resource before it. */
@@ -100,7 +93,7 @@ describe('notify: one incident, not fifteen messages', () => {
   it('15 alarms of one function through the worker send one message per sink, the 14 repeats muted and counted; a new root cause and a failure are sent', async () => {
     const run = await setup('incident-mute');
     const worker = await startWorker({ ...run.env, PROMPTRCA_FORCE_ORCHESTRATOR: 'direct' }, ['--llm', 'none', '--concurrency', '5']);
-    processes.push(worker);
+    resources.processes.push(worker);
     const notify = await startNotify(run);
     const ids = await enqueueAll(run.queues, distinctAlarms(15, Date.UTC(2024, 7, 1)), ENQUEUE_SETTINGS);
     const reports = await waitForReports(run.queues, 15, 60_000);
@@ -196,7 +189,7 @@ describe('notify: one incident, not fifteen messages', () => {
   it('with PROMPTRCA_NOTIFY_REPEATS=send all 15 alarms arrive', async () => {
     const run = await setup('incident-send', { PROMPTRCA_NOTIFY_REPEATS: 'send' });
     const worker = await startWorker({ ...run.env, PROMPTRCA_FORCE_ORCHESTRATOR: 'direct' }, ['--llm', 'none', '--concurrency', '5']);
-    processes.push(worker);
+    resources.processes.push(worker);
     const notify = await startNotify(run);
     const ids = await enqueueAll(run.queues, distinctAlarms(15, Date.UTC(2024, 8, 1)), ENQUEUE_SETTINGS);
     await waitFor(
@@ -218,7 +211,7 @@ describe('notify: one incident, not fifteen messages', () => {
 
   it('two notify replicas taking one incident at once send its first report once per sink', async () => {
     // Slow answers keep both replicas' deliveries in flight together.
-    const run = await setup('incident-replicas', {}, 100);
+    const run = await setup('incident-replicas', {}, () => ({ status: 200, delayMs: 100 }));
     const replicas = [await startNotify(run), await startNotify(run)];
     const publisher = new ResultsPublisher(run.queues);
     // Five incidents of ten reports each, published together: both replicas race for each.
@@ -238,4 +231,25 @@ describe('notify: one incident, not fifteen messages', () => {
       expect(logLines(notify.stdout()).filter((line) => /^(delivered|muted)/.test(String(line.message))).length).toBeGreaterThan(0);
     await finish(replicas, run);
   }, 90_000);
+
+  it('a report its sink refused gives its conclusion back: the next report of it is sent there, not muted', async () => {
+    let answered = 0;
+    // Slack alone, refusing its first request for good (404).
+    const run = await setup('incident-refused', {}, () => ({ status: (answered += 1) === 1 ? 404 : 200 }));
+    run.sinkArgs = ['--slack-webhook-url', `${run.receiver.url}${SLACK}`];
+    const notify = await startNotify(run);
+    const publisher = new ResultsPublisher(run.queues);
+    await publisher.publish(ofIncident('refused', 'refused-1', 1, 'timeout'));
+    await drained(run);
+    await publisher.publish(ofIncident('refused', 'refused-2', 2, 'timeout'));
+    await drained(run);
+    await publisher.publish(ofIncident('refused', 'refused-3', 3, 'timeout'));
+    await drained(run);
+    expect(run.receiver.requests.map((received) => [received.idempotencyKey, received.status])).toEqual([
+      ['refused-1', 404],
+      ['refused-2', 200],
+    ]);
+    expect(await deliveries(notify, 'slack', 'muted')).toBe(1);
+    await finish([notify], run);
+  }, 60_000);
 });
