@@ -1,21 +1,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DeliveryState } from '../src/report/notify/delivery-state.js';
 import type { PromptRcaQueues } from '../src/report/queues.js';
 import { ReportSchema } from '../src/report/report.js';
 import { ResultsPublisher } from '../src/report/results-publisher.js';
 import { SLACK_LIMITS } from '../src/report/sinks/slack-text.js';
 import { craftReports } from './support/crafted-reports.js';
+import { notifyMetricsUrl, useNotifyTestResources } from './support/notify-processes.js';
 import { duplicatesAt, type NotifyReceiver, type ReceiverAnswer, startNotifyReceiver } from './support/notify-receiver.js';
 import {
-  deleteKeys,
   distinctAlarms,
   enqueueAll,
   logLines,
   openQueues,
   runCli,
   type SpawnedProcess,
-  startLongRunning,
   startWorker,
   stopAll,
   uniquePrefix,
@@ -30,15 +29,7 @@ const SLACK = '/services/T000/B000/secret-token';
 const KNOWN_BLOCKS = new Set(['header', 'section', 'context', 'divider']);
 const LOCK_MS = '2000';
 
-const prefixes: string[] = [];
-const receivers: NotifyReceiver[] = [];
-const processes: SpawnedProcess[] = [];
-
-afterAll(async () => {
-  for (const spawned of processes) spawned.child.kill('SIGKILL');
-  await Promise.all(receivers.map((receiver) => receiver.close()));
-  await Promise.all(prefixes.map(deleteKeys));
-});
+const { prefixes, receivers, processes, startNotify } = useNotifyTestResources();
 
 interface Run {
   env: NodeJS.ProcessEnv;
@@ -54,17 +45,12 @@ async function pipeline(name: string, answer?: (path: string) => ReceiverAnswer)
   prefixes.push(prefix);
   const receiver = await startNotifyReceiver(answer);
   receivers.push(receiver);
-  const env = { PROMPTRCA_QUEUE_PREFIX: prefix, PROMPTRCA_LOCK_DURATION_MS: LOCK_MS };
+  // Every alarm here is of one function, one incident: these tests are about delivery, so each report is sent.
+  const env = { PROMPTRCA_QUEUE_PREFIX: prefix, PROMPTRCA_LOCK_DURATION_MS: LOCK_MS, PROMPTRCA_NOTIFY_REPEATS: 'send' };
   const worker = await startWorker({ ...env, PROMPTRCA_FORCE_ORCHESTRATOR: 'direct' }, ['--llm', 'none']);
   processes.push(worker);
   const sinkArgs = ['--webhook-url', `${receiver.url}${HOOK}`, '--slack-webhook-url', `${receiver.url}${SLACK}`];
   return { env, queues: await openQueues(prefix), receiver, worker, sinkArgs };
-}
-
-async function startNotify(env: NodeJS.ProcessEnv, args: string[]): Promise<SpawnedProcess> {
-  const notify = await startLongRunning('notify', args, env);
-  processes.push(notify);
-  return notify;
 }
 
 const keysAt = (receiver: NotifyReceiver, path: string) => new Set(receiver.accepted(path).map((received) => received.idempotencyKey));
@@ -133,7 +119,7 @@ describe('promptrca notify', () => {
     }
 
     // Probes and counters: alive and ready, 40 deliveries per sink.
-    const metricsUrl = String(logLines(notify.stdout()).find((line) => line.message === 'notify started')?.metrics);
+    const metricsUrl = notifyMetricsUrl(notify);
     expect((await fetch(metricsUrl.replace(/metrics$/, 'livez'))).status).toBe(200);
     expect((await fetch(metricsUrl.replace(/metrics$/, 'readyz'))).status).toBe(200);
     const samples = parseExposition(await (await fetch(metricsUrl)).text());

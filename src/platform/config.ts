@@ -196,6 +196,8 @@ const SETTINGS = {
   PROMPTRCA_RESULTS_MAX_COUNT: wholeNumber(1, 100_000_000, 100_000),
   PROMPTRCA_NOTIFY_WEBHOOK_URLS: urlList(),
   PROMPTRCA_NOTIFY_SLACK_WEBHOOK_URLS: urlList(),
+  // mute: of an incident's reports, only the first of each conclusion goes to each sink; send: all.
+  PROMPTRCA_NOTIFY_REPEATS: oneOf(['mute', 'send'], 'mute'),
   LOG_LEVEL: oneOf(LOG_LEVELS, null),
   PROMPTRCA_LOG_FILE: text(),
 };

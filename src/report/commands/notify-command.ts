@@ -11,6 +11,7 @@ import { redisReadiness, writeProbeKey } from '../../platform/readiness.js';
 import { describeRedisTarget } from '../../platform/redis-connection.js';
 import { firstShutdownSignal } from '../../platform/signals.js';
 import { DeliveryState } from '../notify/delivery-state.js';
+import { IncidentRepeats } from '../notify/incident-repeats.js';
 import { notificationProcessor } from '../notify/notification-processor.js';
 import { NOTIFICATIONS_QUEUE, type Notification } from '../notify/notifications-queue.js';
 import { NotifyMetrics } from '../notify/notify-metrics.js';
@@ -68,6 +69,15 @@ export async function runNotify(options: NotifyOptions, env: NodeJS.ProcessEnv =
     retention,
     metrics,
     log: logger,
+    ...(config.PROMPTRCA_NOTIFY_REPEATS === 'mute'
+      ? {
+          repeats: new IncidentRepeats({
+            redis: queues.redis,
+            keyPrefix: queues.prefix,
+            windowMinutes: config.PROMPTRCA_RELATED_WINDOW_MINUTES,
+          }),
+        }
+      : {}),
   });
   const worker = new Worker<Notification>(NOTIFICATIONS_QUEUE, processor, {
     connection: queues.redis,
@@ -119,6 +129,7 @@ export async function runNotify(options: NotifyOptions, env: NodeJS.ProcessEnv =
     prefix: queues.prefix,
     sinks: sinks.map((sink) => ({ id: sink.id, kind: sink.kind, url: sink.label })),
     concurrency: options.concurrency,
+    repeats: config.PROMPTRCA_NOTIFY_REPEATS,
     results_max_age_hours: config.PROMPTRCA_RESULTS_MAX_AGE_HOURS,
     results_max_count: retention.maxCount,
     metrics: `${metricsServer.url}/metrics`,
@@ -161,7 +172,11 @@ with backoff (1 s doubling to 5 min, or the receiver's Retry-After if longer) fo
 results retention keeps the report (PROMPTRCA_RESULTS_MAX_AGE_HOURS); any other answer is permanent,
 logged with the sink and status, and that sink is marked undeliverable for it. A sink that took a
 report is not sent it again when another sink's failure makes it retry. Every request carries
-Idempotency-Key: <investigation id>. Replicas share the work; a replica killed mid-delivery loses
+Idempotency-Key: <investigation id>.
+One incident, not fifteen messages (PROMPTRCA_NOTIFY_REPEATS=mute, the default): of the reports of one
+incident (related.incident_id), each sink is sent the first of each root-cause type and status; the
+others are muted (delivery state "muted: …", metric outcome="muted", an info log line). Failed
+investigations are always sent; PROMPTRCA_NOTIFY_REPEATS=send sends every report. Replicas share the work; a replica killed mid-delivery loses
 nothing (its notifications are taken over after PROMPTRCA_LOCK_DURATION_MS).
 notify also applies the results retention every minute (PROMPTRCA_RESULTS_MAX_COUNT, _MAX_AGE_HOURS).
 GET /livez: 200 while the process runs, even while Redis is away; GET /readyz (and /healthz): 200

@@ -1,9 +1,10 @@
 import { type Job, QueueEvents } from 'bullmq';
 import type { Command } from 'commander';
 import { wholeNumberOption } from '../../platform/config.js';
-import { errorMessage } from '../../platform/errors.js';
+import { errorMessage, InputError } from '../../platform/errors.js';
 import { logger, moveLogsToStderr } from '../../platform/log.js';
 import { connectRedis } from '../../platform/redis-connection.js';
+import { formatIncidentLine, groupIncidents } from '../incidents.js';
 import { connectQueues, type PromptRcaQueues, RESULTS_QUEUE } from '../queues.js';
 import { relatedCount } from '../related-investigations.js';
 import { type Report, ReportSchema } from '../report.js';
@@ -12,6 +13,7 @@ import { formatReportLine } from '../report-line.js';
 interface ResultsOptions {
   follow?: boolean;
   json?: boolean;
+  incidents?: boolean;
   last: number;
 }
 
@@ -64,6 +66,8 @@ async function lastEventId(queues: PromptRcaQueues): Promise<string> {
 
 export async function showResults(options: ResultsOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   moveLogsToStderr();
+  // An incident's line changes with every report that joins it: there is no line to print as they arrive.
+  if (options.incidents && options.follow) throw new InputError('--incidents cannot be combined with --follow');
   const queues = await connectQueues(env);
   const seen = new Set<string>();
   const parse = (job: Job<Report> | undefined): Report | undefined => {
@@ -80,6 +84,11 @@ export async function showResults(options: ResultsOptions, env: NodeJS.ProcessEn
   try {
     const from = await lastEventId(queues);
     const stored = (await storedReports(queues, options.last)).map(parse);
+    if (options.incidents) {
+      for (const incident of groupIncidents(stored.filter((report) => report !== undefined)))
+        process.stdout.write(`${options.json ? JSON.stringify(incident) : formatIncidentLine(incident)}\n`);
+      return 0;
+    }
     const later = laterOfIncident(stored);
     for (const [index, report] of stored.entries()) print(report, later[index]);
     if (!options.follow) return 0;
@@ -112,8 +121,17 @@ export function registerResultsCommand(program: Command): void {
     .command('results')
     .description(`print the reports on ${RESULTS_QUEUE}, one line each, tagged with their orchestrator (and shadow for shadow runs)`)
     .option('--follow', 'keep printing reports as they arrive (until Ctrl-C)')
-    .option('--json', 'print each report as one line of JSON')
-    .option('--last <n>', 'how many stored reports to print first', wholeNumberOption('--last', 0, 1_000_000), 20)
+    .option('--json', 'print each report (or incident) as one line of JSON')
+    .option(
+      '--incidents',
+      'one line per incident of the reports read (first alarm, resource, investigations, root causes with counts, time span) instead of one per report',
+    )
+    .option(
+      '--last <n>',
+      'how many stored reports to print first (with --incidents: to group)',
+      wholeNumberOption('--last', 0, 1_000_000),
+      20,
+    )
     .action(async (options: ResultsOptions) => {
       process.exitCode = await showResults(options);
     });

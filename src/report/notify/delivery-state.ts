@@ -1,10 +1,11 @@
 import type { RedisClient } from '../../platform/redis-connection.js';
 
 /**
- * What became of one notification at one sink: `delivered` (a 2xx), or `undeliverable: <why>`
- * (a permanent refusal, or retention ran out first). A sink with no state has not taken it yet.
+ * What became of one notification at one sink: `delivered` (a 2xx), `undeliverable: <why>` (a
+ * permanent refusal, or retention ran out first), or `muted: <why>` (it repeats a conclusion of its
+ * incident already sent there). A sink with no state has not taken it yet.
  */
-export type SinkState = 'delivered' | `undeliverable: ${string}`;
+export type SinkState = 'delivered' | `undeliverable: ${string}` | `muted: ${string}`;
 
 /**
  * Per-sink delivery state of each notification, in Redis so that it survives a `kill -9` of notify

@@ -7,6 +7,7 @@ import { type DeliveryOutcome, deliver } from '../sinks/http-delivery.js';
 import type { Notice } from '../sinks/notice.js';
 import type { Sink } from '../sinks/sink.js';
 import type { DeliveryState } from './delivery-state.js';
+import type { IncidentRepeats } from './incident-repeats.js';
 import { type Notification, NotificationSchema } from './notifications-queue.js';
 import type { NotifyMetrics } from './notify-metrics.js';
 
@@ -20,6 +21,8 @@ export interface NotificationProcessorDeps {
   retention: Retention;
   metrics: NotifyMetrics;
   log: Logger;
+  /** Mutes reports that repeat a conclusion already sent for their incident (PROMPTRCA_NOTIFY_REPEATS=mute). @defaultValue none: every report is sent */
+  repeats?: IncidentRepeats;
   /** @defaultValue DELIVERY_BACKOFF */
   backoff?: BackoffOptions;
   /** @defaultValue the clock */
@@ -30,6 +33,8 @@ export interface NotificationProcessorDeps {
 export interface NotificationOutcome {
   delivered: string[];
   undeliverable: string[];
+  /** Sinks not sent the report: it repeats a conclusion already sent to them for its incident. */
+  muted: string[];
   /** Sinks that had taken it before (a retry caused by another sink, or a duplicate notification). */
   already_done: string[];
 }
@@ -46,6 +51,42 @@ async function noticeFor(notification: Notification, results: Queue<Report>): Pr
 
 const describe = (notification: Notification) =>
   notification.kind === 'report' ? { investigation_id: notification.results_job_id } : { rollout_change_at: notification.change.at };
+
+/**
+ * The sinks to send the notice to, and the notice as sent: those for which it repeats its
+ * incident's conclusion are muted (recorded, counted and logged, so that nothing is dropped
+ * silently); the others are sent it with its standing in the incident.
+ */
+async function muteRepeats(
+  notice: Notice,
+  pending: readonly Sink[],
+  deps: NotificationProcessorDeps & { id: string; log: Logger; outcome: NotificationOutcome },
+): Promise<{ sending: Sink[]; notice: Notice }> {
+  if (notice.kind !== 'report' || !deps.repeats) return { sending: [...pending], notice };
+  const claimed = await deps.repeats.claim(
+    notice.report,
+    pending.map((sink) => sink.id),
+  );
+  if (claimed === null) return { sending: [...pending], notice };
+  const { standing } = claimed;
+  const sending: Sink[] = [];
+  for (const [index, decision] of claimed.decisions.entries()) {
+    const sink = pending[index] as Sink;
+    if (decision.send) {
+      sending.push(sink);
+      continue;
+    }
+    const why = `repeats ${standing.conclusion} of incident ${standing.incident_id}, sent as ${decision.sentAs}`;
+    await deps.state.record(deps.id, sink.id, `muted: ${why}`);
+    deps.metrics.record(sink, 'muted');
+    deps.log.info(`muted for ${sink.kind} sink ${sink.id}: ${why} (${standing.alarms} alarms so far)`, {
+      sink: sink.id,
+      incident_id: standing.incident_id,
+    });
+    deps.outcome.muted.push(sink.id);
+  }
+  return { sending, notice: { ...notice, standing } };
+}
 
 /**
  * The BullMQ processor of `promptrca-notifications`: delivers the notice to every sink that has not
@@ -69,6 +110,7 @@ export function notificationProcessor(deps: NotificationProcessorDeps) {
     const outcome: NotificationOutcome = {
       delivered: [],
       undeliverable: [],
+      muted: [],
       already_done: deps.sinks.filter((s) => !pending.includes(s)).map((s) => s.id),
     };
     if (pending.length === 0) return outcome;
@@ -77,6 +119,11 @@ export function notificationProcessor(deps: NotificationProcessorDeps) {
     const age = now() - job.timestamp;
     if (notice === null || age >= deps.retention.maxAgeMs) {
       const why = notice === null ? 'the report is no longer on the results queue (retention)' : 'older than the results retention';
+      if (notice?.kind === 'report')
+        await deps.repeats?.release(
+          notice.report,
+          pending.map((sink) => sink.id),
+        );
       for (const sink of pending) {
         await deps.state.record(id, sink.id, `undeliverable: expired, ${why}`);
         deps.metrics.record(sink, 'expired');
@@ -86,10 +133,11 @@ export function notificationProcessor(deps: NotificationProcessorDeps) {
       return outcome;
     }
 
+    const { sending, notice: sent } = await muteRepeats(notice, pending, { ...deps, id, log, outcome });
     const retries: Array<DeliveryOutcome & { outcome: 'retry' }> = [];
     await Promise.all(
-      pending.map(async (sink) => {
-        const result = await deliver(sink, notice);
+      sending.map(async (sink) => {
+        const result = await deliver(sink, sent);
         if (result.outcome === 'delivered') {
           // Recorded at once: a crash before this line is the one way a sink gets a notice twice.
           await deps.state.record(id, sink.id, 'delivered');
@@ -98,6 +146,8 @@ export function notificationProcessor(deps: NotificationProcessorDeps) {
           outcome.delivered.push(sink.id);
         } else if (result.outcome === 'undeliverable') {
           await deps.state.record(id, sink.id, `undeliverable: ${result.reason}`);
+          // Not delivered: the next report of this conclusion is sent to this sink instead.
+          if (sent.kind === 'report') await deps.repeats?.release(sent.report, [sink.id]);
           deps.metrics.record(sink, 'undeliverable');
           log.error(`undeliverable to ${sink.kind} sink ${sink.id} (${sink.label}): ${result.reason}`, {
             sink: sink.id,

@@ -6,9 +6,10 @@ import type { Sink } from '../sinks/sink.js';
 
 /**
  * `delivered` (2xx), `retried` (429, 5xx, network: tried again later), `undeliverable` (another 4xx),
- * `expired` (retention removed the report, or it grew too old, before the sink took it).
+ * `expired` (retention removed the report, or it grew too old, before the sink took it), `muted`
+ * (not sent: it repeats a conclusion already sent to the sink for its incident).
  */
-export const DELIVERY_OUTCOMES = ['delivered', 'retried', 'undeliverable', 'expired'] as const;
+export const DELIVERY_OUTCOMES = ['delivered', 'retried', 'undeliverable', 'expired', 'muted'] as const;
 export type DeliveryOutcomeLabel = (typeof DELIVERY_OUTCOMES)[number];
 
 const NOTIFICATION_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;

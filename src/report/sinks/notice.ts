@@ -2,8 +2,23 @@ import { relatedCount } from '../related-investigations.js';
 import type { Report } from '../report.js';
 import type { RolloutChangeNotice } from '../rollout-change-notice.js';
 
-/** What a sink is given to deliver: a published report, or a change of the rollout (a rollback). */
-export type Notice = { kind: 'report'; report: Report } | { kind: 'rollout_change'; change: RolloutChangeNotice };
+/** Where a report stands in its incident, as notify has seen it (when it mutes repeats). */
+export interface IncidentStanding {
+  incident_id: string;
+  resource: string;
+  /** The most alarms of the incident that any report notify has handled had seen (itself included). */
+  alarms: number;
+  /** `timeout (completed)`: what a later report must differ in to be sent. */
+  conclusion: string;
+}
+
+/**
+ * What a sink is given to deliver: a published report (with its standing in its incident when
+ * notify mutes repeats), or a change of the rollout (a rollback).
+ */
+export type Notice =
+  | { kind: 'report'; report: Report; standing?: IncidentStanding }
+  | { kind: 'rollout_change'; change: RolloutChangeNotice };
 
 /**
  * The `Idempotency-Key` a receiver dedupes on: the investigation ID for a report (a report may be
@@ -32,10 +47,18 @@ export function reportHeadline(report: Report): string {
 /**
  * Where the report stands in its incident, when other alarms of its resource came before it:
  * `alarm 15 on lambda orders-api (…) in this incident: 14 earlier, the first investigation abc`.
+ * When notify mutes repeats, a later report is sent only for a new conclusion, and says so:
+ * `alarm 9 of incident abc on lambda orders-api (…) (15 alarms so far), sent for its conclusion code_error (completed); …`.
  */
-export function incidentLine(report: Report): string | null {
+export function incidentLine(report: Report, standing?: IncidentStanding): string | null {
   const related = report.related;
   const earlier = related ? relatedCount(related) : 0;
+  if (standing && standing.alarms > 1) {
+    return (
+      `alarm ${earlier + 1} of incident ${standing.incident_id} on ${standing.resource} (${standing.alarms} alarms so far), ` +
+      `sent for its conclusion ${standing.conclusion}; alarms repeating a conclusion already sent are muted`
+    );
+  }
   if (!related || earlier === 0) return null;
   return `alarm ${earlier + 1} on ${related.resource} in this incident: ${earlier} earlier, the first investigation ${related.incident_id}`;
 }

@@ -1,6 +1,6 @@
 import type { Report } from '../report.js';
 import type { RolloutChangeNotice } from '../rollout-change-notice.js';
-import { incidentLine, type Notice, noticeText, reportHeadline } from './notice.js';
+import { type IncidentStanding, incidentLine, type Notice, noticeText, reportHeadline } from './notice.js';
 import { bounded, escapeMrkdwn, SLACK_LIMITS } from './slack-text.js';
 
 /** The Block Kit blocks this sink sends: a header, mrkdwn sections, a context line. */
@@ -67,11 +67,11 @@ function findings(report: Report): SlackBlock[] {
   return blocks;
 }
 
-function reportBlocks(report: Report): SlackBlock[] {
+function reportBlocks(report: Report, standing?: IncidentStanding): SlackBlock[] {
   const blocks = [header(reportHeadline(report)), ...findings(report)];
   if (report.alarm)
     blocks.push(section(`*Alarm:* ${escapeMrkdwn(report.alarm.name)} (${report.alarm.state}) ${escapeMrkdwn(report.alarm.reason)}`));
-  const incident = incidentLine(report);
+  const incident = incidentLine(report, standing);
   if (incident) blocks.push(section(`*Incident:* ${escapeMrkdwn(incident)}`));
   if (report.advice.length > 0) {
     blocks.push(
@@ -111,6 +111,6 @@ function rolloutChangeBlocks(change: RolloutChangeNotice): SlackBlock[] {
  * why. Every untrusted text is escaped and bounded within Slack's limits.
  */
 export function slackMessage(notice: Notice): SlackMessage {
-  const blocks = notice.kind === 'report' ? reportBlocks(notice.report) : rolloutChangeBlocks(notice.change);
+  const blocks = notice.kind === 'report' ? reportBlocks(notice.report, notice.standing) : rolloutChangeBlocks(notice.change);
   return { text: bounded(escapeMrkdwn(noticeText(notice)), MAX_TEXT), blocks: blocks.slice(0, SLACK_LIMITS.blocks) };
 }

@@ -20,7 +20,7 @@ export function webhookPayload(notice: Notice): Record<string, unknown> {
     summary: report.summary,
     // One incident, not fifteen: receivers may group or mute by `related.incident_id`.
     related: report.related ?? null,
-    incident: incidentLine(report),
+    incident: incidentLine(report, notice.standing),
     text,
     report,
   };
