@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LlmSim, startLlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
 import { redisRefusal } from '../src/platform/error-kind.js';
 import { connectQueues, type PromptRcaQueues } from '../src/report/queues.js';
+import { relatedCount } from '../src/report/related-investigations.js';
 import {
   distinctAlarms,
   enqueueAll,
@@ -127,6 +128,10 @@ describe('a Redis that runs out of memory under a running worker', () => {
     const reports = await reportsOn(queues);
     expect(reports.map((report) => report.investigation_id).sort()).toEqual([...ids].sort());
     expect(reports.every((report) => report.status === 'completed')).toBe(true);
+    // Reports kept while Redis was full name the other investigations of their function too: each
+    // those registered before it.
+    const related = reports.map((report) => (report.related ? relatedCount(report.related) : -1));
+    expect(related.sort((a, b) => a - b)).toEqual([...Array(ALARMS).keys()]);
 
     const runs = logLines(worker.stdout()).filter((line) => line.message === 'DIRECT INVOCATION ORCHESTRATION');
     const runsPer = new Map<string, number>();

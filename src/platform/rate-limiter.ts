@@ -1,4 +1,9 @@
+import type { Logger } from 'winston';
+import { isTransientError } from './error-kind.js';
+import { errorMessage } from './errors.js';
+import { logger } from './log.js';
 import type { RedisClient } from './redis-connection.js';
+import { REDIS_PROBE_TIMEOUT_MS } from './redis-probe.js';
 
 /** A rate that a whole fleet keeps to: `perSecond` units on average, up to `burst` at once. */
 export interface Rate {
@@ -68,11 +73,32 @@ function gcraParameters(rate: Rate): { interval: number; tolerance: number } {
   return { interval, tolerance: interval * (Math.max(1, rate.burst) - 1) };
 }
 
-/** The fleet's limiter: every worker and CLI on the same Redis and prefix shares each bucket. */
+/** The warning that Redis takes no bookings is repeated at most this often, not once per call. */
+const FALLBACK_WARNING_INTERVAL_MS = 60_000;
+
+/**
+ * Connection states in which a worker connection would queue a command until Redis is back: not
+ * sent at all then, as a booking replayed late would only hold up the fleet's next calls.
+ */
+const DISCONNECTED = new Set(['reconnecting', 'disconnecting', 'close', 'end']);
+
+/**
+ * The fleet's limiter: every worker and CLI on the same Redis and prefix shares each bucket. While
+ * Redis refuses the booking (out of memory, read-only, …), is not connected or does not answer
+ * within `timeoutMs`, each call is booked by the same rule in this process instead: a call to AWS
+ * or a model must not fail, nor wait on a worker connection that queues commands until Redis is back.
+ */
 export class RedisRateLimiter implements RateLimiter {
+  private readonly local = new LocalRateLimiter();
+  private warnedAt = Number.NEGATIVE_INFINITY;
+  private degraded = false;
+
+  /** @param timeoutMs how long a booking may take before the call goes by the local rule. @defaultValue 1,000 ms */
   constructor(
     private readonly redis: RedisClient,
     private readonly keyPrefix: string,
+    private readonly log: Logger = logger,
+    private readonly timeoutMs = REDIS_PROBE_TIMEOUT_MS,
   ) {}
 
   private key(scope: string, bucket: string): string {
@@ -85,12 +111,55 @@ export class RedisRateLimiter implements RateLimiter {
       const { interval, tolerance } = gcraParameters(turn.rate);
       return [interval, tolerance, turn.cost ?? 1];
     });
-    const wait = Number(await this.redis.eval(RESERVE, keys.length, ...keys, Math.max(0, Math.floor(maxWaitMs)), ...parameters));
-    return wait < 0 ? null : wait;
+    return this.booked(
+      async () => {
+        const wait = Number(await this.redis.eval(RESERVE, keys.length, ...keys, Math.max(0, Math.floor(maxWaitMs)), ...parameters));
+        return wait < 0 ? null : wait;
+      },
+      () => this.local.reserve(scope, turns, maxWaitMs),
+    );
   }
 
   async adjust(scope: string, turn: Turn): Promise<void> {
-    await this.redis.eval(ADJUST, 1, this.key(scope, turn.bucket), gcraParameters(turn.rate).interval, turn.cost ?? 1);
+    await this.booked(
+      async () => {
+        await this.redis.eval(ADJUST, 1, this.key(scope, turn.bucket), gcraParameters(turn.rate).interval, turn.cost ?? 1);
+      },
+      () => this.local.adjust(scope, turn),
+    );
+  }
+
+  /** `inRedis`'s answer, or `inProcess`'s when Redis cannot give one now; errors Redis cannot outgrow are thrown. */
+  private async booked<T>(inRedis: () => Promise<T>, inProcess: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const noAnswer = new Promise<{ down: string }>((resolve) => {
+      timer = setTimeout(() => resolve({ down: `no answer within ${this.timeoutMs} ms` }), this.timeoutMs);
+    });
+    let outcome: { value: T } | { down: string };
+    try {
+      outcome = DISCONNECTED.has(this.redis.status)
+        ? { down: `not connected (${this.redis.status})` }
+        : await Promise.race([inRedis().then((value) => ({ value })), noAnswer]);
+    } catch (error) {
+      // Not ready: a command connection refuses commands while it reconnects ("Stream isn't writeable").
+      if (!isTransientError(error) && this.redis.status === 'ready') throw error;
+      outcome = { down: errorMessage(error) };
+    } finally {
+      clearTimeout(timer);
+    }
+    if ('value' in outcome) {
+      if (this.degraded) this.log.info("Redis takes rate-limit bookings again: AWS rate limits and the LLM budget are the fleet's again");
+      this.degraded = false;
+      return outcome.value;
+    }
+    this.degraded = true;
+    if (Date.now() - this.warnedAt >= FALLBACK_WARNING_INTERVAL_MS) {
+      this.warnedAt = Date.now();
+      this.log.warn(
+        `Redis takes no rate-limit bookings (${outcome.down}), so AWS rate limits and the LLM budget hold within this process only until it does`,
+      );
+    }
+    return inProcess();
   }
 }
 

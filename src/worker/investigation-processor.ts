@@ -3,7 +3,7 @@ import type { Logger } from 'winston';
 import { withInvestigationDeadline } from '../orchestrators/aws/call-deadline.js';
 import type { Orchestrator } from '../orchestrators/orchestrator.js';
 import { runInvestigation } from '../orchestrators/run-investigation.js';
-import { errorKind } from '../platform/error-kind.js';
+import { errorKind, isTransientError } from '../platform/error-kind.js';
 import { errorMessage } from '../platform/errors.js';
 import { RedisWriteGate } from '../platform/redis-write-gate.js';
 import { type NormalizedAlarm, NormalizedAlarmSchema } from '../producer/alarm.js';
@@ -121,13 +121,18 @@ async function investigateOrFail(
   }
 }
 
-/** The report naming the other investigations of its resource; as it is when Redis cannot say (the report matters more). */
+/**
+ * The report naming the other investigations of its resource. Redis refusing or away is thrown, for
+ * the write gate to wait it out with the publish (registering twice lists the same); any other
+ * failure leaves the report as it is (the report matters more).
+ */
 async function withRelated(related: RelatedInvestigations | undefined, report: Report, log: Logger): Promise<Report> {
   if (!related || report.related) return report;
   try {
     const found = await related.register(report);
     return found ? { ...report, related: found } : report;
   } catch (error) {
+    if (isTransientError(error)) throw error;
     log.warn(`could not relate the report to other investigations of its resource: ${errorMessage(error)}`);
     return report;
   }
@@ -209,11 +214,18 @@ export function investigationProcessor(deps: InvestigationProcessorDeps) {
     if (missing.length > 0 && attempt < attempts) {
       throw new TransientInvestigationError(`attempt ${attempt} of ${attempts} is missing facts, retrying: ${missing.join('; ')}`);
     }
-    const report = await withRelated(deps.related, outcome.report, log);
-    built.set(investigationId, report);
+    built.set(investigationId, outcome.report);
     // A report whose job went on on another replica is never asked for here again: forget the oldest.
     if (built.size > MAX_KEPT_REPORTS) built.delete(built.keys().next().value as string);
-    await writes.write('publish the report', () => deps.publisher.publish(report), signal);
+    const report = await writes.write(
+      'publish the report',
+      async () => {
+        const related = await withRelated(deps.related, outcome.report, log);
+        await deps.publisher.publish(related);
+        return related;
+      },
+      signal,
+    );
     built.delete(investigationId);
     logReportEnd(log, report);
     await deps.shadow?.run(shadowRequest, log);

@@ -1,5 +1,5 @@
 import type { Config } from '../../platform/config.js';
-import { LocalRateLimiter, type RateLimiter, RedisRateLimiter } from '../../platform/rate-limiter.js';
+import type { RateLimiter } from '../../platform/rate-limiter.js';
 import type { RedisClient } from '../../platform/redis-connection.js';
 import { awsRateLimitsFrom } from './aws-rate-limits.js';
 import type { FleetAws } from './aws-service.js';
@@ -21,15 +21,14 @@ export interface FleetStore {
 }
 
 /**
- * What every worker of the fleet shares for one region, as configured: rate limits in
- * Redis (in this process only without a store, as `investigate` runs) and, with a store, the
- * answers of reads. One per process, so that in-process single flight covers all its investigations.
+ * What every worker of the fleet shares for one region, as configured: rate limits kept by
+ * `limiter` (the model's budget's too: in Redis, or in this process without a store) and, with a
+ * store, the answers of reads. One per process, so that in-process single flight covers all its investigations.
  * The quotas are those of the account the credentials reach, whatever account an alarm names:
  * AWS_ACCOUNT_ID (the SDK's own variable) tells fleets of different accounts on one Redis apart.
  */
-export function fleetAwsFactory(config: FleetConfig, store: FleetStore | null): (region: string) => FleetAws {
+export function fleetAwsFactory(config: FleetConfig, store: FleetStore | null, limiter: RateLimiter): (region: string) => FleetAws {
   const limits = awsRateLimitsFrom(config);
-  const limiter: RateLimiter = store ? new RedisRateLimiter(store.redis, store.keyPrefix) : new LocalRateLimiter();
   const facts =
     store && config.PROMPTRCA_AWS_SHARED_FACTS
       ? new SharedFacts({ redis: store.redis, keyPrefix: store.keyPrefix, ttlSeconds: config.PROMPTRCA_AWS_FACTS_TTL_SECONDS })

@@ -123,9 +123,9 @@ export async function investigate(options: InvestigateOptions, env: NodeJS.Proce
   const region = options.region ?? target.alarm.region ?? loadConfig(env).AWS_REGION;
   const store = await joinFleet(env, replay !== null);
   try {
-    const fleet = fleetAwsFactory(loadConfig(env), store)(region);
-    const aws = createAwsClients({ region, replay: replay ?? undefined, recorder, fleet });
     const limiter = store ? new RedisRateLimiter(store.redis, store.keyPrefix) : new LocalRateLimiter();
+    const fleet = fleetAwsFactory(loadConfig(env), store, limiter)(region);
+    const aws = createAwsClients({ region, replay: replay ?? undefined, recorder, fleet });
     // openai is loaded only when a model is asked: `--llm none` runs on the rules alone.
     const llm = llmMode === 'openai' ? await llmClient(env, limiter) : null;
     const type = chosen ?? assignOrchestrator(target.investigationId, flags).orchestrator_type;

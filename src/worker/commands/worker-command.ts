@@ -62,13 +62,15 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
     redis: queues.redis,
     activeInvestigations: () => running.inFlight.size,
   });
+  // One for AWS and the model: one warning while Redis takes no bookings.
+  const limiter = new RedisRateLimiter(queues.redis, queues.prefix);
   const llm = llmSettings
     ? new LlmClient(llmSettings, {
-        budget: llmBudgetFrom(config, new RedisRateLimiter(queues.redis, queues.prefix), llmSettings),
+        budget: llmBudgetFrom(config, limiter, llmSettings),
         events: metrics.llmLimits,
       })
     : null;
-  const fleetFor = fleetAwsFactory(config, { redis: queues.redis, keyPrefix: queues.prefix });
+  const fleetFor = fleetAwsFactory(config, { redis: queues.redis, keyPrefix: queues.prefix }, limiter);
   const awsByRegion = new Map<string, AwsClients>();
   const awsFor = (region: string): AwsClients => {
     let clients = awsByRegion.get(region);
