@@ -61,10 +61,17 @@ describe('agent_tools: a lead agent with one tool per specialist', () => {
       'get_lambda_config',
       'get_lambda_logs',
       'get_lambda_metrics',
-      'get_api_integrations',
-      'get_dynamodb_table',
-      'get_sqs_queue',
-      'get_state_machine_failures',
+      'get_api',
+      'get_integrations',
+      'get_stage',
+      'describe_table',
+      'get_table_metrics',
+      'get_queue_attributes',
+      'list_dead_letter_source_queues',
+      'list_event_source_mappings',
+      'describe_state_machine',
+      'list_failed_executions',
+      'get_execution_history',
     ]);
     const specialist = rest.filter((request) => !isLead(request));
     expect(specialist[0]?.messages.map((m) => m.role)).toEqual(['system', 'user']);
