@@ -5,29 +5,17 @@ import winston from 'winston';
 import { EXAMPLES_DIR, loadScenario } from '../bench/scenarios.js';
 import { createAwsClients } from '../src/orchestrators/aws/clients.js';
 import { DirectInvocationOrchestrator } from '../src/orchestrators/direct-invocation.js';
-import { type LlmSim, startLlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
 import { runInvestigation } from '../src/orchestrators/run-investigation.js';
 import { hypothesesAnswer, isLead, runAgentTools, toolResults } from './support/agent-run.js';
-import { type OpenAiStubServer, startOpenAiStub, toolCall } from './support/openai-stub-server.js';
+import { type OpenAiStubServer, type StubRequest, startOpenAiStub, toolCall } from './support/openai-stub-server.js';
+import { type RecordedSim, startRecordedSim } from './support/recorded-sim.js';
 
-let sim: LlmSim;
 /** llm-sim behind a stub that keeps every request, so a test can read what the models were sent. */
-let recorded: OpenAiStubServer;
+let recorded: RecordedSim;
 beforeAll(async () => {
-  sim = await startLlmSim();
-  recorded = await startOpenAiStub(async (request) => {
-    const response = await fetch(`${sim.url}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(request),
-    });
-    return { status: response.status, body: await response.json() };
-  });
+  recorded = await startRecordedSim();
 });
-afterAll(async () => {
-  await recorded.close();
-  await sim.close();
-});
+afterAll(async () => recorded.close());
 
 let stub: OpenAiStubServer | undefined;
 afterEach(async () => {
@@ -37,6 +25,16 @@ afterEach(async () => {
 });
 
 const toolNames = (request: { tools?: Array<{ function: { name: string } }> }) => request.tools?.map((tool) => tool.function.name);
+
+/** direct_invocation with no model on the same recording. */
+async function directReport(example: string) {
+  const scenario = loadScenario(join(EXAMPLES_DIR, example));
+  return runInvestigation(
+    new DirectInvocationOrchestrator(createAwsClients({ region: scenario.alarm.region ?? 'us-east-1', replay: scenario.recording }), null),
+    { investigationId: scenario.investigationId, alarm: scenario.alarm },
+    winston.createLogger({ silent: true }),
+  );
+}
 
 describe('agent_tools: a lead agent with one tool per specialist', () => {
   it('announces itself, delegates to a specialist that starts a fresh conversation with its own tools, and reports', async () => {
@@ -61,10 +59,17 @@ describe('agent_tools: a lead agent with one tool per specialist', () => {
       'get_lambda_config',
       'get_lambda_logs',
       'get_lambda_metrics',
-      'get_api_integrations',
-      'get_dynamodb_table',
-      'get_sqs_queue',
-      'get_state_machine_failures',
+      'get_api',
+      'get_integrations',
+      'get_stage',
+      'describe_table',
+      'get_table_metrics',
+      'get_queue_attributes',
+      'list_dead_letter_source_queues',
+      'list_event_source_mappings',
+      'describe_state_machine',
+      'list_failed_executions',
+      'get_execution_history',
     ]);
     const specialist = rest.filter((request) => !isLead(request));
     expect(specialist[0]?.messages.map((m) => m.role)).toEqual(['system', 'user']);
@@ -79,12 +84,7 @@ describe('agent_tools: a lead agent with one tool per specialist', () => {
 
   it('reports the same facts as direct for the same recording: both read through the same fact tools', async () => {
     const { report } = await runAgentTools('python-dynamodb-throttled.json', recorded.url);
-    const scenario = loadScenario(join(EXAMPLES_DIR, 'python-dynamodb-throttled.json'));
-    const direct = await runInvestigation(
-      new DirectInvocationOrchestrator(createAwsClients({ region: 'us-east-1', replay: scenario.recording }), null),
-      { investigationId: scenario.investigationId, alarm: scenario.alarm },
-      winston.createLogger({ silent: true }),
-    );
+    const direct = await directReport('python-dynamodb-throttled.json');
     expect(report.facts).toEqual(direct.facts);
     expect(report.resources).toEqual(direct.resources);
   });
@@ -159,5 +159,99 @@ describe('agent_tools bounds: a run that hits one ends failed, saying which', ()
     expect(report.status).toBe('failed');
     expect(report.error).toMatch(/timed out/i);
     expect(elapsedMs).toBeLessThan(3_000);
+  });
+});
+
+const calledTools = (requests: readonly StubRequest[]) =>
+  requests
+    .flatMap((request) => request.messages.flatMap((m) => m.tool_calls ?? []).map((call) => call.function))
+    .filter(
+      // Each request repeats the conversation so far: keep each call once.
+      (call, index, all) => all.findIndex((other) => other.name === call.name && other.arguments === call.arguments) === index,
+    );
+
+const SPECIALISTS = [
+  {
+    example: 'sqs-dead-letter-queue-depth.json',
+    prompt: /^You are the SQS queue specialist/,
+    resource: { queue_name: 'payments-dlq' },
+    tools: ['get_queue_attributes', 'list_dead_letter_source_queues', 'list_event_source_mappings'],
+  },
+  {
+    example: 'apigateway-rest-integration-timeout.json',
+    prompt: /^You are the API Gateway API specialist/,
+    resource: { api_name: 'shop-api' },
+    tools: ['get_api', 'get_integrations', 'get_stage'],
+  },
+  {
+    example: 'stepfunctions-task-failed.json',
+    prompt: /^You are the Step Functions state machine specialist/,
+    resource: { state_machine_name: 'order-fulfilment' },
+    tools: ['describe_state_machine', 'list_failed_executions', 'get_execution_history'],
+  },
+  {
+    example: 'dynamodb-provisioned-write-throttled.json',
+    prompt: /^You are the DynamoDB table specialist/,
+    resource: { table_name: 'orders-table' },
+    tools: ['describe_table', 'get_table_metrics'],
+  },
+];
+
+describe('agent_tools: each specialist runs its own conversation over its own AWS tools', () => {
+  it.each(SPECIALISTS)(
+    '$example: the specialist holds only its tools, calls each one, and the report has direct’s facts',
+    async (case_) => {
+      const { report } = await runAgentTools(case_.example, recorded.url);
+      expect(report.status).toBe('completed');
+      // A dead-letter queue's source queue has a conversation of its own.
+      const [name] = Object.values(case_.resource);
+      const conversation = recorded.requests.filter(
+        (request) =>
+          !isLead(request) && case_.prompt.test(request.messages[0]?.content ?? '') && request.messages[1]?.content?.includes(`:${name}"`),
+      );
+      expect(conversation.length).toBe(case_.tools.length + 1);
+      expect(conversation[0]?.tools?.map((tool) => tool.function.name)).toEqual(case_.tools);
+      expect(calledTools(conversation)).toEqual(case_.tools.map((name) => ({ name, arguments: JSON.stringify(case_.resource) })));
+      // Every tool answered with data, none with an error.
+      expect(toolResults(conversation.at(-1)!).map((result) => JSON.parse(result).error)).toEqual(case_.tools.map(() => undefined));
+      const direct = await directReport(case_.example);
+      expect(report.root_cause?.type).toBe(direct.root_cause?.type);
+      expect([...report.facts].sort((a, b) => a.content.localeCompare(b.content))).toEqual(
+        [...direct.facts].sort((a, b) => a.content.localeCompare(b.content)),
+      );
+      expect(report.resources).toEqual(direct.resources);
+    },
+  );
+
+  it('a part that fails is the tool’s error, tracked as a missing fact; the other parts still read', async () => {
+    const { report } = await runAgentTools('sqs-backlog-failing-consumer.json', recorded.url, {
+      throttledCommands: ['ListEventSourceMappings'],
+    });
+    expect(report.status).toBe('completed');
+    // Discovery made the same call first: the failure is told once.
+    expect((report.warnings ?? []).filter((w) => w.includes('ListEventSourceMappings'))).toEqual([
+      expect.stringMatching(/^Failed to extract resources: lambda ListEventSourceMappings failed: ThrottlingException/),
+    ]);
+    const result = recorded.requests.flatMap(toolResults).find((content) => content.includes('ListEventSourceMappings'));
+    expect(JSON.parse(result ?? '{}').error).toMatch(/^lambda ListEventSourceMappings failed: ThrottlingException/);
+    expect(report.facts.map((f) => f.source)).toContain('sqs.GetQueueAttributes');
+    expect(report.facts.map((f) => f.source)).not.toContain('lambda.ListEventSourceMappings');
+    // Throttled: time may cure it, so nothing is concluded without it.
+    expect(report.missing_facts).toContainEqual(expect.stringContaining('lambda ListEventSourceMappings failed: ThrottlingException'));
+    expect(report.root_cause?.type).toBe('unknown');
+  });
+
+  it('a model may name only a discovered resource: any other is refused before AWS is called', async () => {
+    stub = await startOpenAiStub((request) =>
+      toolResults(request).length === 0
+        ? { message: { tool_calls: [toolCall('c1', 'get_queue_attributes', { queue_name: 'someone-elses-queue' })] } }
+        : { message: { content: hypothesesAnswer('unknown', 0.1) } },
+    );
+    const { report, awsCalls } = await runAgentTools('sqs-backlog-failing-consumer.json', stub.url);
+    expect(report.status).toBe('completed');
+    expect(JSON.parse(toolResults(stub.requests.at(-1)!)[0] ?? '{}').error).toBe(
+      'someone-elses-queue is not among the discovered resources: orders-queue',
+    );
+    expect(awsCalls.some((call) => JSON.stringify(call.input).includes('someone-elses-queue'))).toBe(false);
   });
 });

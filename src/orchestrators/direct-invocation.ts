@@ -6,6 +6,7 @@ import type { AwsClients } from './aws/clients.js';
 import { conclude, withoutConclusionFromMissingFacts } from './conclusion.js';
 import { discoverAllResources } from './discover-all-resources.js';
 import { LlmTurnWaitError } from './errors.js';
+import { withResourcesBehindEvidence } from './follow-resources.js';
 import { gatherEvidence } from './gather-evidence.js';
 import { investigationFacts } from './investigation-facts.js';
 import { investigationWindow } from './investigation-window.js';
@@ -72,7 +73,7 @@ export class DirectInvocationOrchestrator implements Orchestrator {
       }
     }
     return {
-      resources,
+      resources: withResourcesBehindEvidence(resources, evidence),
       facts,
       ...withoutConclusionFromMissingFacts(conclude(hypotheses, evidence), missingFacts),
       usage: llm ? llm.usage : ZERO_USAGE,

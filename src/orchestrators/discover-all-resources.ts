@@ -14,8 +14,13 @@ export interface Discovery {
   resources: Resource[];
 }
 
+/** How a failure of discovery is told in `warnings`. */
+export function discoveryWarning(error: unknown): string {
+  return `Failed to extract resources: ${errorMessage(error)}`;
+}
+
 function warn(log: Logger, warnings: string[], error: unknown): void {
-  const message = `Failed to extract resources: ${errorMessage(error)}`;
+  const message = discoveryWarning(error);
   log.warn(message);
   warnings.push(message);
 }

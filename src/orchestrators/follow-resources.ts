@@ -2,6 +2,7 @@ import type { Resource } from '../report/report.js';
 import type { AwsClients } from './aws/clients.js';
 import type { TimeWindow } from './investigation-window.js';
 import { specialistFor } from './specialists/registry.js';
+import type { SpecialistEvidence } from './specialists/resource-specialist.js';
 
 /** A dead-letter queue's source queue's consumer is three steps from the alarm; nothing real is further. */
 const MAX_STEPS = 3;
@@ -38,4 +39,21 @@ export async function followResources(
     resources.push(...frontier);
   }
   return { resources, failures };
+}
+
+/**
+ * The resources found, then those their evidence shows behind them (a callee the logs show
+ * throttled), each once: the report names every resource its root cause and advice name.
+ */
+export function withResourcesBehindEvidence(found: readonly Resource[], evidence: readonly SpecialistEvidence[]): Resource[] {
+  const resources = [...found];
+  const known = new Set(resources.map(keyOf));
+  for (const read of evidence) {
+    for (const behind of read.specialist.evidence?.behind?.(read.evidence) ?? []) {
+      if (known.has(keyOf(behind))) continue;
+      known.add(keyOf(behind));
+      resources.push(behind);
+    }
+  }
+  return resources;
 }

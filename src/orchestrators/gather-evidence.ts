@@ -3,6 +3,7 @@ import { isTransientError } from '../platform/error-kind.js';
 import { errorMessage } from '../platform/errors.js';
 import type { Resource } from '../report/report.js';
 import type { AwsClients } from './aws/clients.js';
+import { discoveryWarning } from './discover-all-resources.js';
 import { NoFactsError } from './errors.js';
 import type { TimeWindow } from './investigation-window.js';
 import { specialistFor } from './specialists/registry.js';
@@ -30,9 +31,12 @@ export async function gatherEvidence(
   const done = await Promise.all(reads);
   const gathered = done.map((read) => read.gathered);
   for (const failure of gathered.flatMap((g) => g.failures)) {
+    if (isTransientError(failure)) missingFacts.push(errorMessage(failure));
+    // Discovery follows a resource with the specialist's own reads (answered once): a read that
+    // failed there has been told already.
+    if (warnings.includes(discoveryWarning(failure))) continue;
     log.warn(`Fact gathering failed: ${errorMessage(failure)}`);
     warnings.push(errorMessage(failure));
-    if (isTransientError(failure)) missingFacts.push(errorMessage(failure));
   }
   // Without a single fact the rules could only answer "unknown"; that is a failed investigation
   // (no credentials, AWS unreachable, throttled), not a finding. `cause` lets a worker tell

@@ -25,6 +25,8 @@ export const RESOURCE_VIAS = [
   'dead-letter source',
   'execution history',
   'composite child',
+  // A function another one invokes, named in the caller's logs (a callee they show throttled).
+  'invoked by function',
 ] as const;
 export type ResourceVia = (typeof RESOURCE_VIAS)[number];
 

@@ -7,6 +7,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { conclude, withoutConclusionFromMissingFacts } from '../conclusion.js';
 import { discoverAllResources } from '../discover-all-resources.js';
 import { InvestigationFailedError } from '../errors.js';
+import { withResourcesBehindEvidence } from '../follow-resources.js';
 import { groundHypotheses } from '../grounding.js';
 import { investigationFacts } from '../investigation-facts.js';
 import { investigationWindow } from '../investigation-window.js';
@@ -87,7 +88,7 @@ export class AgentToolsOrchestrator implements Orchestrator {
       .filter(isTransientError)
       .map(errorMessage);
     return {
-      resources,
+      resources: withResourcesBehindEvidence(resources, evidence),
       facts,
       ...withoutConclusionFromMissingFacts(conclude(hypotheses, evidence), missingFacts),
       usage: session.usage,

@@ -2,6 +2,7 @@ import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall } from '
 import type { Logger } from 'winston';
 import { errorMessage } from '../../platform/errors.js';
 import { clip } from '../clip.js';
+import { discoveryWarning } from '../discover-all-resources.js';
 import { AgentLimitError, LlmTurnWaitError, ModelOutputError, TurnLimitError } from '../errors.js';
 import type { LlmSession } from '../llm/llm-client.js';
 import { promptJson } from '../quoted-data-block.js';
@@ -97,7 +98,8 @@ async function answerToolCall(
     return promptJson(await tool.run(parsed.data));
   } catch (error) {
     if (endsInvestigation(error, context)) throw error;
-    record(context, `${label}: ${name} failed: ${errorMessage(error)}`);
+    // A read discovery made and failed on (the same call, answered once) is in the report once.
+    if (!context.warnings.includes(discoveryWarning(error))) record(context, `${label}: ${name} failed: ${errorMessage(error)}`);
     return errorResult(errorMessage(error));
   }
 }

@@ -60,6 +60,11 @@ export interface EvidenceSource<Evidence> {
   factTools(aws: AwsClients, window: TimeWindow, timeoutMs: number, resources: readonly Resource[]): FactToolSet<Evidence>;
   /** The report's facts about one resource. */
   facts(evidence: Evidence): Fact[];
+  /**
+   * Resources the evidence shows behind this one, each with `via`: known only once it is read (a
+   * callee the logs show throttled), so discovery cannot follow to them.
+   */
+  behind?(evidence: Evidence): Resource[];
 }
 
 export interface GatheredEvidence<Evidence> {

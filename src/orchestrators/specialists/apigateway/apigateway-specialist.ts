@@ -1,12 +1,10 @@
 import { judgeReadOrFromAlarmMetrics } from '../alarm-metric-rules.js';
-import { gatheringFactTools } from '../gathering-fact-tool.js';
 import { lambdaBehind } from '../lambda/lambda-resource.js';
 import type { AlarmMetricRule, ResourceSpecialist } from '../resource-specialist.js';
 import type { ApiGatewayEvidence } from './apigateway-evidence.js';
+import { API_NAME, apiGatewayFactTools } from './apigateway-fact-tools.js';
 import { apiGatewayAdvice, apiGatewayFacts, apiGatewayHypotheses } from './apigateway-rules.js';
 import { readApi } from './read-api.js';
-
-const API_NAME = 'api_name';
 
 /** Only when nothing of the API could be read. */
 const ALARM_METRIC_RULES: AlarmMetricRule[] = [
@@ -57,14 +55,7 @@ export const apiGatewaySpecialist: ResourceSpecialist<ApiGatewayEvidence> = {
   alarmMetricRules: ALARM_METRIC_RULES,
   evidence: {
     gather: readApi,
-    factTools: gatheringFactTools({
-      type: 'apigateway',
-      name: 'get_api_integrations',
-      description: "API Gateway integrations and their Lambda functions' timeouts, and the stage's execution log",
-      parameter: API_NAME,
-      gather: readApi,
-      result: (evidence) => ({ facts: apiGatewayFacts(evidence).map((fact) => fact.content) }),
-    }),
+    factTools: apiGatewayFactTools,
     facts: apiGatewayFacts,
   },
   hypotheses: judgeReadOrFromAlarmMetrics(ALARM_METRIC_RULES, apiGatewayHypotheses, (e) =>

@@ -20,7 +20,9 @@ const PAGE = 500;
 
 // The API Gateway packages are imported on first use, as their clients are (aws/clients.ts): most
 // investigations read no API.
-async function restApiId(aws: AwsClients, name: string): Promise<string> {
+
+/** GetRestApis, page by page: the ID of the REST API of that name. */
+export async function restApiId(aws: AwsClients, name: string): Promise<string> {
   const { GetRestApisCommand } = await import('@aws-sdk/client-api-gateway');
   let position: string | undefined;
   do {
@@ -58,7 +60,8 @@ function functionOf(uri: string | undefined): string | null {
   return uri ? (lambdaBehind(uri, 'api integration')?.arn ?? null) : null;
 }
 
-async function withTimeouts(aws: AwsClients, integrations: ApiIntegration[], failures: unknown[]): Promise<ApiIntegration[]> {
+/** Each Lambda integration's timeout (GetFunctionConfiguration); one that fails is left unknown, its error in `failures`. */
+export async function withTimeouts(aws: AwsClients, integrations: ApiIntegration[], failures: unknown[]): Promise<ApiIntegration[]> {
   return Promise.all(
     integrations.map(async (integration) => ({
       ...integration,
@@ -67,106 +70,118 @@ async function withTimeouts(aws: AwsClients, integrations: ApiIntegration[], fai
   );
 }
 
-async function readRestApi(aws: AwsClients, resource: Resource, window: TimeWindow, failures: unknown[]): Promise<ApiGatewayEvidence> {
-  const stage = resource.qualifier ?? null;
-  const evidence: ApiGatewayEvidence = {
-    apiName: resource.name,
-    kind: 'rest',
-    apiId: null,
-    stage,
-    integrations: null,
-    executionLogging: null,
-    executionLog: null,
-  };
-  const { GetIntegrationCommand, GetResourcesCommand, GetStageCommand } = await import('@aws-sdk/client-api-gateway');
-  const id = await attempt(() => restApiId(aws, resource.name), failures);
-  if (!id) return evidence;
-  evidence.apiId = id;
-  const [integrations, stageSettings] = await Promise.all([
-    attempt(async () => {
-      const resources = await runFactCall({ service: REST, command: 'GetResources' }, (options) =>
-        aws.apiGateway.send(new GetResourcesCommand({ restApiId: id, limit: PAGE }), options),
+/** GetResources, then GetIntegration of each method (bounded). */
+export async function restIntegrations(aws: AwsClients, restApiId: string): Promise<ApiIntegration[]> {
+  const { GetIntegrationCommand, GetResourcesCommand } = await import('@aws-sdk/client-api-gateway');
+  const resources = await runFactCall({ service: REST, command: 'GetResources' }, (options) =>
+    aws.apiGateway.send(new GetResourcesCommand({ restApiId, limit: PAGE }), options),
+  );
+  return Promise.all(
+    methodsOf(resources.items ?? []).map(async ({ resourceId, path, httpMethod }): Promise<ApiIntegration> => {
+      const integration = await runFactCall({ service: REST, command: 'GetIntegration' }, (options) =>
+        aws.apiGateway.send(new GetIntegrationCommand({ restApiId, resourceId, httpMethod }), options),
       );
-      return Promise.all(
-        methodsOf(resources.items ?? []).map(async ({ resourceId, path, httpMethod }): Promise<ApiIntegration> => {
-          const integration = await runFactCall({ service: REST, command: 'GetIntegration' }, (options) =>
-            aws.apiGateway.send(new GetIntegrationCommand({ restApiId: id, resourceId, httpMethod }), options),
-          );
-          return {
-            route: `${httpMethod} ${path}`,
-            type: integration.type ?? null,
-            functionArn: functionOf(integration.uri),
-            timeoutMs: integration.timeoutInMillis ?? null,
-            functionTimeoutSeconds: null,
-          };
-        }),
-      );
-    }, failures),
-    stage
-      ? attempt(
-          () =>
-            runFactCall({ service: REST, command: 'GetStage' }, (options) =>
-              aws.apiGateway.send(new GetStageCommand({ restApiId: id, stageName: stage }), options),
-            ),
-          failures,
-        )
-      : null,
-  ]);
-  evidence.integrations = integrations ? await withTimeouts(aws, integrations, failures) : null;
-  const logging = stageSettings?.methodSettings?.['*/*']?.loggingLevel ?? null;
-  evidence.executionLogging = logging;
-  if (stage && logging && logging !== 'OFF') {
-    const logGroup = `API-Gateway-Execution-Logs_${id}/${stage}`;
-    const logs = await attempt(() => fetchLambdaLogs(aws, { logGroup, ...window }), failures);
-    evidence.executionLog = logs ? scanExecutionLog(logs.lines.map((line) => line.message)) : null;
-  }
-  return evidence;
+      return {
+        route: `${httpMethod} ${path}`,
+        type: integration.type ?? null,
+        functionArn: functionOf(integration.uri),
+        timeoutMs: integration.timeoutInMillis ?? null,
+        functionTimeoutSeconds: null,
+      };
+    }),
+  );
 }
 
-async function readHttpApi(aws: AwsClients, resource: Resource, failures: unknown[]): Promise<ApiGatewayEvidence> {
-  const { GetApiCommand, GetIntegrationsCommand } = await import('@aws-sdk/client-apigatewayv2');
-  const apiId = resource.name;
-  const evidence: ApiGatewayEvidence = {
-    apiName: apiId,
-    kind: 'http',
-    apiId,
+/**
+ * GetStage, and the stage's execution logs when it writes them: a log read that fails leaves the log
+ * unknown, its error in `failures`.
+ */
+export async function restStage(
+  aws: AwsClients,
+  restApiId: string,
+  stage: string,
+  window: TimeWindow,
+  failures: unknown[],
+): Promise<Pick<ApiGatewayEvidence, 'executionLogging' | 'executionLog'>> {
+  const { GetStageCommand } = await import('@aws-sdk/client-api-gateway');
+  const settings = await runFactCall({ service: REST, command: 'GetStage' }, (options) =>
+    aws.apiGateway.send(new GetStageCommand({ restApiId, stageName: stage }), options),
+  );
+  const logging = settings.methodSettings?.['*/*']?.loggingLevel ?? null;
+  if (!logging || logging === 'OFF') return { executionLogging: logging, executionLog: null };
+  const logGroup = `API-Gateway-Execution-Logs_${restApiId}/${stage}`;
+  const logs = await attempt(() => fetchLambdaLogs(aws, { logGroup, ...window }), failures);
+  return { executionLogging: logging, executionLog: logs ? scanExecutionLog(logs.lines.map((line) => line.message)) : null };
+}
+
+/** A REST API's evidence before anything is read, or an HTTP API's, known by its ID. */
+export function emptyApiEvidence(resource: Resource): ApiGatewayEvidence {
+  const http = isHttpApi(resource);
+  return {
+    apiName: resource.name,
+    kind: http ? 'http' : 'rest',
+    apiId: http ? resource.name : null,
     stage: resource.qualifier ?? null,
     integrations: null,
     executionLogging: null,
     executionLog: null,
   };
-  const [api, integrations] = await Promise.all([
-    attempt(
-      () =>
-        runFactCall({ service: HTTP, command: 'GetApi' }, (options) => aws.apiGatewayV2.send(new GetApiCommand({ ApiId: apiId }), options)),
-      failures,
-    ),
-    attempt(
-      () =>
-        runFactCall({ service: HTTP, command: 'GetIntegrations' }, (options) =>
-          aws.apiGatewayV2.send(new GetIntegrationsCommand({ ApiId: apiId }), options),
-        ),
-      failures,
-    ),
+}
+
+async function readRestApi(aws: AwsClients, resource: Resource, window: TimeWindow, failures: unknown[]): Promise<ApiGatewayEvidence> {
+  const evidence = emptyApiEvidence(resource);
+  const { stage } = evidence;
+  const id = await attempt(() => restApiId(aws, resource.name), failures);
+  if (!id) return evidence;
+  evidence.apiId = id;
+  const [integrations, stageRead] = await Promise.all([
+    attempt(() => restIntegrations(aws, id), failures),
+    stage ? attempt(() => restStage(aws, id, stage, window, failures), failures) : null,
   ]);
-  if (api?.Name) evidence.apiName = `${api.Name} (${apiId})`;
-  if (integrations) {
-    const items = (integrations.Items ?? []).map(
-      (item): ApiIntegration => ({
-        route: item.IntegrationId ?? '?',
-        type: item.IntegrationType ?? null,
-        functionArn: functionOf(item.IntegrationUri),
-        timeoutMs: item.TimeoutInMillis ?? null,
-        functionTimeoutSeconds: null,
-      }),
-    );
-    evidence.integrations = await withTimeouts(aws, items, failures);
-  }
+  evidence.integrations = integrations ? await withTimeouts(aws, integrations, failures) : null;
+  return stageRead ? { ...evidence, ...stageRead } : evidence;
+}
+
+/** GetApi: the HTTP API's name, shown beside its ID. */
+export async function httpApiName(aws: AwsClients, apiId: string): Promise<string> {
+  const { GetApiCommand } = await import('@aws-sdk/client-apigatewayv2');
+  const api = await runFactCall({ service: HTTP, command: 'GetApi' }, (options) =>
+    aws.apiGatewayV2.send(new GetApiCommand({ ApiId: apiId }), options),
+  );
+  return api.Name ? `${api.Name} (${apiId})` : apiId;
+}
+
+/** GetIntegrations of an HTTP API. */
+export async function httpIntegrations(aws: AwsClients, apiId: string): Promise<ApiIntegration[]> {
+  const { GetIntegrationsCommand } = await import('@aws-sdk/client-apigatewayv2');
+  const answer = await runFactCall({ service: HTTP, command: 'GetIntegrations' }, (options) =>
+    aws.apiGatewayV2.send(new GetIntegrationsCommand({ ApiId: apiId }), options),
+  );
+  return (answer.Items ?? []).map(
+    (item): ApiIntegration => ({
+      route: item.IntegrationId ?? '?',
+      type: item.IntegrationType ?? null,
+      functionArn: functionOf(item.IntegrationUri),
+      timeoutMs: item.TimeoutInMillis ?? null,
+      functionTimeoutSeconds: null,
+    }),
+  );
+}
+
+async function readHttpApi(aws: AwsClients, resource: Resource, failures: unknown[]): Promise<ApiGatewayEvidence> {
+  const evidence = emptyApiEvidence(resource);
+  const apiId = resource.name;
+  const [name, integrations] = await Promise.all([
+    attempt(() => httpApiName(aws, apiId), failures),
+    attempt(() => httpIntegrations(aws, apiId), failures),
+  ]);
+  if (name) evidence.apiName = name;
+  if (integrations) evidence.integrations = await withTimeouts(aws, integrations, failures);
   return evidence;
 }
 
 /** HTTP and WebSocket APIs are found by ID, with an `/apis/` ARN; REST APIs by name. */
-function isHttpApi(resource: Resource): boolean {
+export function isHttpApi(resource: Resource): boolean {
   return resource.arn?.includes('::/apis/') ?? false;
 }
 

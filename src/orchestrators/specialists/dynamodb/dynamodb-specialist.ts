@@ -1,12 +1,10 @@
 import { judgeReadOrFromAlarmMetrics } from '../alarm-metric-rules.js';
-import { gatheringFactTools } from '../gathering-fact-tool.js';
 import { nameDimension } from '../resource-discovery.js';
 import type { AlarmMetricRule, ResourceSpecialist } from '../resource-specialist.js';
 import type { DynamoDbEvidence } from './dynamodb-evidence.js';
+import { dynamoDbFactTools, TABLE_NAME } from './dynamodb-fact-tools.js';
 import { dynamoDbAdvice, dynamoDbFacts, dynamoDbHypotheses } from './dynamodb-rules.js';
 import { readTable } from './read-table.js';
-
-const TABLE_NAME = 'table_name';
 
 /** Only when the table's usage could not be read. */
 const ALARM_METRIC_RULES: AlarmMetricRule[] = [
@@ -51,14 +49,7 @@ export const dynamoDbSpecialist: ResourceSpecialist<DynamoDbEvidence> = {
   alarmMetricRules: ALARM_METRIC_RULES,
   evidence: {
     gather: readTable,
-    factTools: gatheringFactTools({
-      type: 'dynamodb',
-      name: 'get_dynamodb_table',
-      description: 'DynamoDB table billing mode, provisioned and consumed capacity, throttle events by operation and index',
-      parameter: TABLE_NAME,
-      gather: readTable,
-      result: (evidence) => ({ facts: dynamoDbFacts(evidence).map((fact) => fact.content) }),
-    }),
+    factTools: dynamoDbFactTools,
     facts: dynamoDbFacts,
   },
   hypotheses: judgeReadOrFromAlarmMetrics(ALARM_METRIC_RULES, dynamoDbHypotheses, (e) => (e.usage !== null ? e.tableName : null)),

@@ -20,7 +20,8 @@ const OPERATIONS = [
   'TransactWriteItems',
 ];
 
-async function describeTable(aws: AwsClients, tableName: string): Promise<TableDescription> {
+/** DescribeTable: billing mode, provisioned capacity and the global secondary indexes. */
+export async function describeTable(aws: AwsClients, tableName: string): Promise<TableDescription> {
   // Imported on first use, as the client is (aws/clients.ts): most investigations read no table.
   const { DescribeTableCommand } = await import('@aws-sdk/client-dynamodb');
   const answer = await runFactCall({ service: AWS_SERVICES.dynamodb.name, command: 'DescribeTable' }, (options) =>
@@ -66,7 +67,8 @@ function throttled(values: Map<string, number[]>, names: readonly string[], pref
   return Object.fromEntries(counts.filter(([, count]) => count > 0));
 }
 
-async function readUsage(aws: AwsClients, tableName: string, indexes: readonly string[], window: TimeWindow): Promise<TableUsage> {
+/** One GetMetricData for consumed capacity and throttles by table, operation and index over the window. */
+export async function readUsage(aws: AwsClients, tableName: string, indexes: readonly string[], window: TimeWindow): Promise<TableUsage> {
   const values = await fetchMetricValues(aws, usageQueries(tableName, indexes), window);
   const perSecond = (id: string) => {
     const peak = maxOrNull(values.get(id));

@@ -17,6 +17,8 @@ export const lambdaSpecialist: ResourceSpecialist<LambdaEvidence> = {
     gather: gatherLambdaEvidence,
     factTools: lambdaFactTools,
     facts: lambdaEvidenceFacts,
+    behind: ({ callees }) =>
+      (callees ?? []).map(({ functionName }) => ({ type: 'lambda', name: functionName, via: 'invoked by function' })),
   },
   hypotheses: ({ alarm, evidence }) => evidence.flatMap((read) => lambdaHypotheses(read, alarm)),
   advice: adviceFor,

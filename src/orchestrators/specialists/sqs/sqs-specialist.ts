@@ -1,14 +1,12 @@
 import type { Resource } from '../../../report/report.js';
 import { judgeReadOrFromAlarmMetrics } from '../alarm-metric-rules.js';
-import { gatheringFactTools } from '../gathering-fact-tool.js';
 import { lambdaBehind } from '../lambda/lambda-resource.js';
 import { nameDimension } from '../resource-discovery.js';
 import type { AlarmMetricRule, ResourceSpecialist } from '../resource-specialist.js';
 import { readQueue } from './read-queue.js';
 import type { SqsEvidence } from './sqs-evidence.js';
+import { QUEUE_NAME, sqsFactTools } from './sqs-fact-tools.js';
 import { sqsAdvice, sqsFacts, sqsHypotheses } from './sqs-rules.js';
-
-const QUEUE_NAME = 'queue_name';
 
 /** Only when nothing of the queue could be read: the metric points, it proves nothing. */
 const ALARM_METRIC_RULES: AlarmMetricRule[] = [
@@ -41,14 +39,7 @@ export const sqsSpecialist: ResourceSpecialist<SqsEvidence> = {
   alarmMetricRules: ALARM_METRIC_RULES,
   evidence: {
     gather: (aws, resource) => readQueue(aws, resource.name),
-    factTools: gatheringFactTools({
-      type: 'sqs',
-      name: 'get_sqs_queue',
-      description: 'SQS queue attributes, dead-letter sources and the Lambda event source mappings that consume it',
-      parameter: QUEUE_NAME,
-      gather: (aws, resource) => readQueue(aws, resource.name),
-      result: (evidence) => ({ facts: sqsFacts(evidence).map((fact) => fact.content) }),
-    }),
+    factTools: sqsFactTools,
     facts: sqsFacts,
   },
   hypotheses: judgeReadOrFromAlarmMetrics(ALARM_METRIC_RULES, sqsHypotheses, (e) => (e.attributes !== null ? e.queueName : null)),

@@ -4,7 +4,7 @@ import { AWS_SERVICES, type AwsClients } from '../../aws/clients.js';
 import { attempt } from '../../facts/attempt.js';
 import { runFactCall } from '../../facts/fact-call.js';
 import type { GatheredEvidence } from '../resource-specialist.js';
-import type { ExecutionFailure, StepFunctionsEvidence } from './stepfunctions-evidence.js';
+import type { ExecutionFailure, FailedExecution, StepFunctionsEvidence } from './stepfunctions-evidence.js';
 
 const SFN = AWS_SERVICES.sfn.name;
 /** The newest failures tell what fails now; older ones only repeat it or tell an older story. */
@@ -66,45 +66,84 @@ export function failureOf(events: readonly HistoryEvent[], executionArn: string,
   };
 }
 
+// The Step Functions package is imported on first use, as the client is (aws/clients.ts): most
+// investigations read no state machine.
+
+/** DescribeStateMachine: `STANDARD` or `EXPRESS`. */
+export async function describeStateMachine(aws: AwsClients, stateMachineArn: string): Promise<string | null> {
+  const { DescribeStateMachineCommand } = await import('@aws-sdk/client-sfn');
+  const answer = await runFactCall({ service: SFN, command: 'DescribeStateMachine' }, (options) =>
+    aws.sfn.send(new DescribeStateMachineCommand({ stateMachineArn }), options),
+  );
+  return answer.type ?? null;
+}
+
+/** ListExecutions (FAILED): the newest failed executions, whose histories tell what fails now. */
+export async function listFailedExecutions(aws: AwsClients, stateMachineArn: string): Promise<FailedExecution[]> {
+  const { ListExecutionsCommand } = await import('@aws-sdk/client-sfn');
+  const answer = await runFactCall({ service: SFN, command: 'ListExecutions' }, (options) =>
+    aws.sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'FAILED', maxResults: 10 }), options),
+  );
+  return (answer.executions ?? []).slice(0, FAILED_EXECUTIONS_READ).map((execution) => {
+    const executionArn = execution.executionArn ?? '';
+    return {
+      executionArn,
+      executionName: executionArn.split(':').pop() ?? executionArn,
+      stopDate: execution.stopDate ? new Date(execution.stopDate).toISOString() : null,
+    };
+  });
+}
+
+/** GetExecutionHistory of each execution: where and why it failed; a history that fails to read is left out. */
+export async function executionFailuresOf(
+  aws: AwsClients,
+  executions: readonly FailedExecution[],
+  failures: unknown[],
+): Promise<ExecutionFailure[]> {
+  const { GetExecutionHistoryCommand } = await import('@aws-sdk/client-sfn');
+  const read = await Promise.all(
+    executions.map(({ executionArn, stopDate }) =>
+      attempt(async () => {
+        const history = await runFactCall({ service: SFN, command: 'GetExecutionHistory' }, (options) =>
+          aws.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: HISTORY_EVENTS }), options),
+        );
+        return failureOf(history.events ?? [], executionArn, stopDate);
+      }, failures),
+    ),
+  );
+  return read.filter((failure): failure is ExecutionFailure => failure !== null);
+}
+
+/** A state machine is read by its ARN, which discovery takes from the alarm. */
+export function stateMachineArnOf(resource: Resource): string {
+  if (!resource.arn) throw new Error(`state machine ${resource.name}: its ARN is not known`);
+  return resource.arn;
+}
+
 /** DescribeStateMachine, ListExecutions (FAILED), and GetExecutionHistory of the newest failed ones. */
 export async function readStateMachine(aws: AwsClients, resource: Resource): Promise<GatheredEvidence<StepFunctionsEvidence>> {
   const failures: unknown[] = [];
-  const arn = resource.arn ?? null;
-  const evidence: StepFunctionsEvidence = { stateMachineName: resource.name, stateMachineArn: arn, machineType: null, failures: null };
-  if (!arn) return { evidence, failures: [new Error(`state machine ${resource.name}: its ARN is not known`)], nothingRead: true };
-  // Imported on first use, as the client is (aws/clients.ts): most investigations read no state machine.
-  const { DescribeStateMachineCommand, GetExecutionHistoryCommand, ListExecutionsCommand } = await import('@aws-sdk/client-sfn');
-  const [description, executions] = await Promise.all([
-    attempt(
-      () =>
-        runFactCall({ service: SFN, command: 'DescribeStateMachine' }, (options) =>
-          aws.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn }), options),
-        ),
-      failures,
-    ),
-    attempt(
-      () =>
-        runFactCall({ service: SFN, command: 'ListExecutions' }, (options) =>
-          aws.sfn.send(new ListExecutionsCommand({ stateMachineArn: arn, statusFilter: 'FAILED', maxResults: 10 }), options),
-        ),
-      failures,
-    ),
+  const evidence = emptyStateMachineEvidence(resource);
+  const arn = await attempt(async () => stateMachineArnOf(resource), failures);
+  if (!arn) return { evidence, failures, nothingRead: true };
+  const [machineType, executions] = await Promise.all([
+    attempt(() => describeStateMachine(aws, arn), failures),
+    attempt(() => listFailedExecutions(aws, arn), failures),
   ]);
-  evidence.machineType = description?.type ?? null;
+  evidence.machineType = machineType;
   if (executions) {
-    const latest = (executions.executions ?? []).slice(0, FAILED_EXECUTIONS_READ);
-    const read = await Promise.all(
-      latest.map((execution) =>
-        attempt(async () => {
-          const executionArn = execution.executionArn ?? '';
-          const history = await runFactCall({ service: SFN, command: 'GetExecutionHistory' }, (options) =>
-            aws.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: HISTORY_EVENTS }), options),
-          );
-          return failureOf(history.events ?? [], executionArn, execution.stopDate ? new Date(execution.stopDate).toISOString() : null);
-        }, failures),
-      ),
-    );
-    evidence.failures = read.filter((failure): failure is ExecutionFailure => failure !== null);
+    evidence.failedExecutions = executions;
+    evidence.failures = await executionFailuresOf(aws, executions, failures);
   }
-  return { evidence, failures, nothingRead: description === null && executions === null };
+  return { evidence, failures, nothingRead: machineType === null && executions === null };
+}
+
+export function emptyStateMachineEvidence(resource: Resource): StepFunctionsEvidence {
+  return {
+    stateMachineName: resource.name,
+    stateMachineArn: resource.arn ?? null,
+    machineType: null,
+    failedExecutions: null,
+    failures: null,
+  };
 }

@@ -1,12 +1,10 @@
 import { judgeReadOrFromAlarmMetrics } from '../alarm-metric-rules.js';
-import { gatheringFactTools } from '../gathering-fact-tool.js';
 import { lambdaBehind } from '../lambda/lambda-resource.js';
 import type { AlarmMetricRule, ResourceSpecialist } from '../resource-specialist.js';
 import { readStateMachine } from './read-state-machine.js';
 import type { StepFunctionsEvidence } from './stepfunctions-evidence.js';
+import { STATE_MACHINE_NAME, stepFunctionsFactTools } from './stepfunctions-fact-tools.js';
 import { stepFunctionsAdvice, stepFunctionsFacts, stepFunctionsHypotheses } from './stepfunctions-rules.js';
-
-const STATE_MACHINE_NAME = 'state_machine_name';
 
 /** Only when no execution history could be read. */
 const ALARM_METRIC_RULES: AlarmMetricRule[] = [
@@ -62,14 +60,7 @@ export const stepFunctionsSpecialist: ResourceSpecialist<StepFunctionsEvidence> 
   alarmMetricRules: ALARM_METRIC_RULES,
   evidence: {
     gather: (aws, resource) => readStateMachine(aws, resource),
-    factTools: gatheringFactTools({
-      type: 'stepfunctions',
-      name: 'get_state_machine_failures',
-      description: 'The latest failed executions of a state machine: the failing state, its error and cause, the Lambda task behind it',
-      parameter: STATE_MACHINE_NAME,
-      gather: (aws, resource) => readStateMachine(aws, resource),
-      result: (evidence) => ({ facts: stepFunctionsFacts(evidence).map((fact) => fact.content) }),
-    }),
+    factTools: stepFunctionsFactTools,
     facts: stepFunctionsFacts,
   },
   hypotheses: judgeReadOrFromAlarmMetrics(ALARM_METRIC_RULES, stepFunctionsHypotheses, (e) =>
