@@ -3,7 +3,6 @@ import { loadConfig } from '../../platform/config.js';
 import { errorMessage, InputError, RedisUnavailableError } from '../../platform/errors.js';
 import { logger, moveLogsToStderr } from '../../platform/log.js';
 import { LocalRateLimiter, type RateLimiter, RedisRateLimiter } from '../../platform/rate-limiter.js';
-import { connectRedis, describeRedisTarget, redisTargetFrom } from '../../platform/redis-connection.js';
 import type { NormalizedAlarm } from '../../producer/alarm.js';
 import { readAlarmFile } from '../../producer/alarm-input.js';
 import { manualInvestigationId, parseGivenInvestigationId } from '../../producer/investigation-id.js';
@@ -88,6 +87,8 @@ function resolveTarget(options: InvestigateOptions, env: NodeJS.ProcessEnv): Tar
  */
 async function joinFleet(env: NodeJS.ProcessEnv, replaying: boolean): Promise<FleetStore | null> {
   if (replaying || !env.REDIS_URL?.trim()) return null;
+  // ioredis is loaded only here: an investigation on its own starts without any Redis code.
+  const { connectRedis, describeRedisTarget, redisTargetFrom } = await import('../../platform/redis-connection.js');
   const config = loadConfig(env);
   const target = redisTargetFrom(config);
   try {
