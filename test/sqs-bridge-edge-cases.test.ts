@@ -200,6 +200,49 @@ describe('sqs-bridge edge cases (aws-sdk-client-mock)', () => {
       await redis.remove();
     }
   });
+  it('while Redis is down, a release SQS throttles is sent again until every alarm is visible again', async () => {
+    const redis = await ThrowawayRedis.start();
+    const down = await connectQueues({ REDIS_URL: redis.url, PROMPTRCA_QUEUE_PREFIX: prefix });
+    down.investigations.on('error', () => {});
+    down.results.on('error', () => {});
+    try {
+      await redis.stop();
+      receiveBatches([message('a', alarmBody(7_400)), message('b', alarmBody(7_401)), message('c', alarmBody(7_402))]);
+      const throttled = Object.assign(new Error('Rate exceeded'), {
+        name: 'ThrottlingException',
+        $fault: 'client',
+        $retryable: { throttling: true },
+      });
+      sqsMock
+        .on(ChangeMessageVisibilityBatchCommand)
+        .rejectsOnce(throttled)
+        .resolvesOnce({
+          Successful: [{ Id: '0' }],
+          Failed: [
+            { Id: '1', Code: 'InternalError', SenderFault: false, Message: 'try again' },
+            { Id: '2', Code: 'ReceiptHandleIsInvalid', SenderFault: true, Message: 'expired' },
+          ],
+        })
+        .resolves({ Successful: [{ Id: '0' }] });
+      const { bridge, entries } = bridgeOn({ onQueues: down });
+      await waitFor(() => sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand).length === 3, 5_000);
+      await bridge.stop();
+
+      const released = sqsMock
+        .commandCalls(ChangeMessageVisibilityBatchCommand)
+        .map((call) => call.args[0].input.Entries?.map((entry) => entry.ReceiptHandle));
+      expect(released).toEqual([['rh-a', 'rh-b', 'rh-c'], ['rh-a', 'rh-b', 'rh-c'], ['rh-b']]);
+      expect(deletedHandles()).toEqual([]);
+      expect(entries.filter((entry) => entry.message.startsWith('could not release')).map((entry) => entry.message)).toEqual([
+        'could not release 3 messages (Rate exceeded): trying again in 0.05 s',
+        'could not release 1 messages (ChangeMessageVisibilityBatch refused b: InternalError, c: ReceiptHandleIsInvalid): they come back after their visibility timeout',
+        'could not release 1 messages (ChangeMessageVisibilityBatch refused b: InternalError, c: ReceiptHandleIsInvalid): trying again in 0.1 s',
+      ]);
+    } finally {
+      await down.close();
+      await redis.remove();
+    }
+  });
 });
 
 describe('describeQueue at start', () => {
