@@ -1,5 +1,5 @@
 import type { RedisClient } from '../platform/redis-connection.js';
-import type { Related, Report, Resource } from './report.js';
+import { primaryResource, type Related, type Report } from './report.js';
 
 /** Related investigations a report lists by name; the rest are counted in `more`. */
 export const MAX_RELATED_LISTED = 20;
@@ -73,11 +73,6 @@ export interface RelatedInvestigationsOptions {
   now?: () => number;
 }
 
-/** The resource a report is about: the one its alarm names, else the first found. */
-export function primaryResource(report: Report): Resource | undefined {
-  return report.resources.find((resource) => resource.via === 'alarm') ?? report.resources[0];
-}
-
 /**
  * Reports of the same resource (account, region, type and name) within a window name each other,
  * so that a storm's fifteen alarms of one function read as one incident. Each report names the
@@ -127,9 +122,4 @@ export class RelatedInvestigations {
       more: earlier - investigations.length,
     };
   }
-}
-
-/** How many other investigations of its resource a report names: those listed and those counted. */
-export function relatedCount(related: Related): number {
-  return related.investigations.length + related.more;
 }
