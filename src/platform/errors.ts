@@ -10,6 +10,7 @@ export type ErrorKind = 'transient' | 'permanent';
 export type ExitCode = 1 | 2;
 
 export interface PromptRcaErrorOptions {
+  /** The failure this one reports, kept as the standard `cause`. @defaultValue none */
   cause?: unknown;
   /** @defaultValue the class's own kind (`permanent` unless the class says otherwise) */
   kind?: ErrorKind;

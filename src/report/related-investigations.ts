@@ -66,10 +66,11 @@ interface Entry {
 export interface RelatedInvestigationsOptions {
   redis: RedisClient;
   keyPrefix: string;
-  /** How long after a resource's last investigation its next one still belongs to the same incident (PROMPTRCA_RELATED_WINDOW_MINUTES, 30 by default). */
+  /** How long after a resource's last investigation its next one still belongs to the same incident. @defaultValue 30 (PROMPTRCA_RELATED_WINDOW_MINUTES) */
   windowMinutes: number;
   /** The account of alarms that name none: the fleet's (AWS_ACCOUNT_ID). @defaultValue 'default' */
   account?: string;
+  /** The clock, in milliseconds since the epoch. @defaultValue Date.now */
   now?: () => number;
 }
 
