@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LlmSim, startLlmSim } from '../src/orchestrators/llm-sim/llm-sim-server.js';
 import { redisRefusal } from '../src/platform/error-kind.js';
 import { connectQueues, type PromptRcaQueues } from '../src/report/queues.js';
-import { relatedCount } from '../src/report/related-investigations.js';
+import { relatedCount } from '../src/report/report.js';
 import {
   distinctAlarms,
   enqueueAll,

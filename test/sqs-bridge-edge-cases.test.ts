@@ -87,6 +87,21 @@ function bridgeOn(options: { deadLetterQueue?: QueueInfo; onQueues?: PromptRcaQu
   return { bridge, counters, entries };
 }
 
+/** Runs `test` on queues whose Redis was stopped, then removes that Redis. */
+async function whileRedisIsDown(test: (down: PromptRcaQueues) => Promise<void>): Promise<void> {
+  const redis = await ThrowawayRedis.start();
+  const down = await connectQueues({ REDIS_URL: redis.url, PROMPTRCA_QUEUE_PREFIX: prefix });
+  down.investigations.on('error', () => {});
+  down.results.on('error', () => {});
+  try {
+    await redis.stop();
+    await test(down);
+  } finally {
+    await down.close();
+    await redis.remove();
+  }
+}
+
 const deletedHandles = () =>
   sqsMock.commandCalls(DeleteMessageBatchCommand).flatMap((call) => call.args[0].input.Entries?.map((entry) => entry.ReceiptHandle) ?? []);
 
@@ -173,12 +188,7 @@ describe('sqs-bridge edge cases (aws-sdk-client-mock)', () => {
   });
 
   it('while Redis is down, deletes nothing and makes the batch visible again at once', async () => {
-    const redis = await ThrowawayRedis.start();
-    const down = await connectQueues({ REDIS_URL: redis.url, PROMPTRCA_QUEUE_PREFIX: prefix });
-    down.investigations.on('error', () => {});
-    down.results.on('error', () => {});
-    try {
-      await redis.stop();
+    await whileRedisIsDown(async (down) => {
       receiveBatches([message('a', alarmBody(7_200)), message('b', alarmBody(7_200, 'raw')), message('c', alarmBody(7_201, 'raw', 'OK'))]);
       sqsMock.on(ChangeMessageVisibilityBatchCommand).resolves({});
       sqsMock.on(DeleteMessageBatchCommand).resolves({});
@@ -195,10 +205,43 @@ describe('sqs-bridge edge cases (aws-sdk-client-mock)', () => {
           { Id: '1', ReceiptHandle: 'rh-b', VisibilityTimeout: 0 },
         ],
       ]);
-    } finally {
-      await down.close();
-      await redis.remove();
-    }
+    });
+  });
+
+  it('while Redis is down, a release SQS throttles is sent again until every alarm is visible again', async () => {
+    await whileRedisIsDown(async (down) => {
+      receiveBatches([message('a', alarmBody(7_400)), message('b', alarmBody(7_401)), message('c', alarmBody(7_402))]);
+      const throttled = Object.assign(new Error('Rate exceeded'), {
+        name: 'ThrottlingException',
+        $fault: 'client',
+        $retryable: { throttling: true },
+      });
+      sqsMock
+        .on(ChangeMessageVisibilityBatchCommand)
+        .rejectsOnce(throttled)
+        .resolvesOnce({
+          Successful: [{ Id: '0' }],
+          Failed: [
+            { Id: '1', Code: 'InternalError', SenderFault: false, Message: 'try again' },
+            { Id: '2', Code: 'ReceiptHandleIsInvalid', SenderFault: true, Message: 'expired' },
+          ],
+        })
+        .resolves({ Successful: [{ Id: '0' }] });
+      const { bridge, entries } = bridgeOn({ onQueues: down });
+      await waitFor(() => sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand).length === 3, 5_000);
+      await bridge.stop();
+
+      const released = sqsMock
+        .commandCalls(ChangeMessageVisibilityBatchCommand)
+        .map((call) => call.args[0].input.Entries?.map((entry) => entry.ReceiptHandle));
+      expect(released).toEqual([['rh-a', 'rh-b', 'rh-c'], ['rh-a', 'rh-b', 'rh-c'], ['rh-b']]);
+      expect(deletedHandles()).toEqual([]);
+      expect(entries.filter((entry) => entry.message.startsWith('could not release')).map((entry) => entry.message)).toEqual([
+        'could not release 3 messages (Rate exceeded): trying again in 0.05 s',
+        'could not release 1 messages (ChangeMessageVisibilityBatch refused b: InternalError, c: ReceiptHandleIsInvalid): they come back after their visibility timeout',
+        'could not release 1 messages (ChangeMessageVisibilityBatch refused b: InternalError, c: ReceiptHandleIsInvalid): trying again in 0.1 s',
+      ]);
+    });
   });
 });
 

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EmptyJsonError, InputError } from '../src/platform/errors.js';
 import { readStreamedJson } from '../src/platform/streamed-json.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'promptrca-streamed-json-'));
@@ -62,6 +63,20 @@ describe('readStreamedJson', () => {
   ])('refuses %j: %s, naming the byte', (text, problem) => {
     expect(() => readStreamedJson(fileWith(text))).toThrow(SyntaxError);
     expect(() => readStreamedJson(fileWith(text))).toThrow(new RegExp(`${problem.replace(/\\/g, '\\\\')} at byte \\d+`));
+  });
+
+  it.each(['', ' \n\t '])('refuses %j as empty: an input error of the project (exit 2), not a syntax error', (text) => {
+    const error = (() => {
+      try {
+        return readStreamedJson(fileWith(text));
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(error).toBeInstanceOf(EmptyJsonError);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error).not.toBeInstanceOf(SyntaxError);
+    expect(error).toMatchObject({ name: 'EmptyJsonError', exitCode: 2, kind: 'permanent' });
   });
 
   it('refuses nesting deeper than maxDepth instead of overflowing the stack', () => {

@@ -107,6 +107,15 @@ export class SimHttpError extends PromptRcaError {
 /** A model's answer that is not the JSON its prompt asked for. */
 export class ModelOutputError extends PromptRcaError {}
 
+/** A resource whose ARN neither the alarm nor an earlier read gave, asked of a read that needs it. */
+export class ResourceArnUnknownError extends PromptRcaError {}
+
+/** A fact tool asked (by the model) about a resource that discovery did not find. */
+export class UndiscoveredResourceError extends PromptRcaError {}
+
+/** The installed gpt-tokenizer cannot count the tokens of function-calling requests for the model llm-sim imitates. */
+export class TokenizerUnsupportedError extends PromptRcaError {}
+
 /** A resource type no specialist declares: discovery only finds types of the registry. */
 export class UnknownResourceTypeError extends PromptRcaError {}
 

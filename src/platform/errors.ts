@@ -10,6 +10,7 @@ export type ErrorKind = 'transient' | 'permanent';
 export type ExitCode = 1 | 2;
 
 export interface PromptRcaErrorOptions {
+  /** The failure this one reports, kept as the standard `cause`. @defaultValue none */
   cause?: unknown;
   /** @defaultValue the class's own kind (`permanent` unless the class says otherwise) */
   kind?: ErrorKind;
@@ -64,6 +65,13 @@ export class RedisUnavailableError extends ServiceUnavailableError {}
 
 /** The metrics port cannot be bound (in use, or not allowed). */
 export class MetricsPortError extends InputError {}
+
+/** A file with no JSON value at all: empty, or only whitespace. */
+export class EmptyJsonError extends InputError {
+  constructor() {
+    super('no JSON value: the file is empty or only whitespace');
+  }
+}
 
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;

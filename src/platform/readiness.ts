@@ -46,14 +46,18 @@ export interface RedisReadinessOptions {
   /** Aborted at the shutdown signal. */
   stopping: AbortSignal;
   takingJobs: () => boolean;
-  /** Figures of the process' own, shown beside the state. */
+  /** Figures of the process' own, shown beside the state. @defaultValue none */
   details?: () => Record<string, unknown>;
   /**
    * Where each probe first writes a report-sized expiring key, so that /readyz says when Redis refuses
-   * writes even while the process writes nothing. No write probe when unset.
+   * writes even while the process writes nothing.
+   * @defaultValue none: no write probe
    */
   writeProbeKey?: string;
-  /** The gate of the writes the process must not lose, which the probe's finding updates; its own when unset. */
+  /**
+   * The gate of the writes the process must not lose, which the probe's finding updates.
+   * @defaultValue a gate of its own when `writeProbeKey` is set, else none
+   */
   writes?: RedisWriteGate;
 }
 

@@ -109,7 +109,7 @@ export async function connectRedis(target: RedisTarget | string, role: RedisRole
   });
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
+      const timer = setTimeout(() => reject(new RedisUnavailableError(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
       const fail = (error: unknown) => {
         clearTimeout(timer);
         reject(error);

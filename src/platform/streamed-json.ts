@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
+import { EmptyJsonError } from './errors.js';
 
 /** Where a value sits in the document: the keys of the objects and the indexes of the arrays above it. */
 export type JsonPath = ReadonlyArray<string | number>;
@@ -10,14 +11,6 @@ export interface StreamedJsonOptions {
   maxStringBytes?: number;
   /** Objects and arrays nested deeper are refused (a stack overflow is no answer). @defaultValue 64 */
   maxDepth?: number;
-}
-
-/** A file with no JSON value at all: empty, or only whitespace. */
-export class EmptyJsonError extends SyntaxError {
-  constructor() {
-    super('no JSON value: the file is empty or only whitespace');
-    this.name = 'EmptyJsonError';
-  }
 }
 
 const CHUNK_BYTES = 1024 * 1024;
@@ -267,7 +260,7 @@ class StreamedJsonParser {
 /**
  * Parses a JSON file chunk by chunk, keeping only what `options` allow, so that a file of hundreds of
  * megabytes costs what is kept of it rather than its text and whole object tree. Throws SyntaxError
- * (naming the byte) for text that is not JSON, EmptyJsonError when there is no value at all, and the
+ * (naming the byte) for text that is not JSON, EmptyJsonError (errors.ts) when there is no value at all, and the
  * file system's error when it cannot be read.
  */
 export function readStreamedJson(path: string, options: StreamedJsonOptions = {}): unknown {

@@ -1,6 +1,6 @@
-import { errorMessage } from '../platform/errors.js';
+import { EmptyJsonError, errorMessage } from '../platform/errors.js';
 import { describePath, parseJson, readText, STDIN_PATH } from '../platform/files.js';
-import { EmptyJsonError, readStreamedJson, type StreamedJsonOptions } from '../platform/streamed-json.js';
+import { readStreamedJson, type StreamedJsonOptions } from '../platform/streamed-json.js';
 import { AlarmFileError } from './errors.js';
 
 /** What an alarm file holds: the message as it arrives, and the calls when it is a scenario. */

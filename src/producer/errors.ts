@@ -1,4 +1,4 @@
-import { InputError, ServiceUnavailableError } from '../platform/errors.js';
+import { InputError, PromptRcaError, ServiceUnavailableError } from '../platform/errors.js';
 
 /**
  * The message is not a CloudWatch alarm state change we can investigate. Every parsing stage
@@ -20,3 +20,31 @@ export class SqsQueueError extends InputError {}
 
 /** SQS did not answer (network, throttling, a 5xx); nothing says the configuration is wrong. */
 export class SqsUnavailableError extends ServiceUnavailableError {}
+
+/** One entry of an SQS batch request that SQS refused, as its answer's `Failed` list gives it. */
+export interface RefusedBatchEntry {
+  /** Its place in the request's entries. */
+  index: number;
+  messageId: string | undefined;
+  code: string | undefined;
+  /** SQS's own verdict: true when the request was at fault (a stale receipt handle), false when SQS was (throttling, a 5xx). */
+  senderFault: boolean;
+}
+
+/**
+ * SQS answered a batch request but refused some of its entries. Transient when SQS took the fault
+ * on itself for any of them (SenderFault false): those entries are worth sending again.
+ */
+export class SqsBatchEntriesError extends PromptRcaError {
+  constructor(
+    readonly request: string,
+    readonly refused: readonly RefusedBatchEntry[],
+  ) {
+    super(`${request} refused ${refused.map((entry) => `${entry.messageId}: ${entry.code}`).join(', ')}`, {
+      kind: refused.some((entry) => !entry.senderFault) ? 'transient' : 'permanent',
+    });
+  }
+}
+
+/** An alarm of a batch planned for an enqueue that was never attempted: a bug of the bridge. */
+export class UnplannedAlarmError extends PromptRcaError {}

@@ -10,11 +10,13 @@ import {
 import type { Queue } from 'bullmq';
 import type { Logger } from 'winston';
 import { type BackoffOptions, RetryBackoff } from '../platform/backoff.js';
+import { isTransientError } from '../platform/error-kind.js';
 import { errorMessage } from '../platform/errors.js';
 import type { Health } from '../platform/metrics-server.js';
 import type { RedisClient } from '../platform/redis-connection.js';
 import { enqueueInvestigation } from './enqueue.js';
 import type { EnqueueSettings } from './enqueue-settings.js';
+import { SqsBatchEntriesError } from './errors.js';
 import type { InvestigationJobData, InvestigationTarget } from './investigation-job.js';
 import type { BridgeCounters } from './sqs-bridge-metrics.js';
 import {
@@ -39,6 +41,8 @@ export const SQS_SOURCE = 'sqs';
 /** Message attribute that carries the parse error to the dead-letter queue. */
 export const ERROR_ATTRIBUTE = 'promptrca_error';
 const MAX_ERROR_ATTRIBUTE_CHARS = 4_000;
+/** Tries in all of a release that SQS refuses for a reason of its own (throttling, a 5xx). */
+const RELEASE_ATTEMPTS = 3;
 
 export interface SqsBridgeOptions {
   sqs: SQSClient;
@@ -70,6 +74,18 @@ interface Settled {
 const seconds = (ms: number) => `${ms / 1000} s`;
 const poisonReason = (content: MessageContent) => (content.kind === 'poison' ? content.reason : '');
 
+/** The messages a batch request did not get through, each with whether sending it again can succeed. */
+function refusedOf(messages: Message[], error: unknown): Array<{ message: Message; transient: boolean }> {
+  if (error instanceof SqsBatchEntriesError) {
+    return error.refused.flatMap(({ index, senderFault }) => {
+      const message = messages[index];
+      return message ? [{ message, transient: !senderFault }] : [];
+    });
+  }
+  const transient = isTransientError(error);
+  return messages.map((message) => ({ message, transient }));
+}
+
 /**
  * Moves CloudWatch alarm notifications from an SQS queue onto the investigations queue, modelled on
  * sqs-consumer's Consumer: long-poll a batch, enqueue each alarm with its investigation ID as job id,
@@ -80,6 +96,7 @@ export class SqsBridge {
   private readonly options: SqsBridgeOptions;
   private readonly log: Logger;
   private readonly stopRequest = new AbortController();
+  private readonly backoff: BackoffOptions;
   private readonly redisBackoff: RetryBackoff;
   private readonly sqsBackoff: RetryBackoff;
   private activity: 'polling' | 'waiting_for_redis' | 'waiting_for_sqs' = 'polling';
@@ -89,9 +106,9 @@ export class SqsBridge {
   constructor(options: SqsBridgeOptions) {
     this.options = options;
     this.log = options.log;
-    const backoff = options.backoff ?? { initialMs: 1_000, maxMs: 30_000 };
-    this.redisBackoff = new RetryBackoff(backoff);
-    this.sqsBackoff = new RetryBackoff(backoff);
+    this.backoff = options.backoff ?? { initialMs: 1_000, maxMs: 30_000 };
+    this.redisBackoff = new RetryBackoff(this.backoff);
+    this.sqsBackoff = new RetryBackoff(this.backoff);
   }
 
   get state(): BridgeState {
@@ -315,13 +332,33 @@ export class SqsBridge {
     }
   }
 
-  /** Makes messages Redis did not take visible again, for whichever replica reaches Redis first. */
+  /**
+   * Makes messages Redis did not take visible again, for whichever replica reaches Redis first. What
+   * SQS refuses for a reason of its own (throttled, a 5xx) is sent again: left hidden, those alarms
+   * would wait out the whole visibility timeout.
+   */
   private async release(messages: Message[]): Promise<void> {
-    await this.changeVisibility(messages, 0).catch((error: unknown) =>
-      this.log.warn(
-        `could not release ${messages.length} messages (${errorMessage(error)}): they come back after their visibility timeout`,
-      ),
-    );
+    const backoff = new RetryBackoff(this.backoff);
+    let pending = messages;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const error = await this.changeVisibility(pending, 0).then(
+        () => null,
+        (thrown: unknown) => thrown,
+      );
+      if (error === null) return;
+      const refused = refusedOf(pending, error);
+      const again = attempt < RELEASE_ATTEMPTS ? refused.filter((entry) => entry.transient).map((entry) => entry.message) : [];
+      const given = refused.length - again.length;
+      if (given > 0) {
+        this.log.warn(`could not release ${given} messages (${errorMessage(error)}): they come back after their visibility timeout`);
+      }
+      if (again.length > 0) {
+        const delay = backoff.next();
+        this.log.warn(`could not release ${again.length} messages (${errorMessage(error)}): trying again in ${seconds(delay)}`);
+        await this.pause(delay);
+      }
+      pending = again;
+    }
   }
 
   private async changeVisibility(messages: Message[], visibilityTimeout: number): Promise<void> {
@@ -336,7 +373,15 @@ export class SqsBridge {
       }),
     );
     if (answer.Failed?.length) {
-      throw new Error(answer.Failed.map((entry) => `${messages[Number(entry.Id)]?.MessageId}: ${entry.Code}`).join(', '));
+      throw new SqsBatchEntriesError(
+        'ChangeMessageVisibilityBatch',
+        answer.Failed.map((entry) => ({
+          index: Number(entry.Id),
+          messageId: messages[Number(entry.Id)]?.MessageId,
+          code: entry.Code,
+          senderFault: entry.SenderFault === true,
+        })),
+      );
     }
   }
 

@@ -1,6 +1,7 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { errorMessage, InputError } from '../platform/errors.js';
 import type { EnqueueResult } from './enqueue.js';
+import { UnplannedAlarmError } from './errors.js';
 import type { InvestigationTarget } from './investigation-job.js';
 import { parseAlarmMessage } from './parse-alarm.js';
 
@@ -63,7 +64,7 @@ export type MessageOutcome = (typeof MESSAGE_OUTCOMES)[number];
 export function outcomeOf(planned: PlannedMessage, attempt: EnqueueAttempt | null): MessageOutcome {
   if (planned.content.kind === 'poison') return 'poison';
   if (planned.content.kind === 'skip') return 'skipped';
-  if (attempt === null) throw new Error(`the alarm of SQS message ${planned.message.MessageId} was never enqueued`);
+  if (attempt === null) throw new UnplannedAlarmError(`the alarm of SQS message ${planned.message.MessageId} was never enqueued`);
   if (!attempt.ok) return 'retried';
   if (planned.copyOf !== null) return 'duplicate';
   return attempt.result.outcome === 'new' ? 'enqueued' : 'duplicate';

@@ -1,5 +1,4 @@
-import { primaryResource } from './related-investigations.js';
-import type { Report } from './report.js';
+import { primaryResource, type Report } from './report.js';
 
 /** One incident of a listing: the reports that share a `related.incident_id` (a report without one is an incident alone). */
 export interface IncidentSummary {

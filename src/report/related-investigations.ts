@@ -1,5 +1,5 @@
 import type { RedisClient } from '../platform/redis-connection.js';
-import type { Related, Report, Resource } from './report.js';
+import { primaryResource, type Related, type Report } from './report.js';
 
 /** Related investigations a report lists by name; the rest are counted in `more`. */
 export const MAX_RELATED_LISTED = 20;
@@ -66,16 +66,12 @@ interface Entry {
 export interface RelatedInvestigationsOptions {
   redis: RedisClient;
   keyPrefix: string;
-  /** How long after a resource's last investigation its next one still belongs to the same incident (PROMPTRCA_RELATED_WINDOW_MINUTES, 30 by default). */
+  /** How long after a resource's last investigation its next one still belongs to the same incident. @defaultValue 30 (PROMPTRCA_RELATED_WINDOW_MINUTES) */
   windowMinutes: number;
   /** The account of alarms that name none: the fleet's (AWS_ACCOUNT_ID). @defaultValue 'default' */
   account?: string;
+  /** The clock, in milliseconds since the epoch. @defaultValue Date.now */
   now?: () => number;
-}
-
-/** The resource a report is about: the one its alarm names, else the first found. */
-export function primaryResource(report: Report): Resource | undefined {
-  return report.resources.find((resource) => resource.via === 'alarm') ?? report.resources[0];
 }
 
 /**
@@ -127,9 +123,4 @@ export class RelatedInvestigations {
       more: earlier - investigations.length,
     };
   }
-}
-
-/** How many other investigations of its resource a report names: those listed and those counted. */
-export function relatedCount(related: Related): number {
-  return related.investigations.length + related.more;
 }

@@ -37,7 +37,7 @@ export interface CollectedReports {
 export interface CollectionOptions {
   /** Only reports whose started_at is at or after this count; null for all. */
   since: Date | null;
-  /** Called every `progressEvery` entries with the number read so far. */
+  /** Called every `progressEvery` entries with the number read so far. @defaultValue none */
   onProgress?: (read: number) => void;
   /** @defaultValue 1000 */
   progressEvery?: number;

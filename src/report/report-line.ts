@@ -1,5 +1,4 @@
-import { relatedCount } from './related-investigations.js';
-import type { Report } from './report.js';
+import { type Report, relatedCount } from './report.js';
 
 /** ` · related: 14 other investigations of lambda orders-api (…)`, or nothing when there are none. */
 function relatedPart(report: Report, later: number): string {

@@ -179,3 +179,13 @@ export function summarize(report: Omit<Report, 'summary'>): Summary {
     status: report.status,
   };
 }
+
+/** The resource a report is about: the one its alarm names, else the first found. */
+export function primaryResource(report: Report): Resource | undefined {
+  return report.resources.find((resource) => resource.via === 'alarm') ?? report.resources[0];
+}
+
+/** How many other investigations of its resource a report names: those listed and those counted. */
+export function relatedCount(related: Related): number {
+  return related.investigations.length + related.more;
+}

@@ -15,7 +15,7 @@ export function resultsJobId(investigationId: string, shadow: boolean): string {
 }
 
 export interface ResultsPublisherOptions {
-  /** Hears every report once Redis took it (the worker's metrics count them there). */
+  /** Hears every report once Redis took it (the worker's metrics count them there). @defaultValue none */
   onPublished?: (report: Report) => void;
   /** @defaultValue the defaults of PROMPTRCA_RESULTS_MAX_AGE_HOURS and PROMPTRCA_RESULTS_MAX_COUNT */
   retention?: Retention;

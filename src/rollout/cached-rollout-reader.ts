@@ -13,7 +13,7 @@ export interface LiveRolloutOptions {
   /** The process's environment, already validated at start: the defaults and FORCE. */
   env: NodeJS.ProcessEnv;
   log: Logger;
-  /** Hears every rollout that differs from the previous one read (the first one included). */
+  /** Hears every rollout that differs from the previous one read (the first one included). @defaultValue none */
   onChange?: (rollout: EffectiveRollout) => void;
   /** How long a rollout read from Redis is used before it is read again. @defaultValue {@link ROLLOUT_CACHE_MS} (1 s) */
   maxAgeMs?: number;

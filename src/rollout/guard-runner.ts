@@ -101,7 +101,7 @@ export interface GuardLoopOptions extends GuardOptions {
   intervalMs: number;
   log: Logger;
   signal: AbortSignal;
-  /** Told of each look that failed, after it is logged. */
+  /** Told of each look that failed, after it is logged. @defaultValue none */
   onFailure?: () => void;
 }
 

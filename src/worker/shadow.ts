@@ -21,6 +21,7 @@ export function otherOrchestrator(type: OrchestratorType): OrchestratorType {
 }
 
 export interface ShadowSettings {
+  /** Percent of investigations also run by the other orchestrator, for comparison. @defaultValue 0 (PROMPTRCA_SHADOW_PERCENTAGE) */
   percentage: number;
   /** The orchestrators this worker can run (agent_tools needs a model). */
   runnable: ReadonlySet<OrchestratorType>;

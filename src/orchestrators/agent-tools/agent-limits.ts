@@ -3,13 +3,13 @@ import type { LlmSession } from '../llm/llm-client.js';
 
 /** What bounds one agents-as-tools investigation, so that no model behaviour can make it run on. */
 export interface AgentLimits {
-  /** Model turns per conversation (the lead's, and each specialist's). */
+  /** Model turns per conversation (the lead's, and each specialist's). @defaultValue 6 */
   maxTurns: number;
-  /** Tool calls the models may make in the whole investigation, specialists included. */
+  /** Tool calls the models may make in the whole investigation, specialists included. @defaultValue 30 */
   maxToolCalls: number;
-  /** Total tokens of the whole investigation. */
+  /** Total tokens of the whole investigation. @defaultValue 40000 */
   tokenBudget: number;
-  /** Per AWS call of a fact tool; each LLM call is bounded by the client's own timeout. */
+  /** Per AWS call of a fact tool; each LLM call is bounded by the client's own timeout. @defaultValue 10000 */
   factTimeoutMs: number;
 }
 

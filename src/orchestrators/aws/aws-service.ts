@@ -9,11 +9,11 @@ import { type SharedFacts, shareFacts } from './shared-facts.js';
 
 export interface AwsClientOptions {
   region: string;
-  /** Answer every call from this recording, with no network and no credentials. */
+  /** Answer every call from this recording, with no network and no credentials. @defaultValue none: calls go to AWS */
   replay?: Recording;
-  /** Capture every call made, for `investigate --record`. */
+  /** Capture every call made, for `investigate --record`. @defaultValue none */
   recorder?: CallRecorder;
-  /** What the fleet's workers share: rate limits and answers of AWS reads. */
+  /** What the fleet's workers share: rate limits and answers of AWS reads. @defaultValue none: nothing shared, no rate limit */
   fleet?: FleetAws;
 }
 

@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { errorMessage } from '../../platform/errors.js';
+import { EmptyJsonError, errorMessage } from '../../platform/errors.js';
 import { type JsonPath, readStreamedJson, type StreamedJsonOptions } from '../../platform/streamed-json.js';
 import { RecordingError } from '../errors.js';
 import { DEFAULT_MAX_EVENTS } from '../facts/log-limits.js';
@@ -106,7 +106,8 @@ function loadRecordingFile(path: string): Recording {
   try {
     json = readStreamedJson(path, RECORDING_READ);
   } catch (error) {
-    if (error instanceof SyntaxError) throw new RecordingError(path, `is not JSON: ${error.message}`, { cause: error });
+    if (error instanceof SyntaxError || error instanceof EmptyJsonError)
+      throw new RecordingError(path, `is not JSON: ${error.message}`, { cause: error });
     throw new RecordingError(path, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
   }
   return parseRecording(json, path);

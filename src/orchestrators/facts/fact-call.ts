@@ -7,7 +7,7 @@ import { FactToolError } from '../errors.js';
 export const DEFAULT_FACT_TIMEOUT_MS = 10_000;
 
 export interface FactToolOptions {
-  /** Per AWS call; default 10 s. */
+  /** Per AWS call. @defaultValue 10000 (DEFAULT_FACT_TIMEOUT_MS) */
   timeoutMs?: number;
 }
 

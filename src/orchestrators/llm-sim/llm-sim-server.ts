@@ -9,12 +9,13 @@ import { type SimLimitOptions, SimRateLimits, type SimRefusal } from './sim-rate
 import { countCompletionTokens, countPromptTokens } from './token-count.js';
 
 export interface LlmSimOptions extends SimLimitOptions {
-  /** 0 (the default) picks a free port. */
+  /** 0 picks a free port. @defaultValue 0 */
   port?: number;
+  /** @defaultValue '127.0.0.1' */
   host?: string;
-  /** Added to every chat completion, as a model's time to first token. */
+  /** Added to every chat completion, as a model's time to first token. @defaultValue 0 */
   latencyMs?: number;
-  /** Added per completion token, as a model's generation speed. */
+  /** Added per completion token, as a model's generation speed. @defaultValue 0 */
   latencyPerTokenMs?: number;
 }
 

@@ -1,8 +1,8 @@
 /** What llm-sim enforces, per minute, as an OpenAI-compatible endpoint does. */
 export interface SimLimitOptions {
-  /** Requests per minute; none when unset. */
+  /** Requests per minute. @defaultValue none: no request limit */
   rpm?: number;
-  /** Tokens (prompt and completion) per minute; none when unset. */
+  /** Tokens (prompt and completion) per minute. @defaultValue none: no token limit */
   tpm?: number;
   /**
    * The period each limit is enforced over: a bucket holding `limit × window / 60`, refilled

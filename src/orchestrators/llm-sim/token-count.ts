@@ -5,6 +5,7 @@ import {
   FUNCTION_CALL_METADATA_TOKEN_OVERHEAD,
 } from 'gpt-tokenizer/functionCalling';
 import { countChatCompletionTokens, countTokens } from 'gpt-tokenizer/model/gpt-4o';
+import { TokenizerUnsupportedError } from '../errors.js';
 import { type SimChatRequest, type SimMessage, textOf } from './chat-request.js';
 
 export interface SimToolCall {
@@ -39,7 +40,7 @@ function functionDefinition(tool: NonNullable<SimChatRequest['tools']>[number]):
 const countRequest: (request: ChatCompletionRequest) => number =
   countChatCompletionTokens ??
   (() => {
-    throw new Error('gpt-tokenizer lacks function-calling token counts for gpt-4o');
+    throw new TokenizerUnsupportedError('gpt-tokenizer lacks function-calling token counts for gpt-4o');
   });
 
 /**

@@ -24,8 +24,9 @@ export interface LlmLimitEvents {
 }
 
 export interface LlmLimits {
-  /** The fleet's budget at the endpoint; none: calls go at once, and only 429s slow them. */
+  /** The fleet's budget at the endpoint. @defaultValue null: calls go at once, and only 429s slow them */
   budget?: LlmBudget | null;
+  /** Told of each wait, for the worker's metrics. @defaultValue none */
   events?: LlmLimitEvents;
 }
 

@@ -4,17 +4,22 @@ import { InputError } from '../../platform/errors.js';
 export const LLM_MODES = ['openai', 'none'] as const;
 export type LlmMode = (typeof LLM_MODES)[number];
 
+/** The defaults are those of llmSettingsFromEnv. */
 export interface LlmSettings {
+  /** @defaultValue OPENAI_API_KEY, else a placeholder (local endpoints ignore the key, the client needs one) */
   apiKey: string;
+  /** @defaultValue OPENAI_BASE_URL, else OpenAI's own API */
   baseURL: string | undefined;
+  /** @defaultValue 'gpt-4o-mini' (PROMPTRCA_MODEL) */
   model: string;
-  /** Per attempt of one chat completion. */
+  /** Per attempt of one chat completion. @defaultValue 60000 */
   timeoutMs: number;
-  /** Further attempts after a 408, 409, 429, 5xx or a dropped connection. */
+  /** Further attempts after a 408, 409, 429, 5xx or a dropped connection. @defaultValue 3 */
   maxRetries: number;
   /**
    * The longest Retry-After honoured; a server asking for more fails the call at once rather than
-   * holding an investigation (and a worker slot) for that long. Default 30 s.
+   * holding an investigation (and a worker slot) for that long.
+   * @defaultValue 30000 (DEFAULT_MAX_RETRY_WAIT_MS)
    */
   maxRetryWaitMs?: number;
 }

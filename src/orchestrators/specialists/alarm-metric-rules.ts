@@ -1,6 +1,16 @@
 import type { NormalizedAlarm } from '../../producer/alarm.js';
-import type { Hypothesis, Resource } from '../../report/report.js';
-import type { AlarmMetricRule, SpecialistInput } from './resource-specialist.js';
+import type { Hypothesis, Resource, RootCauseType } from '../../report/report.js';
+import type { SpecialistInput } from './specialist-input.js';
+
+/** What a metric of the alarm points to, when it is the only evidence there is. */
+export interface AlarmMetricRule {
+  namespace: string;
+  metric: RegExp;
+  type: RootCauseType;
+  confidence: number;
+  /** The hypothesis, naming the resource. */
+  explain: (resource: string) => string;
+}
 
 /** One hypothesis per root-cause type that the alarm's metrics point to. */
 export function alarmMetricHypotheses(alarm: NormalizedAlarm, resource: Resource, rules: readonly AlarmMetricRule[]): Hypothesis[] {

@@ -1,7 +1,8 @@
 import type { Hypothesis } from '../../report/report.js';
 import type { LlmSession } from '../llm/llm-client.js';
 import { refineWithModel } from './llm-hypotheses.js';
-import type { ResourceSpecialist, SpecialistInput } from './resource-specialist.js';
+import type { ResourceSpecialist } from './resource-specialist.js';
+import type { SpecialistInput } from './specialist-input.js';
 
 export interface SpecialistFindings {
   hypotheses: Hypothesis[];

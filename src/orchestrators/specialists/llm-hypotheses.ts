@@ -5,7 +5,7 @@ import { LlmTurnWaitError, ModelOutputError } from '../errors.js';
 import { groundHypotheses } from '../grounding.js';
 import type { LlmSession } from '../llm/llm-client.js';
 import { factsBlock } from '../quoted-data-block.js';
-import type { SpecialistInput } from './resource-specialist.js';
+import type { SpecialistInput } from './specialist-input.js';
 
 const ModelAnswerSchema = z.object({ hypotheses: z.array(HypothesisSchema).max(10) });
 

@@ -4,6 +4,7 @@ import { defineTool, resourceParameters } from '../agent-tools/agent-tool.js';
 import { EvidenceNotebook } from '../agent-tools/evidence-notebook.js';
 import { FailedReads } from '../agent-tools/failed-reads.js';
 import type { AwsClients } from '../aws/clients.js';
+import { UndiscoveredResourceError } from '../errors.js';
 import type { TimeWindow } from '../investigation-window.js';
 import type { FactToolSet } from './resource-specialist.js';
 
@@ -64,7 +65,7 @@ export function partFactTools<Evidence>(spec: PartToolSpec<Evidence>) {
           const name = args[spec.parameter] ?? '';
           const resource = discovered.find((candidate) => candidate.name === name);
           if (!resource) {
-            throw new Error(
+            throw new UndiscoveredResourceError(
               `${name} is not among the discovered resources: ${discovered.map((r) => r.name).join(', ') || 'none of this type'}`,
             );
           }

@@ -1,19 +1,10 @@
-import type { NormalizedAlarm } from '../../producer/alarm.js';
-import type { Fact, Hypothesis, Resource, RootCause, RootCauseType } from '../../report/report.js';
+import type { Fact, Hypothesis, Resource, RootCause } from '../../report/report.js';
 import type { AgentTool } from '../agent-tools/agent-tool.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { TimeWindow } from '../investigation-window.js';
+import type { AlarmMetricRule } from './alarm-metric-rules.js';
 import type { ResourceDiscovery } from './resource-discovery.js';
-
-/** What a metric of the alarm points to, when it is the only evidence there is. */
-export interface AlarmMetricRule {
-  namespace: string;
-  metric: RegExp;
-  type: RootCauseType;
-  confidence: number;
-  /** The hypothesis, naming the resource. */
-  explain: (resource: string) => string;
-}
+import type { SpecialistInput } from './specialist-input.js';
 
 /**
  * One resource type the investigation knows: how an alarm names its resources, what is read of
@@ -81,18 +72,6 @@ export interface FactToolSet<Evidence> {
   read(): Array<{ name: string; evidence: Evidence }>;
   /** The errors of reads that failed and were not read again since: what the evidence lacks. */
   failures(): unknown[];
-}
-
-/** What one specialist judges from in direct_invocation. */
-export interface SpecialistInput<Evidence> {
-  alarm: NormalizedAlarm;
-  /** This specialist's resources. */
-  resources: Resource[];
-  /** What was read of them, one per resource read. */
-  evidence: Evidence[];
-  /** The alarm's facts and those of this specialist's resources: what a model refining the hypotheses is shown. */
-  facts: Fact[];
-  signal?: AbortSignal;
 }
 
 /** One resource's evidence, with the specialist that read it and makes facts and advice of it. */

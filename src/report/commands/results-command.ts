@@ -6,8 +6,7 @@ import { logger, moveLogsToStderr } from '../../platform/log.js';
 import { connectRedis } from '../../platform/redis-connection.js';
 import { formatIncidentLine, groupIncidents } from '../incidents.js';
 import { connectQueues, type PromptRcaQueues, RESULTS_QUEUE } from '../queues.js';
-import { relatedCount } from '../related-investigations.js';
-import { type Report, ReportSchema } from '../report.js';
+import { type Report, ReportSchema, relatedCount } from '../report.js';
 import { formatReportLine } from '../report-line.js';
 
 interface ResultsOptions {

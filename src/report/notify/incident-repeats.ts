@@ -1,6 +1,5 @@
 import type { RedisClient } from '../../platform/redis-connection.js';
-import { relatedCount } from '../related-investigations.js';
-import type { Report } from '../report.js';
+import { type Report, relatedCount } from '../report.js';
 import type { IncidentStanding } from '../sinks/notice.js';
 
 /** `mute` (the default): a report that repeats its incident's conclusion is not sent; `send`: every report is. */

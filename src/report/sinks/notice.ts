@@ -1,5 +1,4 @@
-import { relatedCount } from '../related-investigations.js';
-import type { Report } from '../report.js';
+import { type Report, relatedCount } from '../report.js';
 import type { RolloutChangeNotice } from '../rollout-change-notice.js';
 
 /** Where a report stands in its incident, as notify has seen it (when it mutes repeats). */

@@ -1,6 +1,7 @@
+import type { AlarmMetricRule } from '../alarm-metric-rules.js';
 import { judgeReadOrFromAlarmMetrics } from '../alarm-metric-rules.js';
 import { lambdaBehind } from '../lambda/lambda-resource.js';
-import type { AlarmMetricRule, ResourceSpecialist } from '../resource-specialist.js';
+import type { ResourceSpecialist } from '../resource-specialist.js';
 import type { ApiGatewayEvidence } from './apigateway-evidence.js';
 import { API_NAME, apiGatewayFactTools } from './apigateway-fact-tools.js';
 import { apiGatewayAdvice, apiGatewayFacts, apiGatewayHypotheses } from './apigateway-rules.js';

@@ -1,6 +1,7 @@
+import type { AlarmMetricRule } from '../alarm-metric-rules.js';
 import { judgeReadOrFromAlarmMetrics } from '../alarm-metric-rules.js';
 import { nameDimension } from '../resource-discovery.js';
-import type { AlarmMetricRule, ResourceSpecialist } from '../resource-specialist.js';
+import type { ResourceSpecialist } from '../resource-specialist.js';
 import type { DynamoDbEvidence } from './dynamodb-evidence.js';
 import { dynamoDbFactTools, TABLE_NAME } from './dynamodb-fact-tools.js';
 import { dynamoDbAdvice, dynamoDbFacts, dynamoDbHypotheses } from './dynamodb-rules.js';

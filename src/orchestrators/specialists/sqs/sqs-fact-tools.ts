@@ -1,3 +1,4 @@
+import { ResourceArnUnknownError } from '../../errors.js';
 import { type PartRead, partFactTools } from '../part-fact-tools.js';
 import { deadLetterSourcesOf, queueAttributesOf, queueConsumersOf, queueUrlOf } from './read-queue.js';
 import type { SqsEvidence } from './sqs-evidence.js';
@@ -38,7 +39,7 @@ export const sqsFactTools = partFactTools<SqsEvidence>({
       async read(input) {
         const url = await urlOf(input);
         const arn = input.known.attributes?.arn ?? (await queueAttributesOf(input.aws, url)).arn;
-        if (!arn) throw new Error(`the ARN of queue ${input.resource.name} is not known`);
+        if (!arn) throw new ResourceArnUnknownError(`the ARN of queue ${input.resource.name} is not known`);
         return { url, consumers: await queueConsumersOf(input.aws, arn, input.failures) };
       },
     },

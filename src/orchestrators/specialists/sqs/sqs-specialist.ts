@@ -1,8 +1,9 @@
 import type { Resource } from '../../../report/report.js';
+import type { AlarmMetricRule } from '../alarm-metric-rules.js';
 import { judgeReadOrFromAlarmMetrics } from '../alarm-metric-rules.js';
 import { lambdaBehind } from '../lambda/lambda-resource.js';
 import { nameDimension } from '../resource-discovery.js';
-import type { AlarmMetricRule, ResourceSpecialist } from '../resource-specialist.js';
+import type { ResourceSpecialist } from '../resource-specialist.js';
 import { readQueue } from './read-queue.js';
 import type { SqsEvidence } from './sqs-evidence.js';
 import { QUEUE_NAME, sqsFactTools } from './sqs-fact-tools.js';

@@ -1,6 +1,7 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { Resource } from '../../../report/report.js';
 import { AWS_SERVICES, type AwsClients } from '../../aws/clients.js';
+import { ResourceArnUnknownError } from '../../errors.js';
 import { attempt } from '../../facts/attempt.js';
 import { runFactCall } from '../../facts/fact-call.js';
 import type { GatheredEvidence } from '../resource-specialist.js';
@@ -116,7 +117,7 @@ export async function executionFailuresOf(
 
 /** A state machine is read by its ARN, which discovery takes from the alarm. */
 export function stateMachineArnOf(resource: Resource): string {
-  if (!resource.arn) throw new Error(`state machine ${resource.name}: its ARN is not known`);
+  if (!resource.arn) throw new ResourceArnUnknownError(`state machine ${resource.name}: its ARN is not known`);
   return resource.arn;
 }
 

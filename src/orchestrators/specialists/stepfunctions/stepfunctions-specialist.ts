@@ -1,6 +1,7 @@
+import type { AlarmMetricRule } from '../alarm-metric-rules.js';
 import { judgeReadOrFromAlarmMetrics } from '../alarm-metric-rules.js';
 import { lambdaBehind } from '../lambda/lambda-resource.js';
-import type { AlarmMetricRule, ResourceSpecialist } from '../resource-specialist.js';
+import type { ResourceSpecialist } from '../resource-specialist.js';
 import { readStateMachine } from './read-state-machine.js';
 import type { StepFunctionsEvidence } from './stepfunctions-evidence.js';
 import { STATE_MACHINE_NAME, stepFunctionsFactTools } from './stepfunctions-fact-tools.js';

@@ -6,11 +6,12 @@ import { type FactToolOptions, runFactCall } from '../../../facts/fact-call.js';
 import type { LambdaConfig } from '../evidence.js';
 
 export interface LambdaConfigOptions extends FactToolOptions {
-  /** The published version or alias to read (`7`, `live`); the unqualified function ($LATEST) without one. */
+  /** The published version or alias to read (`7`, `live`). @defaultValue none: the unqualified function ($LATEST) */
   qualifier?: string;
   /**
    * Where a failed GetFunctionConcurrency is added: it costs the reserved concurrency (then
    * `reservedConcurrencyUnread`), not the configuration.
+   * @defaultValue none: the failure shows in `reservedConcurrencyUnread` only
    */
   failures?: unknown[];
 }
