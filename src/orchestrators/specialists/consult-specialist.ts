@@ -1,10 +1,10 @@
-import type { Hypothesis } from '../../report/report.js';
 import type { LlmSession } from '../llm/llm-client.js';
+import type { RuleHypothesis } from '../rules/rule-hypothesis.js';
 import { refineWithModel } from './llm-hypotheses.js';
 import type { ResourceSpecialist, SpecialistInput } from './resource-specialist.js';
 
 export interface SpecialistFindings {
-  hypotheses: Hypothesis[];
+  hypotheses: RuleHypothesis[];
   warnings: string[];
 }
 

@@ -1,8 +1,9 @@
 import type { NormalizedAlarm } from '../../producer/alarm.js';
-import type { Fact, Hypothesis, Resource, RootCause, RootCauseType } from '../../report/report.js';
+import type { Fact, Resource, RootCauseType } from '../../report/report.js';
 import type { AgentTool } from '../agent-tools/agent-tool.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { TimeWindow } from '../investigation-window.js';
+import type { RuleHypothesis, RuleRootCause } from '../rules/rule-hypothesis.js';
 import type { ResourceDiscovery } from './resource-discovery.js';
 
 /** What a metric of the alarm points to, when it is the only evidence there is. */
@@ -35,9 +36,12 @@ export interface ResourceSpecialist<Evidence = unknown> {
   /** What the alarm's own metrics point to, about this specialist's resources only. */
   readonly alarmMetricRules?: readonly AlarmMetricRule[];
   /** direct_invocation's deterministic hypotheses about this specialist's resources. */
-  hypotheses(input: SpecialistInput<Evidence>): Hypothesis[];
-  /** Next steps for a root cause one of its resources formed, quoting that resource's evidence (null when none was read). */
-  advice?(rootCause: RootCause, evidence: Evidence | null): string[];
+  hypotheses(input: SpecialistInput<Evidence>): RuleHypothesis[];
+  /**
+   * Next steps for a root cause one of its resources formed, quoting that resource's evidence (null
+   * when none was read); chosen by the root cause's type and rule, never by its description.
+   */
+  advice?(rootCause: RuleRootCause, evidence: Evidence | null): string[];
 }
 
 export interface AgentDelegation {
