@@ -87,8 +87,9 @@ function resolveTarget(options: InvestigateOptions, env: NodeJS.ProcessEnv): Tar
  * Redis is down still gets an answer, with the budgets held within this process.
  */
 async function joinFleet(env: NodeJS.ProcessEnv, replaying: boolean): Promise<FleetStore | null> {
-  if (replaying || !env.REDIS_URL?.trim()) return null;
+  if (replaying) return null;
   const config = loadConfig(env);
+  if (!config.given.has('REDIS_URL')) return null;
   const target = redisTargetFrom(config);
   try {
     return { redis: await connectRedis(target, 'command'), keyPrefix: config.PROMPTRCA_QUEUE_PREFIX };
