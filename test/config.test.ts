@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, parseOption, parseWholeNumber } from '../src/platform/config.js';
+import { loadConfig, parseOption, parseWholeNumber, readSetting } from '../src/platform/config.js';
 import { ConfigError } from '../src/platform/errors.js';
 
 describe('loadConfig', () => {
@@ -42,6 +42,16 @@ describe('loadConfig', () => {
     expect(message).toContain(`${variable}=${JSON.stringify(value)}`);
     expect(message).toContain(allowed);
     expect((thrown as ConfigError).exitCode).toBe(2);
+  });
+});
+
+describe('readSetting (one variable, for the logger made before the environment is checked)', () => {
+  it('reads by the same rule as loadConfig: trimmed, blank as unset, an invalid value named', () => {
+    expect(readSetting('PROMPTRCA_LOG_FILE', { PROMPTRCA_LOG_FILE: ' /var/log/promptrca.log ' })).toBe('/var/log/promptrca.log');
+    expect(readSetting('LOG_LEVEL', { LOG_LEVEL: '  ' })).toBeNull();
+    expect(readSetting('LOG_LEVEL', { LOG_LEVEL: 'debug' })).toBe('debug');
+    expect(() => readSetting('LOG_LEVEL', { LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL="loud" is not valid: allowed error, warn/);
+    expect(() => readSetting('LOG_LEVEL', { LOG_LEVEL: 'loud' })).toThrow(ConfigError);
   });
 });
 

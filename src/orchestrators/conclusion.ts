@@ -1,5 +1,6 @@
 import type { Hypothesis, RootCause } from '../report/report.js';
 import { chooseRootCause } from './rules/choose-root-cause.js';
+import type { RuleHypothesis } from './rules/rule-hypothesis.js';
 import { SPECIALISTS } from './specialists/registry.js';
 import type { SpecialistEvidence } from './specialists/resource-specialist.js';
 
@@ -39,12 +40,17 @@ function rootCauseResource(rootCause: RootCause, evidence: readonly SpecialistEv
  * cause, quoting that resource: no DynamoDB advice for an SSM throttle, no concurrency advice for
  * a queue whose consumer fails.
  */
-export function conclude(hypotheses: readonly Hypothesis[], evidence: readonly SpecialistEvidence[]): Conclusion {
+export function conclude(hypotheses: readonly RuleHypothesis[], evidence: readonly SpecialistEvidence[]): Conclusion {
   const sorted = [...hypotheses].sort((a, b) => b.confidence - a.confidence);
-  const rootCause = chooseRootCause(sorted);
+  const { rule, ...rootCause } = chooseRootCause(sorted);
   // With nothing read at all, the registry's first adviser says what to check (null evidence).
   const adviser = rootCauseResource(rootCause, evidence) ?? { specialist: SPECIALISTS.find((s) => s.advice), evidence: null };
-  return { hypotheses: sorted, root_cause: rootCause, advice: adviser.specialist?.advice?.(rootCause, adviser.evidence) ?? [] };
+  return {
+    // The rule is the investigation's own: the report's hypotheses and root cause have no such field.
+    hypotheses: sorted.map(({ rule: _rule, ...hypothesis }) => hypothesis),
+    root_cause: rootCause,
+    advice: adviser.specialist?.advice?.({ ...rootCause, ...(rule ? { rule } : {}) }, adviser.evidence) ?? [],
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Logger } from 'winston';
 import { errorMessage } from '../platform/errors.js';
-import { type Hypothesis, ZERO_USAGE } from '../report/report.js';
+import { ZERO_USAGE } from '../report/report.js';
 import { answeringOnce } from './aws/answer-once.js';
 import type { AwsClients } from './aws/clients.js';
 import { conclude, withoutConclusionFromMissingFacts } from './conclusion.js';
@@ -12,6 +12,7 @@ import { investigationFacts } from './investigation-facts.js';
 import { investigationWindow } from './investigation-window.js';
 import type { LlmClient } from './llm/llm-client.js';
 import type { Findings, InvestigationRequest, Orchestrator } from './orchestrator.js';
+import type { RuleHypothesis } from './rules/rule-hypothesis.js';
 import { consultSpecialist } from './specialists/consult-specialist.js';
 import { specialistFor } from './specialists/registry.js';
 
@@ -58,7 +59,7 @@ export class DirectInvocationOrchestrator implements Orchestrator {
         ),
       ),
     );
-    const hypotheses: Hypothesis[] = [];
+    const hypotheses: RuleHypothesis[] = [];
     for (const [index, outcome] of outcomes.entries()) {
       if (outcome.status === 'fulfilled') {
         hypotheses.push(...outcome.value.hypotheses);

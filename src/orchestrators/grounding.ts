@@ -1,12 +1,26 @@
 import type { Hypothesis } from '../report/report.js';
+import type { RuleHypothesis } from './rules/rule-hypothesis.js';
 
 /** How far below the best-supported hypothesis an unsupported one is put. */
 const BELOW_SUPPORTED = 0.05;
 
 export interface Grounded {
-  hypotheses: Hypothesis[];
+  hypotheses: RuleHypothesis[];
   /** Why a model hypothesis was lowered, for the report. */
   warnings: string[];
+}
+
+/**
+ * A model's hypothesis of a type the rules found stands on their evidence: it takes the rule of the
+ * most confident rule hypothesis of that type, so that advice follows the rule, whatever words the
+ * model chose for the description.
+ */
+export function withRulesOfTheirType(fromModel: readonly RuleHypothesis[], fromRules: readonly RuleHypothesis[]): RuleHypothesis[] {
+  const byConfidence = [...fromRules].sort((a, b) => b.confidence - a.confidence);
+  return fromModel.map((hypothesis) => {
+    const rule = hypothesis.rule ?? byConfidence.find((h) => h.type === hypothesis.type)?.rule;
+    return rule ? { ...hypothesis, rule } : hypothesis;
+  });
 }
 
 /**
@@ -16,7 +30,8 @@ export interface Grounded {
  * hypothesis, so that it can never outrank the evidence. When the rules found nothing (no hypothesis,
  * or only `unknown`) there is nothing to hold the model to, and its answer stands.
  */
-export function groundHypotheses(label: string, fromModel: readonly Hypothesis[], fromRules: readonly Hypothesis[]): Grounded {
+export function groundHypotheses(label: string, answer: readonly Hypothesis[], fromRules: readonly RuleHypothesis[]): Grounded {
+  const fromModel = withRulesOfTheirType(answer, fromRules);
   // `unknown` claims nothing, so it needs no support.
   const supportedTypes = new Set<Hypothesis['type']>(['unknown', ...fromRules.map((h) => h.type)]);
   const named = new Set(fromModel.map((h) => h.type));
@@ -25,7 +40,7 @@ export function groundHypotheses(label: string, fromModel: readonly Hypothesis[]
   // The rules' `unknown` says they found nothing: no evidence to hold the model to.
   const rulesFoundSomething = fromRules.some((h) => h.type !== 'unknown');
   const warnings: string[] = [];
-  const unsupported: Hypothesis[] = [];
+  const unsupported: RuleHypothesis[] = [];
   for (const hypothesis of fromModel.filter((h) => !supportedTypes.has(h.type))) {
     if (rulesFoundSomething && hypothesis.confidence > ceiling) {
       const confidence = Math.max(0, Math.floor(ceiling * 100) / 100);

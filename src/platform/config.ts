@@ -241,6 +241,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   return checkRedisMode({ ...result.data, given });
 }
 
+/**
+ * One variable by its rule, for what must know it before the environment is checked as a whole
+ * (the logger, made when its module loads); throws ConfigError naming it when invalid. The checks
+ * across variables (REDIS_URL by PROMPTRCA_REDIS_MODE) are loadConfig's only.
+ */
+export function readSetting<Name extends SettingName>(name: Name, env: NodeJS.ProcessEnv): Config[Name] {
+  const result = settingSchema(SETTINGS[name] as Setting<Config[Name]>).safeParse(env[name]);
+  if (!result.success) throw new ConfigError(name, shown(name, env[name] ?? ''), SETTINGS[name].allowed);
+  return result.data;
+}
+
 /** A value as an error message may print it: the passwords of every URL variable masked, valid or not. */
 function shown(name: SettingName, value: string): string {
   return /_URLS?$/.test(name) ? maskRedisPasswords(value) : value;

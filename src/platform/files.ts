@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { errorMessage } from './errors.js';
 
 /** The path that means standard input, as `--alarm -`. */
@@ -54,6 +55,20 @@ export function readText(path: string, failure: (reason: string) => Error, maxBy
   }
   if (buffer === null) throw failure(`larger than the ${maxBytes} bytes allowed`);
   return buffer.toString('utf8');
+}
+
+/**
+ * The lines of a file, or of standard input for `-`, one at a time and without their line ends
+ * (`\n` or `\r\n`), so that a file of any size is never held whole. When it cannot be read, throws
+ * the caller's own error, made by `failure` from the reason (`ENOENT`, `EISDIR` …), as readText does.
+ */
+export async function* readLines(path: string, failure: (reason: string) => Error): AsyncGenerator<string> {
+  const input = path === STDIN_PATH ? process.stdin : createReadStream(path, { encoding: 'utf8' });
+  try {
+    yield* createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  } catch (error) {
+    throw failure((error as NodeJS.ErrnoException).code ?? errorMessage(error));
+  }
 }
 
 export type JsonParse = { ok: true; value: unknown } | { ok: false; error: Error };

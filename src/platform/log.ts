@@ -1,10 +1,24 @@
 import { closeSync, openSync } from 'node:fs';
 import winston from 'winston';
-import { LOG_LEVELS } from './config.js';
+import { LOG_LEVELS, readSetting } from './config.js';
 import { ConfigError } from './errors.js';
 
+/** LOG_LEVEL by its rule in config.ts, or `fallback` when unset; ConfigError when invalid. */
 function configuredLevel(fallback: string): string {
-  return process.env.LOG_LEVEL || fallback;
+  return readSetting('LOG_LEVEL', process.env) ?? fallback;
+}
+
+/**
+ * The logger is made when this module loads, before cli.ts checks the environment: an invalid
+ * LOG_LEVEL stops the command there (exit 2, naming it), so until then the default stands.
+ */
+function levelAtLoad(): string {
+  try {
+    return configuredLevel('info');
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return 'info';
+  }
 }
 
 /**
@@ -12,14 +26,13 @@ function configuredLevel(fallback: string): string {
  * fields such as `orchestrator_type` and `duration_seconds` directly.
  */
 export const logger = winston.createLogger({
-  level: configuredLevel('info'),
+  level: levelAtLoad(),
   format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
   defaultMeta: { service: 'promptrca' },
   transports: [new winston.transports.Console()],
 });
-if (process.env.PROMPTRCA_LOG_FILE) {
-  logger.add(new winston.transports.File({ filename: process.env.PROMPTRCA_LOG_FILE }));
-}
+const logFile = readSetting('PROMPTRCA_LOG_FILE', process.env);
+if (logFile) logger.add(new winston.transports.File({ filename: logFile }));
 
 /** PROMPTRCA_LOG_FILE checked at start (exit 2 naming it): a log that cannot be written is not silently lost. */
 export function checkLogFile(path: string): void {

@@ -1,7 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { errorMessage } from '../platform/errors.js';
-import { parseJson, STDIN_PATH } from '../platform/files.js';
+import { parseJson, readLines } from '../platform/files.js';
 import { ReportFileError } from './errors.js';
 import type { ReportCollection } from './report-collection.js';
 
@@ -51,38 +48,33 @@ function collectDocument(path: string, text: string, collection: ReportCollectio
  * a single line holding a report is one report, named by the file alone.
  */
 export async function collectReportFile(path: string, collection: ReportCollection): Promise<void> {
-  const input = path === STDIN_PATH ? process.stdin : createReadStream(path, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = readLines(path, (reason) => new ReportFileError(`cannot read report file ${path}: ${reason}`));
   let mode: 'undecided' | 'lines' | 'document' = 'undecided';
   const documentLines: string[] = [];
   /** The first object line, held until a second line shows the file is JSON lines rather than one report. */
   let first: { value: unknown; number: number } | null = null;
   let number = 0;
-  try {
-    for await (const line of lines) {
-      number += 1;
-      if (mode === 'lines') {
-        if (line.trim() === '') continue;
-        if (first) {
-          collection.add(first.value, `${path} line ${first.number}`);
-          first = null;
-        }
-        addLine(collection, `${path} line ${number}`, line);
-      } else if (mode === 'document' || line.trim() === '') {
+  for await (const line of lines) {
+    number += 1;
+    if (mode === 'lines') {
+      if (line.trim() === '') continue;
+      if (first) {
+        collection.add(first.value, `${path} line ${first.number}`);
+        first = null;
+      }
+      addLine(collection, `${path} line ${number}`, line);
+    } else if (mode === 'document' || line.trim() === '') {
+      documentLines.push(line);
+    } else {
+      const object = objectOn(line);
+      if (object === null) {
+        mode = 'document';
         documentLines.push(line);
       } else {
-        const object = objectOn(line);
-        if (object === null) {
-          mode = 'document';
-          documentLines.push(line);
-        } else {
-          mode = 'lines';
-          first = { value: object.value, number };
-        }
+        mode = 'lines';
+        first = { value: object.value, number };
       }
     }
-  } catch (error) {
-    throw new ReportFileError(`cannot read report file ${path}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
   }
   if (first) collection.add(first.value, path);
   else if (mode === 'document') collectDocument(path, documentLines.join('\n'), collection);

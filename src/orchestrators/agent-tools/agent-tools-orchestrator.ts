@@ -8,7 +8,7 @@ import { conclude, withoutConclusionFromMissingFacts } from '../conclusion.js';
 import { discoverAllResources } from '../discover-all-resources.js';
 import { InvestigationFailedError } from '../errors.js';
 import { withResourcesBehindEvidence } from '../follow-resources.js';
-import { groundHypotheses } from '../grounding.js';
+import { groundHypotheses, withRulesOfTheirType } from '../grounding.js';
 import { investigationFacts } from '../investigation-facts.js';
 import { investigationWindow } from '../investigation-window.js';
 import type { LlmClient } from '../llm/llm-client.js';
@@ -81,7 +81,7 @@ export class AgentToolsOrchestrator implements Orchestrator {
     const ruleTypes = new Set(ruleHypotheses.map((h) => h.type));
     const rulesFoundNothing = ruleHypotheses.every((h) => h.type === 'unknown');
     const borneOut = rulesFoundNothing || answer.every((h) => h.type === 'unknown' || ruleTypes.has(h.type));
-    const hypotheses = borneOut && grounded.warnings.length === 0 ? answer : grounded.hypotheses;
+    const hypotheses = borneOut && grounded.warnings.length === 0 ? withRulesOfTheirType(answer, ruleHypotheses) : grounded.hypotheses;
     // As in direct: a read still failing for a reason time cures leaves the investigation unconcluded.
     const missingFacts = toolSets
       .flatMap(({ factTools }) => factTools?.failures() ?? [])

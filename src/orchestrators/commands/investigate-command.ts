@@ -86,10 +86,11 @@ function resolveTarget(options: InvestigateOptions, env: NodeJS.ProcessEnv): Tar
  * Redis is down still gets an answer, with the budgets held within this process.
  */
 async function joinFleet(env: NodeJS.ProcessEnv, replaying: boolean): Promise<FleetStore | null> {
-  if (replaying || !env.REDIS_URL?.trim()) return null;
+  if (replaying) return null;
+  const config = loadConfig(env);
+  if (!config.given.has('REDIS_URL')) return null;
   // ioredis is loaded only here: an investigation on its own starts without any Redis code.
   const { connectRedis, describeRedisTarget, redisTargetFrom } = await import('../../platform/redis-connection.js');
-  const config = loadConfig(env);
   const target = redisTargetFrom(config);
   try {
     return { redis: await connectRedis(target, 'command'), keyPrefix: config.PROMPTRCA_QUEUE_PREFIX };

@@ -1,4 +1,5 @@
-import type { Hypothesis, RootCause, RootCauseType } from '../../report/report.js';
+import type { RootCauseType } from '../../report/report.js';
+import type { RuleHypothesis, RuleRootCause } from './rule-hypothesis.js';
 
 /** The confidence of an "unknown" hypothesis: it only says what could not be seen. */
 export const UNKNOWN_CONFIDENCE = 0.1;
@@ -19,12 +20,12 @@ const SPECIFICITY: readonly RootCauseType[] = [
   'unknown',
 ];
 
-function byConfidenceThenSpecificity(a: Hypothesis, b: Hypothesis): number {
+function byConfidenceThenSpecificity(a: RuleHypothesis, b: RuleHypothesis): number {
   return b.confidence - a.confidence || SPECIFICITY.indexOf(a.type) - SPECIFICITY.indexOf(b.type);
 }
 
 /** The best-supported hypothesis; with none, an unknown cause of low confidence rather than a guess. */
-export function chooseRootCause(hypotheses: readonly Hypothesis[]): RootCause {
+export function chooseRootCause(hypotheses: readonly RuleHypothesis[]): RuleRootCause {
   const best = [...hypotheses].sort(byConfidenceThenSpecificity)[0];
   if (!best) {
     return {
@@ -33,5 +34,5 @@ export function chooseRootCause(hypotheses: readonly Hypothesis[]): RootCause {
       confidence: UNKNOWN_CONFIDENCE,
     };
   }
-  return { type: best.type, description: best.description, confidence: best.confidence };
+  return { type: best.type, description: best.description, confidence: best.confidence, ...(best.rule ? { rule: best.rule } : {}) };
 }

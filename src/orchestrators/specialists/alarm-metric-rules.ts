@@ -1,5 +1,6 @@
 import type { NormalizedAlarm } from '../../producer/alarm.js';
-import type { Hypothesis, Resource, RootCauseType } from '../../report/report.js';
+import type { Resource, RootCauseType } from '../../report/report.js';
+import type { RuleHypothesis } from '../rules/rule-hypothesis.js';
 import type { SpecialistInput } from './specialist-input.js';
 
 /** What a metric of the alarm points to, when it is the only evidence there is. */
@@ -13,9 +14,9 @@ export interface AlarmMetricRule {
 }
 
 /** One hypothesis per root-cause type that the alarm's metrics point to. */
-export function alarmMetricHypotheses(alarm: NormalizedAlarm, resource: Resource, rules: readonly AlarmMetricRule[]): Hypothesis[] {
+export function alarmMetricHypotheses(alarm: NormalizedAlarm, resource: Resource, rules: readonly AlarmMetricRule[]): RuleHypothesis[] {
   const metrics = [{ namespace: alarm.namespace, metric: alarm.metric }, ...alarm.metrics];
-  const hypotheses: Hypothesis[] = [];
+  const hypotheses: RuleHypothesis[] = [];
   for (const { namespace, metric } of metrics) {
     const rule = rules.find((r) => r.namespace === namespace && metric !== null && r.metric.test(metric));
     if (!rule || hypotheses.some((h) => h.type === rule.type)) continue;
@@ -35,7 +36,7 @@ export function alarmMetricHypotheses(alarm: NormalizedAlarm, resource: Resource
  * confidence log evidence gives. A specialist judges its own resources by its own rules only: a
  * table is not "backing up" because a queue rule says so.
  */
-export function judgeFromAlarmMetrics(rules: readonly AlarmMetricRule[]): (input: SpecialistInput<unknown>) => Hypothesis[] {
+export function judgeFromAlarmMetrics(rules: readonly AlarmMetricRule[]): (input: SpecialistInput<unknown>) => RuleHypothesis[] {
   return (input) => input.resources.flatMap((resource) => alarmMetricHypotheses(input.alarm, resource, rules));
 }
 
@@ -46,9 +47,9 @@ export function judgeFromAlarmMetrics(rules: readonly AlarmMetricRule[]): (input
  */
 export function judgeReadOrFromAlarmMetrics<Evidence>(
   rules: readonly AlarmMetricRule[],
-  judge: (evidence: Evidence) => Hypothesis[],
+  judge: (evidence: Evidence) => RuleHypothesis[],
   readName: (evidence: Evidence) => string | null,
-): (input: SpecialistInput<Evidence>) => Hypothesis[] {
+): (input: SpecialistInput<Evidence>) => RuleHypothesis[] {
   return ({ alarm, resources, evidence }) => {
     const read = new Set(evidence.map(readName));
     const unread = resources.filter((resource) => !read.has(resource.name));

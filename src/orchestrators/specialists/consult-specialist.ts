@@ -1,11 +1,11 @@
-import type { Hypothesis } from '../../report/report.js';
 import type { LlmSession } from '../llm/llm-client.js';
+import type { RuleHypothesis } from '../rules/rule-hypothesis.js';
 import { refineWithModel } from './llm-hypotheses.js';
 import type { ResourceSpecialist } from './resource-specialist.js';
 import type { SpecialistInput } from './specialist-input.js';
 
 export interface SpecialistFindings {
-  hypotheses: Hypothesis[];
+  hypotheses: RuleHypothesis[];
   warnings: string[];
 }
 

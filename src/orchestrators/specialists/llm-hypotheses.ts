@@ -5,6 +5,7 @@ import { LlmTurnWaitError, ModelOutputError } from '../errors.js';
 import { groundHypotheses } from '../grounding.js';
 import type { LlmSession } from '../llm/llm-client.js';
 import { factsBlock } from '../quoted-data-block.js';
+import type { RuleHypothesis } from '../rules/rule-hypothesis.js';
 import type { SpecialistInput } from './specialist-input.js';
 
 const ModelAnswerSchema = z.object({ hypotheses: z.array(HypothesisSchema).max(10) });
@@ -64,9 +65,9 @@ export function parseModelAnswer(content: string | null | undefined): Hypothesis
 export async function refineWithModel(
   specialist: string,
   input: SpecialistInput<unknown>,
-  ruleHypotheses: Hypothesis[],
+  ruleHypotheses: RuleHypothesis[],
   llm: LlmSession,
-): Promise<{ hypotheses: Hypothesis[]; warnings: string[] }> {
+): Promise<{ hypotheses: RuleHypothesis[]; warnings: string[] }> {
   try {
     const completion = await llm.chat(
       {

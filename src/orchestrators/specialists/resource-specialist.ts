@@ -1,7 +1,8 @@
-import type { Fact, Hypothesis, Resource, RootCause } from '../../report/report.js';
+import type { Fact, Resource } from '../../report/report.js';
 import type { AgentTool } from '../agent-tools/agent-tool.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { TimeWindow } from '../investigation-window.js';
+import type { RuleHypothesis, RuleRootCause } from '../rules/rule-hypothesis.js';
 import type { AlarmMetricRule } from './alarm-metric-rules.js';
 import type { ResourceDiscovery } from './resource-discovery.js';
 import type { SpecialistInput } from './specialist-input.js';
@@ -26,9 +27,12 @@ export interface ResourceSpecialist<Evidence = unknown> {
   /** What the alarm's own metrics point to, about this specialist's resources only. */
   readonly alarmMetricRules?: readonly AlarmMetricRule[];
   /** direct_invocation's deterministic hypotheses about this specialist's resources. */
-  hypotheses(input: SpecialistInput<Evidence>): Hypothesis[];
-  /** Next steps for a root cause one of its resources formed, quoting that resource's evidence (null when none was read). */
-  advice?(rootCause: RootCause, evidence: Evidence | null): string[];
+  hypotheses(input: SpecialistInput<Evidence>): RuleHypothesis[];
+  /**
+   * Next steps for a root cause one of its resources formed, quoting that resource's evidence (null
+   * when none was read); chosen by the root cause's type and rule, never by its description.
+   */
+  advice?(rootCause: RuleRootCause, evidence: Evidence | null): string[];
 }
 
 export interface AgentDelegation {

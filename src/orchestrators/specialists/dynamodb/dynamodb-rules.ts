@@ -1,8 +1,18 @@
-import type { Fact, Hypothesis, RootCause } from '../../../report/report.js';
+import type { Fact } from '../../../report/report.js';
+import type { RuleHypothesis, RuleRootCause } from '../../rules/rule-hypothesis.js';
 import type { DynamoDbEvidence } from './dynamodb-evidence.js';
 
 /** Consumption this close to what is provisioned counts as the table being at capacity. */
 const AT_CAPACITY = 0.8;
+
+/** The rules of this file, by which a root cause they formed is advised on. */
+const RULES = {
+  indexThrottled: 'dynamodb.index-throttled',
+  capacityUnread: 'dynamodb.capacity-unread',
+  onDemandThrottled: 'dynamodb.on-demand-throttled',
+  provisionedExhausted: 'dynamodb.provisioned-exhausted',
+  hotPartition: 'dynamodb.hot-partition',
+} as const;
 
 function counts(record: Record<string, number>): string {
   return Object.entries(record)
@@ -55,7 +65,7 @@ function atCapacity(consumed: number | null | undefined, provisioned: number | n
 }
 
 /** Throttling explained by how the table is billed: provisioned capacity exceeded, on-demand's limits, or an index. */
-export function dynamoDbHypotheses(evidence: DynamoDbEvidence): Hypothesis[] {
+export function dynamoDbHypotheses(evidence: DynamoDbEvidence): RuleHypothesis[] {
   const throttles = throttleLine(evidence);
   const { table, usage } = evidence;
   if (!throttles || !usage) return [];
@@ -65,6 +75,7 @@ export function dynamoDbHypotheses(evidence: DynamoDbEvidence): Hypothesis[] {
   if (indexes.length > 0 && tableThrottles === 0) {
     return [
       {
+        rule: RULES.indexThrottled,
         type: 'downstream_error',
         description: `the global secondary index ${indexes.join(', ')} of DynamoDB table ${evidence.tableName} is throttled, and its back-pressure throttles writes to the table`,
         confidence: 0.8,
@@ -75,6 +86,7 @@ export function dynamoDbHypotheses(evidence: DynamoDbEvidence): Hypothesis[] {
   if (!table) {
     return [
       {
+        rule: RULES.capacityUnread,
         type: 'downstream_error',
         description: `DynamoDB table ${evidence.tableName} throttles requests (${tableThrottles} throttle events); its capacity settings could not be read`,
         confidence: 0.6,
@@ -85,6 +97,7 @@ export function dynamoDbHypotheses(evidence: DynamoDbEvidence): Hypothesis[] {
   if (table.billingMode === 'PAY_PER_REQUEST') {
     return [
       {
+        rule: RULES.onDemandThrottled,
         type: 'downstream_error',
         description:
           `on-demand DynamoDB table ${evidence.tableName} throttles requests (${tableThrottles} throttle events): on-demand throttles traffic ` +
@@ -99,6 +112,7 @@ export function dynamoDbHypotheses(evidence: DynamoDbEvidence): Hypothesis[] {
   const exhausted = [reads ? 'read' : '', writes ? 'write' : ''].filter(Boolean).join(' and ');
   return [
     {
+      rule: exhausted ? RULES.provisionedExhausted : RULES.hotPartition,
       type: 'downstream_error',
       description: exhausted
         ? `DynamoDB table ${evidence.tableName} is throttled: its provisioned ${exhausted} capacity is exhausted (${capacityLine(evidence).split(': ')[1]})`
@@ -109,20 +123,19 @@ export function dynamoDbHypotheses(evidence: DynamoDbEvidence): Hypothesis[] {
   ];
 }
 
-export function dynamoDbAdvice(rootCause: RootCause, evidence: DynamoDbEvidence | null): string[] {
+export function dynamoDbAdvice(rootCause: RuleRootCause, evidence: DynamoDbEvidence | null): string[] {
   const name = evidence?.tableName ?? 'the table';
-  const description = rootCause.description;
   const retry = 'Make callers retry throttled requests with exponential backoff and jitter (the AWS SDKs do, within their retry limits).';
-  if (description.includes('global secondary index')) {
+  if (rootCause.rule === RULES.indexThrottled) {
     return [`Raise the write capacity of the throttled index of ${name} (or its auto scaling maximum) to match the table's writes.`, retry];
   }
-  if (description.includes('on-demand')) {
+  if (rootCause.rule === RULES.onDemandThrottled) {
     return [
       `Spread the keys of ${name}: a hot partition key is throttled whatever the table's mode; or set warm throughput before a known spike.`,
       retry,
     ];
   }
-  if (description.includes('hot partition'))
+  if (rootCause.rule === RULES.hotPartition)
     return [`Spread the writes of ${name} over more partition key values (write sharding).`, retry];
   const table = evidence?.table;
   return [

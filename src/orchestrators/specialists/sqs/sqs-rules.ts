@@ -1,7 +1,15 @@
-import type { Fact, Hypothesis, RootCause } from '../../../report/report.js';
+import type { Fact } from '../../../report/report.js';
+import type { RuleHypothesis, RuleRootCause } from '../../rules/rule-hypothesis.js';
 import type { QueueConsumer, SqsEvidence } from './sqs-evidence.js';
 
 const ENABLED = new Set(['Enabled', 'Enabling', 'Updating']);
+
+/** The rules of this file, by which a root cause they formed is advised on. */
+const RULES = {
+  consumerDisabled: 'sqs.consumer-disabled',
+  visibilityBelowTimeout: 'sqs.visibility-below-timeout',
+  noConsumer: 'sqs.no-consumer',
+} as const;
 
 function consumerLine(consumer: QueueConsumer): string {
   return (
@@ -49,10 +57,11 @@ export function sqsFacts(evidence: SqsEvidence): Fact[] {
   return facts;
 }
 
-function disabledConsumer(evidence: SqsEvidence): Hypothesis | null {
+function disabledConsumer(evidence: SqsEvidence): RuleHypothesis | null {
   const stopped = evidence.consumers?.find((consumer) => consumer.state !== null && !ENABLED.has(consumer.state));
   if (!stopped) return null;
   return {
+    rule: RULES.consumerDisabled,
     type: 'configuration_error',
     description: `the event source mapping of ${evidence.queueName} to ${stopped.functionName} is ${stopped.state}: nothing reads the queue`,
     confidence: 0.85,
@@ -60,13 +69,14 @@ function disabledConsumer(evidence: SqsEvidence): Hypothesis | null {
   };
 }
 
-function visibilityBelowTimeout(evidence: SqsEvidence): Hypothesis | null {
+function visibilityBelowTimeout(evidence: SqsEvidence): RuleHypothesis | null {
   const visibility = evidence.attributes?.visibilityTimeoutSeconds ?? null;
   const slow = evidence.consumers?.find(
     (c) => visibility !== null && c.functionTimeoutSeconds !== null && c.functionTimeoutSeconds > visibility,
   );
   if (!slow || visibility === null) return null;
   return {
+    rule: RULES.visibilityBelowTimeout,
     type: 'configuration_error',
     description:
       `the visibility timeout of ${evidence.queueName} (${visibility} s) is shorter than the timeout of its consumer ${slow.functionName} ` +
@@ -76,11 +86,12 @@ function visibilityBelowTimeout(evidence: SqsEvidence): Hypothesis | null {
   };
 }
 
-function noConsumer(evidence: SqsEvidence): Hypothesis | null {
+function noConsumer(evidence: SqsEvidence): RuleHypothesis | null {
   // A dead-letter queue is meant to be read by no one.
   if (evidence.consumers?.length !== 0 || (evidence.deadLetterSources?.length ?? 0) > 0) return null;
   if ((evidence.attributes?.messagesVisible ?? 0) === 0) return null;
   return {
+    rule: RULES.noConsumer,
     type: 'configuration_error',
     description: `no Lambda consumes ${evidence.queueName}, which holds ${evidence.attributes?.messagesVisible} messages`,
     confidence: 0.5,
@@ -92,14 +103,16 @@ function noConsumer(evidence: SqsEvidence): Hypothesis | null {
  * What the queue itself explains. A failing or throttled consumer is the consumer's specialist's to
  * judge from its logs: the queue only says who reads it and how.
  */
-export function sqsHypotheses(evidence: SqsEvidence): Hypothesis[] {
-  return [disabledConsumer(evidence), visibilityBelowTimeout(evidence), noConsumer(evidence)].filter((h): h is Hypothesis => h !== null);
+export function sqsHypotheses(evidence: SqsEvidence): RuleHypothesis[] {
+  return [disabledConsumer(evidence), visibilityBelowTimeout(evidence), noConsumer(evidence)].filter(
+    (h): h is RuleHypothesis => h !== null,
+  );
 }
 
 /** Advice for a root cause the queue formed; causes in its consumer get the consumer's advice. */
-export function sqsAdvice(rootCause: RootCause, evidence: SqsEvidence | null): string[] {
+export function sqsAdvice(rootCause: RuleRootCause, evidence: SqsEvidence | null): string[] {
   const name = evidence?.queueName ?? 'the queue';
-  if (rootCause.description.includes('event source mapping')) {
+  if (rootCause.rule === RULES.consumerDisabled) {
     const stopped = evidence?.consumers?.find((c) => c.state !== null && !ENABLED.has(c.state));
     return [
       `Enable the event source mapping${stopped?.uuid ? ` ${stopped.uuid}` : ''} of ${name}` +
@@ -107,10 +120,10 @@ export function sqsAdvice(rootCause: RootCause, evidence: SqsEvidence | null): s
         ', after fixing what disabled it.',
     ];
   }
-  if (rootCause.description.includes('visibility timeout')) {
+  if (rootCause.rule === RULES.visibilityBelowTimeout) {
     return [`Set the visibility timeout of ${name} to at least six times its consumer's timeout, as AWS recommends for Lambda consumers.`];
   }
-  if (rootCause.description.includes('no Lambda consumes')) {
+  if (rootCause.rule === RULES.noConsumer) {
     return [`Connect ${name} to its consumer (an event source mapping) or check the consumer that is meant to poll it.`];
   }
   return [`Check the consumer of ${name}: its errors, throttles and duration explain a backlog.`];
