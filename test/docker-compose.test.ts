@@ -103,6 +103,10 @@ describe('docker-compose.yml', () => {
     expect(services[name]?.depends_on).toEqual({ redis: { condition: 'service_healthy' } });
   });
 
+  it.each(LONG_RUNNING)('%s publishes /metrics and the probes on the host loopback only, on a port Docker picks', (name) => {
+    expect(services[name]?.ports).toEqual(['127.0.0.1::9464']);
+  });
+
   it.each(LONG_RUNNING)('%s has the /readyz healthcheck and stops after the shutdown grace', (name) => {
     expect(services[name]?.healthcheck?.test.join(' ')).toContain('http://127.0.0.1:9464/readyz');
     expect(Number.parseInt(services[name]?.stop_grace_period ?? '', 10)).toBeGreaterThan(GRACE_SECONDS);
