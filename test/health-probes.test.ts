@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalSqs, startLocalSqs, TEST_CREDENTIALS, TEST_REGION } from './support/local-sqs.js';
 import { logLines, type SpawnedProcess, spawnCli, startWorker, uniquePrefix, waitFor } from './support/pipeline.js';
 import { ThrowawayRedis } from './support/throwaway-redis.js';
 
@@ -7,6 +8,7 @@ import { ThrowawayRedis } from './support/throwaway-redis.js';
 const OUTAGE_MS = 20_000;
 
 let redis: ThrowawayRedis;
+let sqs: LocalSqs;
 
 async function status(base: string, path: string): Promise<number> {
   return (await fetch(`${base}${path}`)).status;
@@ -49,9 +51,11 @@ async function survivesOutage(base: string): Promise<{ livez: Set<number>; ready
 }
 
 beforeAll(async () => {
-  redis = await ThrowawayRedis.start();
+  [redis, sqs] = await Promise.all([ThrowawayRedis.start(), startLocalSqs()]);
 });
-afterAll(() => redis?.remove());
+afterAll(async () => {
+  await Promise.all([redis?.remove(), sqs?.stop()]);
+});
 
 describe('liveness and readiness while Redis is away for 20 s', () => {
   it('the worker stays live (200) and is not ready (503) until Redis is back', async () => {
@@ -91,6 +95,33 @@ describe('liveness and readiness while Redis is away for 20 s', () => {
     } finally {
       guard.child.kill('SIGTERM');
       expect(await guard.exited).toBe(0);
+    }
+  }, 60_000);
+
+  it('the SQS bridge likewise, with no alarm arriving to show it that Redis is away', async () => {
+    const queue = await sqs.createQueue('probes');
+    const bridge = spawnCli(['sqs-bridge', '--queue-url', queue.url, '--metrics-port', '0'], {
+      REDIS_URL: redis.url,
+      PROMPTRCA_QUEUE_PREFIX: uniquePrefix('bridge-probes'),
+      AWS_REGION: TEST_REGION,
+      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    });
+    try {
+      await waitFor(
+        () => bridge.stdout().includes('"message":"sqs bridge started"'),
+        20_000,
+        () => `the bridge to start: ${bridge.stdout()}${bridge.stderr()}`,
+        bridge.exited,
+      );
+      const { livez, readyzDuring } = await survivesOutage(probesOf(bridge, 'sqs bridge started'));
+      expect([...livez]).toEqual([200]);
+      expect(readyzDuring.has(503)).toBe(true);
+      expect([...readyzDuring].every((code) => code === 503 || code === 200)).toBe(true);
+    } finally {
+      bridge.child.kill('SIGTERM');
+      expect(await bridge.exited).toBe(0);
     }
   }, 60_000);
 });
