@@ -130,6 +130,19 @@ describe('docker-compose.yml', () => {
     ).toEqual(['USER node']);
   });
 
+  it('puts promptrca on the image PATH, as package.json names it, for commands run in a running container', () => {
+    const dockerfile = readFileSync('Dockerfile', 'utf8');
+    const { bin } = JSON.parse(readFileSync('package.json', 'utf8')) as { bin: { promptrca: string } };
+    expect(dockerfile).toContain(`ln -s /app/${bin.promptrca} /usr/local/bin/promptrca`);
+    expect(dockerfile).toContain(`chmod 755 ${bin.promptrca}`);
+    expect(readFileSync(`src/${bin.promptrca.replace(/^dist\/src\//, '').replace(/\.js$/, '.ts')}`, 'utf8')).toMatch(
+      /^#!\/usr\/bin\/env node\n/,
+    );
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["promptrca"\]$/m);
+    // Before USER: the link and the mode are made as root.
+    expect(dockerfile.indexOf('ln -s')).toBeLessThan(dockerfile.indexOf('USER node'));
+  });
+
   it("matches the README's compose commands: every service, profile and file they name exists", () => {
     const readme = readFileSync('README.md', 'utf8');
     const commands = readme.split('\n').filter((line) => /docker compose /.test(line) && !line.trim().startsWith('#'));
