@@ -157,6 +157,9 @@ const SETTINGS = {
   } satisfies Setting<string>,
   PROMPTRCA_REDIS_MODE: oneOf(REDIS_MODES, 'standalone'),
   PROMPTRCA_REDIS_SENTINEL_NAME: text(),
+  // Off by default: a password sent to a sentinel that has none draws a warning, and an ACL user it
+  // does not know is refused.
+  PROMPTRCA_REDIS_SENTINEL_AUTH: trueOrFalse(false),
   // In cluster mode the default is CLUSTER_QUEUE_PREFIX (see loadConfig).
   PROMPTRCA_QUEUE_PREFIX: text('bull'),
   PROMPTRCA_USE_DIRECT_ORCHESTRATION: trueOrFalse(false),

@@ -182,8 +182,11 @@ export class RedisTopology {
     return ports.map((port) => this.urlOf(port)).join(',');
   }
 
-  /** A sentinel watching the master on `masterPort` under `name`: its URL (sentinels take no password here). */
-  async startSentinel(name: string, masterPort: number): Promise<string> {
+  /**
+   * A sentinel watching the master on `masterPort` under `name`: its URL. With `requirePassword`,
+   * clients must give the sentinel the topology's password too.
+   */
+  async startSentinel(name: string, masterPort: number, requirePassword = false): Promise<string> {
     const port = await freePort();
     const config = join(this.dir, `sentinel-${port}.conf`);
     writeFileSync(
@@ -194,6 +197,7 @@ export class RedisTopology {
         `sentinel monitor ${name} 127.0.0.1 ${masterPort} 1`,
         `sentinel auth-pass ${name} ${this.password}`,
         `sentinel down-after-milliseconds ${name} 5000`,
+        ...(requirePassword ? [`requirepass ${this.password}`] : []),
         '',
       ].join('\n'),
     );
