@@ -130,13 +130,7 @@ describe('a master found through Redis Sentinel', () => {
   const topology = new RedisTopology();
   let sentinels: string;
   beforeAll(async () => {
-    const master = await topology.startServer('master');
-    sentinels = [
-      await topology.startSentinel('promptrca-master', master.port),
-      await topology.startSentinel('promptrca-master', master.port),
-    ]
-      .map((sentinel) => sentinel.replace('redis://', `redis://:${topology.password}@`))
-      .join(',');
+    sentinels = await topology.startSentinels('promptrca-master');
   }, 30_000);
   afterAll(() => topology.remove());
 
@@ -186,13 +180,7 @@ describe("sentinels that require a password of their own (the master's)", () => 
   const topology = new RedisTopology();
   let sentinels: string;
   beforeAll(async () => {
-    const master = await topology.startServer('master');
-    sentinels = [
-      await topology.startSentinel('promptrca-master', master.port, true),
-      await topology.startSentinel('promptrca-master', master.port, true),
-    ]
-      .map((sentinel) => sentinel.replace('redis://', `redis://:${topology.password}@`))
-      .join(',');
+    sentinels = await topology.startSentinels('promptrca-master', true);
   }, 30_000);
   afterAll(() => topology.remove());
   const env = () => ({

@@ -207,6 +207,19 @@ export class RedisTopology {
     return `redis://127.0.0.1:${port}`;
   }
 
+  /**
+   * A master watched by two sentinels under `name`: REDIS_URL for sentinel mode, each sentinel's URL
+   * carrying the master's password (the sentinels' own too, with `requirePassword`).
+   */
+  async startSentinels(name: string, requirePassword = false): Promise<string> {
+    const master = await this.startServer('master');
+    const sentinels = [
+      await this.startSentinel(name, master.port, requirePassword),
+      await this.startSentinel(name, master.port, requirePassword),
+    ];
+    return sentinels.map((sentinel) => sentinel.replace('redis://', `redis://:${this.password}@`)).join(',');
+  }
+
   async remove(): Promise<void> {
     await Promise.all(
       this.processes.map(async (child) => {
