@@ -1,6 +1,6 @@
 # PromptRCA worker image: `docker build -t promptrca .`; every setting comes from the environment
 # (see docs/CONFIGURATION.md). The default command is a worker; any other command works too,
-# e.g. `docker run --rm promptrca queue status`.
+# e.g. `docker run --rm promptrca queue status`, and `promptrca` is on PATH inside the container.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -19,6 +19,9 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # Bundled scenarios, so that PROMPTRCA_AWS_REPLAY=examples/<name>.json runs offline demos.
 COPY examples ./examples
+# `promptrca` on PATH, as package.json's bin names it, so that operators run the runbook's commands in
+# a running container: `kubectl exec deploy/promptrca-worker -- promptrca queue status`.
+RUN chmod 755 dist/src/cli.js && ln -s /app/dist/src/cli.js /usr/local/bin/promptrca
 USER node
-ENTRYPOINT ["node", "dist/src/cli.js"]
+ENTRYPOINT ["promptrca"]
 CMD ["worker"]

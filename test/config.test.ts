@@ -108,10 +108,34 @@ describe('Redis modes', () => {
     ['redis//user:hunter2@cache:6379', 'redis//user:***@cache:6379'],
     ['rediss://user:hun/ter2@cache', 'rediss://user:***@cache'],
     ['http://admin:hunter2@cache:6379', 'http://admin:***@cache:6379'],
+    ['redis://:hun?ter2@cache:6379', 'redis://:***'],
+    ['redis://cache:99999?password=hun@ter2', 'redis://cache:***'],
   ])('masks the password of REDIS_URL=%s in its error, valid URL or not', (url, shown) => {
     const message = refusal({ REDIS_URL: url }).message;
     expect(message).toContain(shown);
     expect(message).not.toContain('hunter2');
+  });
+
+  it.each([
+    ['redis://127.0.0.1:1?password=secretQ', 'redis://127.0.0.1:1?***'],
+    ['rediss://user@cache:6379/0?password=secretQ&tls=true', 'rediss://user@cache:6379/0?***'],
+    ['redis://:pw@cache:6379#secretQ', 'redis://:***@cache:6379#***'],
+  ])('refuses REDIS_URL=%s, whose query or fragment connections would ignore, naming where credentials go', (url, shown) => {
+    const error = refusal({ REDIS_URL: url });
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toContain(`REDIS_URL=${JSON.stringify(shown)} is not valid`);
+    expect(error.message).toContain('allowed no ?query or #fragment: give the user and password before the host');
+    expect(error.message).not.toContain('secretQ');
+  });
+
+  it('refuses a query in any URL of a sentinel or cluster list, masking each', () => {
+    const error = refusal({
+      REDIS_URL: 'redis://:secretQ@a:26379,redis://b:26379?sentinelPassword=secretQ',
+      PROMPTRCA_REDIS_MODE: 'sentinel',
+      PROMPTRCA_REDIS_SENTINEL_NAME: 'mymaster',
+    });
+    expect(error.message).toContain('REDIS_URL="redis://:***@a:26379,redis://b:26379?***" is not valid: allowed no ?query');
+    expect(error.message).not.toContain('secretQ');
   });
 
   it('masks the passwords of a seed list refused in standalone mode', () => {

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { loadConfig } from '../src/platform/config.js';
+import { loadConfig, SETTING_NAMES } from '../src/platform/config.js';
 
 const KUBERNETES = 'deploy/kubernetes';
 const SYSTEMD = 'deploy/systemd';
@@ -15,6 +15,19 @@ const GRACE_SECONDS = loadConfig({}).PROMPTRCA_SHUTDOWN_GRACE_SECONDS;
 const MEASURED_WORKER_RSS_MIB = Number(
   /^\| worker, concurrency 10 \| [\d.]+ MiB \| ([\d.]+) MiB \|$/m.exec(readFileSync('docs/OPERATIONS.md', 'utf8'))?.[1],
 );
+/**
+ * Variables a deployment may set that are not settings of the product: read by the AWS SDK or Node
+ * themselves, or by the deployment (the bridge's --queue-url). Each is documented in CONFIGURATION.md.
+ */
+const OTHER_VARIABLES = [
+  'PROMPTRCA_SQS_QUEUE_URL',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+  'NODE_EXTRA_CA_CERTS',
+];
+const KNOWN_VARIABLES: string[] = [...SETTING_NAMES, ...OTHER_VARIABLES];
 
 interface Manifest {
   apiVersion: string;
@@ -84,12 +97,30 @@ describe('Kubernetes manifests', () => {
     for (const resource of kustomization.resources) expect(existsSync(join(KUBERNETES, resource)), resource).toBe(true);
   });
 
-  it('keep secrets in the Secret and the rest in the ConfigMap, every value a setting the product reads or the bridge queue', () => {
+  it('keep secrets in the Secret and the rest in the ConfigMap, with values the product accepts', () => {
     expect(Object.keys(secret.stringData ?? {})).toEqual(expect.arrayContaining(['REDIS_URL', 'OPENAI_API_KEY']));
     expect(Object.keys(config.data ?? {})).not.toContain('REDIS_URL');
     expect(Object.keys(config.data ?? {})).not.toContain('OPENAI_API_KEY');
     // The ConfigMap's values are valid as the product reads them (an invalid one would stop every pod).
     expect(() => loadConfig({ ...config.data, REDIS_URL: 'rediss://:pw@a:6379,rediss://:pw@b:6379' })).not.toThrow();
+  });
+
+  it('name only variables the product, Node or the AWS SDK reads, so that a misspelt one fails here', () => {
+    const documented = readFileSync('docs/CONFIGURATION.md', 'utf8');
+    for (const name of OTHER_VARIABLES) expect(documented, name).toContain(`\`${name}\``);
+    expect(KNOWN_VARIABLES).toEqual(expect.arrayContaining(Object.keys(config.data ?? {})));
+    // The Secret may also hold what KEDA's TriggerAuthentication reads, and nothing else.
+    const forKeda = manifests
+      .filter((manifest) => manifest.kind === 'TriggerAuthentication')
+      .flatMap((manifest) => (manifest.spec as { secretTargetRef: { key: string }[] }).secretTargetRef.map(({ key }) => key));
+    expect([...KNOWN_VARIABLES, ...forKeda]).toEqual(expect.arrayContaining(Object.keys(secret.stringData ?? {})));
+    for (const name of Object.keys(DEPLOYMENTS)) {
+      const container = podOf(find('Deployment', name)).containers[0] as Container;
+      expect(KNOWN_VARIABLES, name).toEqual(expect.arrayContaining((container.env ?? []).map((variable) => variable.name)));
+      // $(NAME) in args is expanded by Kubernetes only from the container's own variables.
+      for (const [, variable] of container.args.join(' ').matchAll(/\$\((\w+)\)/g))
+        expect(Object.keys(config.data ?? {}), `${name}: $(${variable})`).toContain(variable);
+    }
   });
 
   describe.each(Object.entries(DEPLOYMENTS))('%s', (name, args) => {
@@ -123,6 +154,12 @@ describe('Kubernetes manifests', () => {
     const resources = (podOf(find('Deployment', 'promptrca-worker')).containers[0] as Container).resources;
     expect(mebibytes(resources?.requests?.memory)).toBeGreaterThan(MEASURED_WORKER_RSS_MIB);
     expect(mebibytes(resources?.limits?.memory)).toBeGreaterThanOrEqual(2 * MEASURED_WORKER_RSS_MIB);
+  });
+
+  it('leaves the worker count to KEDA, whose floor keeps two workers', () => {
+    // A fixed count in the Deployment would reset KEDA's on every apply.
+    expect(find('Deployment', 'promptrca-worker').spec).not.toHaveProperty('replicas');
+    expect((find('ScaledObject', 'promptrca-worker').spec as { minReplicaCount: number }).minReplicaCount).toBeGreaterThanOrEqual(2);
   });
 
   it('lets a drain take one worker at a time', () => {
@@ -183,6 +220,31 @@ describe('systemd units', () => {
     expect(settings.get('User')).toEqual(['promptrca']);
     expect(settings.get('ExecStart')?.[0]).toMatch(/^\/usr\/bin\/node \/opt\/promptrca\/dist\/src\/cli\.js /);
     expect(settings.get('RestartPreventExitStatus')).toEqual(['2']);
+  });
+
+  it('name only variables the product, Node or the AWS SDK reads, in the units and the environment file', () => {
+    const envFile = readFileSync(join(SYSTEMD, 'promptrca.env.example'), 'utf8')
+      .split('\n')
+      .filter((line) => /^\w+=/.test(line))
+      .map((line) => line.slice(0, line.indexOf('=')));
+    expect(KNOWN_VARIABLES).toEqual(expect.arrayContaining(envFile));
+    for (const unit of units) {
+      const settings = serviceSettings(unit);
+      const set = (settings.get('Environment') ?? []).map((value) => value.slice(0, value.indexOf('=')));
+      expect(KNOWN_VARIABLES, unit).toEqual(expect.arrayContaining(set));
+      // ${NAME} in ExecStart comes from the environment file or the unit.
+      for (const [, variable] of (settings.get('ExecStart')?.[0] ?? '').matchAll(/\$\{(\w+)\}/g))
+        expect([...envFile, ...set], `${unit}: \${${variable}}`).toContain(variable);
+    }
+  });
+
+  it('are grouped by promptrca.target, so that `systemctl restart promptrca.target` restarts them all', () => {
+    for (const unit of units) {
+      const text = readFileSync(join(SYSTEMD, unit), 'utf8');
+      expect(text, unit).toMatch(/^PartOf=promptrca\.target$/m);
+      expect(text, unit).toMatch(/^WantedBy=promptrca\.target$/m);
+    }
+    expect(readFileSync(join(SYSTEMD, 'promptrca.target'), 'utf8')).toMatch(/^WantedBy=multi-user\.target$/m);
   });
 
   it('give each process on a host its own metrics port', () => {

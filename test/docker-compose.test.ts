@@ -103,6 +103,10 @@ describe('docker-compose.yml', () => {
     expect(services[name]?.depends_on).toEqual({ redis: { condition: 'service_healthy' } });
   });
 
+  it.each(LONG_RUNNING)('%s publishes /metrics and the probes on the host loopback only, on a port Docker picks', (name) => {
+    expect(services[name]?.ports).toEqual(['127.0.0.1::9464']);
+  });
+
   it.each(LONG_RUNNING)('%s has the /readyz healthcheck and stops after the shutdown grace', (name) => {
     expect(services[name]?.healthcheck?.test.join(' ')).toContain('http://127.0.0.1:9464/readyz');
     expect(Number.parseInt(services[name]?.stop_grace_period ?? '', 10)).toBeGreaterThan(GRACE_SECONDS);
@@ -124,6 +128,19 @@ describe('docker-compose.yml', () => {
         .split('\n')
         .filter((line) => line.startsWith('USER')),
     ).toEqual(['USER node']);
+  });
+
+  it('puts promptrca on the image PATH, as package.json names it, for commands run in a running container', () => {
+    const dockerfile = readFileSync('Dockerfile', 'utf8');
+    const { bin } = JSON.parse(readFileSync('package.json', 'utf8')) as { bin: { promptrca: string } };
+    expect(dockerfile).toContain(`ln -s /app/${bin.promptrca} /usr/local/bin/promptrca`);
+    expect(dockerfile).toContain(`chmod 755 ${bin.promptrca}`);
+    expect(readFileSync(`src/${bin.promptrca.replace(/^dist\/src\//, '').replace(/\.js$/, '.ts')}`, 'utf8')).toMatch(
+      /^#!\/usr\/bin\/env node\n/,
+    );
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["promptrca"\]$/m);
+    // Before USER: the link and the mode are made as root.
+    expect(dockerfile.indexOf('ln -s')).toBeLessThan(dockerfile.indexOf('USER node'));
   });
 
   it("matches the README's compose commands: every service, profile and file they name exists", () => {

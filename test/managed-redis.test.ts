@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sentinelOptions } from '../src/platform/redis-connection.js';
 import { logLines, runCli, SCENARIO, spawnCli, startWorker, waitFor } from './support/pipeline.js';
 import { RedisTopology } from './support/redis-topologies.js';
 
@@ -129,13 +130,7 @@ describe('a master found through Redis Sentinel', () => {
   const topology = new RedisTopology();
   let sentinels: string;
   beforeAll(async () => {
-    const master = await topology.startServer('master');
-    sentinels = [
-      await topology.startSentinel('promptrca-master', master.port),
-      await topology.startSentinel('promptrca-master', master.port),
-    ]
-      .map((sentinel) => sentinel.replace('redis://', `redis://:${topology.password}@`))
-      .join(',');
+    sentinels = await topology.startSentinels('promptrca-master');
   }, 30_000);
   afterAll(() => topology.remove());
 
@@ -149,5 +144,71 @@ describe('a master found through Redis Sentinel', () => {
     };
     expect(await runThePipeline(env, output)).toBe('sentinel');
     expect(output.join('\n')).not.toContain(topology.password);
+    // Sentinels without a password are not sent one (ioredis would warn of it on stderr).
+    expect(output.join('\n')).not.toContain('does not require a password');
   }, 120_000);
+});
+
+describe('the options of a master found through sentinels', () => {
+  const target = { mode: 'sentinel' as const, urls: 'redis://ops:pw@s1:26379,redis://ops:pw@s2:26380', sentinelName: 'mymaster' };
+  const master = { username: 'ops', password: 'pw' };
+
+  it('give the URL credentials to the master only, unless the sentinels require them too', () => {
+    const plain = sentinelOptions(target, master);
+    expect(plain).toMatchObject({
+      ...master,
+      name: 'mymaster',
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26380 },
+      ],
+    });
+    expect(plain).not.toHaveProperty('sentinelPassword');
+    expect(plain).not.toHaveProperty('sentinelUsername');
+    expect(sentinelOptions({ ...target, sentinelAuth: true }, master)).toMatchObject({
+      ...master,
+      sentinelUsername: 'ops',
+      sentinelPassword: 'pw',
+    });
+    const passwordOnly = sentinelOptions({ ...target, urls: 'rediss://:pw@s1:26379', sentinelAuth: true }, { password: 'pw' });
+    expect(passwordOnly).toMatchObject({ sentinelPassword: 'pw', enableTLSForSentinelMode: true });
+    expect(passwordOnly).not.toHaveProperty('sentinelUsername');
+  });
+});
+
+describe("sentinels that require a password of their own (the master's)", () => {
+  const topology = new RedisTopology();
+  let sentinels: string;
+  beforeAll(async () => {
+    sentinels = await topology.startSentinels('promptrca-master', true);
+  }, 30_000);
+  afterAll(() => topology.remove());
+  const env = () => ({
+    REDIS_URL: sentinels,
+    PROMPTRCA_REDIS_MODE: 'sentinel',
+    PROMPTRCA_REDIS_SENTINEL_NAME: 'promptrca-master',
+    PROMPTRCA_QUEUE_PREFIX: 'sentinel-auth',
+  });
+
+  it('runs the pipeline with PROMPTRCA_REDIS_SENTINEL_AUTH=true, and the password appears in no output', async () => {
+    const output: string[] = [];
+    expect(await runThePipeline({ ...env(), PROMPTRCA_REDIS_SENTINEL_AUTH: 'true' }, output)).toBe('sentinel-auth');
+    expect(output.join('\n')).not.toContain(topology.password);
+  }, 120_000);
+
+  it.each([
+    ['queue status', ['queue', 'status']],
+    ['worker', ['worker', '--llm', 'none', '--metrics-port', '0']],
+  ])(
+    'without it, %s exits 2 saying the sentinels refuse the client and what to set',
+    async (_name, args) => {
+      const run = await runCli(args, env());
+      expect(run.code).toBe(2);
+      expect(run.stdout + run.stderr).toMatch(
+        /the sentinels at sentinel redis:\/\/:\*\*\*@127\.0\.0\.1:\d+,redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ refuse this client \(NOAUTH .*\): set PROMPTRCA_REDIS_SENTINEL_AUTH=true/,
+      );
+      expect(run.stdout + run.stderr).not.toContain(topology.password);
+    },
+    30_000,
+  );
 });

@@ -21,6 +21,14 @@ describe('a URL with a password is never printed with it, valid or not', () => {
     }
   });
 
+  it('refuses a password in the query of REDIS_URL with exit 2, masked, naming where it goes', async () => {
+    const result = await runCli(['queue', 'status'], { REDIS_URL: `redis://127.0.0.1:1?password=${PASSWORD}` });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('REDIS_URL="redis://127.0.0.1:1?***" is not valid');
+    expect(result.stderr).toContain('redis://user:password@host:6379');
+    expect(result.stdout + result.stderr).not.toContain(PASSWORD);
+  });
+
   it.each([
     ['PROMPTRCA_NOTIFY_WEBHOOK_URLS', `ftp://hooks:${PASSWORD}@example.test/x`],
     ['OPENAI_BASE_URL', `abc://key:${PASSWORD}@model`],

@@ -157,6 +157,9 @@ const SETTINGS = {
   } satisfies Setting<string>,
   PROMPTRCA_REDIS_MODE: oneOf(REDIS_MODES, 'standalone'),
   PROMPTRCA_REDIS_SENTINEL_NAME: text(),
+  // Off by default: a password sent to a sentinel that has none draws a warning, and an ACL user it
+  // does not know is refused.
+  PROMPTRCA_REDIS_SENTINEL_AUTH: trueOrFalse(false),
   // In cluster mode the default is CLUSTER_QUEUE_PREFIX (see loadConfig).
   PROMPTRCA_QUEUE_PREFIX: text('bull'),
   PROMPTRCA_USE_DIRECT_ORCHESTRATION: trueOrFalse(false),
@@ -238,7 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError(name, shown(name, env[name] ?? ''), SETTINGS[name].allowed);
   }
   const given = new Set(SETTING_NAMES.filter((name) => !blank(env[name])));
-  return checkRedisMode({ ...result.data, given });
+  return checkRedisMode(checkRedisUrlParts({ ...result.data, given }));
 }
 
 /**
@@ -255,6 +258,22 @@ export function readSetting<Name extends SettingName>(name: Name, env: NodeJS.Pr
 /** A value as an error message may print it: the passwords of every URL variable masked, valid or not. */
 function shown(name: SettingName, value: string): string {
   return /_URLS?$/.test(name) ? maskRedisPasswords(value) : value;
+}
+
+/**
+ * REDIS_URL gives credentials in its authority only: connections take the user, password, host, port
+ * and database of each URL, so a `?password=…` would be silently ignored (and printed where a URL is).
+ */
+function checkRedisUrlParts(config: Config): Config {
+  if (config.REDIS_URL.split(',').some((item) => /[?#]/.test(item.trim()))) {
+    throw new ConfigError(
+      'REDIS_URL',
+      shown('REDIS_URL', config.REDIS_URL),
+      'no ?query or #fragment: give the user and password before the host (redis://user:password@host:6379, ' +
+        'or redis://:password@host:6379 with no user) and the database as the path (/0)',
+    );
+  }
+  return config;
 }
 
 /**

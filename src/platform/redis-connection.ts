@@ -16,10 +16,21 @@ export interface RedisTarget {
   /** REDIS_URL: one URL, or a comma-separated list of sentinels or cluster seeds. */
   urls: string;
   sentinelName: string | null;
+  /**
+   * The sentinels require the user and password of the URLs too (`requirepass` or an ACL user on
+   * the sentinels); otherwise they are asked without credentials.
+   * @defaultValue false
+   */
+  sentinelAuth?: boolean;
 }
 
 export function redisTargetFrom(config: Config): RedisTarget {
-  return { mode: config.PROMPTRCA_REDIS_MODE, urls: config.REDIS_URL, sentinelName: config.PROMPTRCA_REDIS_SENTINEL_NAME };
+  return {
+    mode: config.PROMPTRCA_REDIS_MODE,
+    urls: config.REDIS_URL,
+    sentinelName: config.PROMPTRCA_REDIS_SENTINEL_NAME,
+    sentinelAuth: config.PROMPTRCA_REDIS_SENTINEL_AUTH,
+  };
 }
 
 /** The target for messages and logs: URLs with passwords masked, and the mode unless standalone. */
@@ -52,6 +63,24 @@ function credentials(node: RedisNode): RedisOptions {
   };
 }
 
+/**
+ * A master found through sentinels: the URL's credentials are the master's, and the sentinels' too
+ * when `sentinelAuth` says they require them.
+ */
+export function sentinelOptions(target: RedisTarget, common: RedisOptions): RedisOptions {
+  const nodes = parseRedisNodes(target.urls);
+  const first = nodes[0] as RedisNode;
+  return {
+    ...common,
+    sentinels: nodes.map(({ host, port }) => ({ host, port })),
+    name: target.sentinelName ?? '',
+    ...(target.sentinelAuth && first.username !== undefined ? { sentinelUsername: first.username } : {}),
+    ...(target.sentinelAuth && first.password !== undefined ? { sentinelPassword: first.password } : {}),
+    ...(first.tls ? { enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
+    sentinelRetryStrategy: retryStrategy,
+  };
+}
+
 /** Every connection of the product is made here, whatever the mode. */
 function createClient(target: RedisTarget, role: RedisRole): RedisClient {
   const nodes = parseRedisNodes(target.urls);
@@ -79,17 +108,14 @@ function createClient(target: RedisTarget, role: RedisRole): RedisClient {
     ...credentials(first),
     db: first.db,
   };
-  if (target.mode === 'sentinel') {
-    return new Redis({
-      ...common,
-      sentinels: nodes.map(({ host, port }) => ({ host, port })),
-      name: target.sentinelName ?? '',
-      // The URL's credentials are the master's; sentinels are asked without them.
-      ...(first.tls ? { enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
-      sentinelRetryStrategy: retryStrategy,
-    });
-  }
+  if (target.mode === 'sentinel') return new Redis(sentinelOptions(target, common));
   return new Redis({ ...common, host: first.host, port: first.port });
+}
+
+/** What sentinels answered when they refuse this client (NOAUTH, WRONGPASS), which ioredis reports as its last error; null otherwise. */
+function sentinelRefusal(target: RedisTarget, error: unknown): string | null {
+  if (target.mode !== 'sentinel' || error === null) return null;
+  return /Last error: ((?:NOAUTH|WRONGPASS)\b.*)$/s.exec(errorMessage(error))?.[1] ?? null;
 }
 
 /**
@@ -121,7 +147,7 @@ export async function connectRedis(target: RedisTarget | string, role: RedisRole
       });
       if (role === 'command') redis.once('error', fail);
       // Credentials or a database index Redis refuses will not change by waiting, whatever the role.
-      else redis.on('error', (error) => isRedisConfigurationRefusal(error) && fail(error));
+      else redis.on('error', (error) => (isRedisConfigurationRefusal(error) || sentinelRefusal(resolved, error) !== null) && fail(error));
       redis.connect().catch(() => {});
     });
   } catch {
@@ -131,6 +157,15 @@ export async function connectRedis(target: RedisTarget | string, role: RedisRole
         `Redis at ${describeRedisTarget(resolved)} refuses this client (${errorMessage(lastError)}): check the user, password and database index in REDIS_URL`,
         { cause: lastError },
       );
+    }
+    const refusal = sentinelRefusal(resolved, lastError);
+    if (refusal !== null) {
+      const fix = resolved.sentinelAuth
+        ? 'check the user and password in REDIS_URL, which the sentinels are given too'
+        : 'set PROMPTRCA_REDIS_SENTINEL_AUTH=true to give them the user and password of REDIS_URL';
+      throw new RedisConfigurationError(`the sentinels at ${describeRedisTarget(resolved)} refuse this client (${refusal}): ${fix}`, {
+        cause: lastError,
+      });
     }
     const cause = lastError === null ? `no answer within ${timeoutMs / 1000} s` : errorMessage(lastError);
     throw new RedisUnavailableError(

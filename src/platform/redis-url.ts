@@ -5,20 +5,31 @@ export type RedisMode = (typeof REDIS_MODES)[number];
 /** Shown instead of a password wherever a Redis URL is printed. */
 const MASK = '***';
 
-/** One `redis://` or `rediss://` URL with its password masked, read by its shape so that text that is no URL is masked too. */
+/** Text from `from` on as it may be printed: a query or fragment (`?password=…`) masked whole. */
+function maskQuery(item: string, from: number): string {
+  return from < item.length ? `${item.slice(0, from + 1)}${MASK}` : item;
+}
+
+/**
+ * One `redis://` or `rediss://` URL with its password and its query masked, read by its shape so
+ * that text that is no URL is masked too.
+ */
 function maskOne(item: string): string {
-  // Shown as written, so the operator recognises it.
-  if (URL.canParse(item) && !new URL(item).password) return item;
-  // Everything between the user's ':' and the last '@' may be the password (a URL that does not
-  // parse may have an unencoded '/' or '@' in it), so all of it is masked; without a ':', the whole
-  // user part is.
-  const at = item.lastIndexOf('@');
-  if (at < 0) return item;
+  const parsed = URL.canParse(item) ? new URL(item) : null;
   const scheme = item.indexOf('://');
   const userStart = scheme < 0 ? 0 : scheme + 3;
+  const query = item.slice(userStart).search(/[?#]/);
+  const queryStart = query < 0 ? item.length : userStart + query;
+  // In a URL that parses, the credentials end before the query. In text that does not, everything
+  // between the user's ':' and the last '@' may be the password (it may hold an unencoded '/', '@'
+  // or '?'); without a ':', the whole user part is.
+  const at = parsed ? (parsed.password ? item.lastIndexOf('@', queryStart) : -1) : item.lastIndexOf('@');
+  if (at < 0) return maskQuery(item, queryStart);
   const colon = item.indexOf(':', userStart);
   const secretStart = colon >= 0 && colon < at ? colon + 1 : userStart;
-  return `${item.slice(0, secretStart)}${MASK}${item.slice(at)}`;
+  // A '?' before that '@' may be in the password, or the '@' in a query: all from the first is masked.
+  if (at > queryStart) return `${item.slice(0, Math.min(secretStart, queryStart))}${MASK}`;
+  return `${item.slice(0, secretStart)}${MASK}${maskQuery(item.slice(at), queryStart - at)}`;
 }
 
 /**

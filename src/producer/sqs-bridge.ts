@@ -13,6 +13,7 @@ import { type BackoffOptions, RetryBackoff } from '../platform/backoff.js';
 import { isTransientError } from '../platform/error-kind.js';
 import { errorMessage } from '../platform/errors.js';
 import type { Health } from '../platform/metrics-server.js';
+import { redisState } from '../platform/readiness.js';
 import type { RedisClient } from '../platform/redis-connection.js';
 import { enqueueInvestigation } from './enqueue.js';
 import type { EnqueueSettings } from './enqueue-settings.js';
@@ -120,6 +121,17 @@ export class SqsBridge {
   /** For /readyz: ready while receiving; not while Redis or SQS is away, nor while stopping. */
   health(): Health {
     return { healthy: this.state === 'polling', state: this.state, queue_url: this.options.queue.url, ...this.options.counters.counts };
+  }
+
+  /**
+   * `/readyz`: health(), and not ready while Redis does not answer a PING either. An idle bridge
+   * learns that Redis is away only when an alarm does not go in, and a probe must not wait for one.
+   */
+  async readiness(): Promise<Health> {
+    const own = this.health();
+    const redis = await redisState(this.options.redis);
+    const away = own.healthy && !redis.redisAnswers ? { healthy: false, state: 'waiting_for_redis' } : {};
+    return { ...own, ...away, redis: redis.redisStatus };
   }
 
   start(): void {

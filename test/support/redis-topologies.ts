@@ -182,8 +182,11 @@ export class RedisTopology {
     return ports.map((port) => this.urlOf(port)).join(',');
   }
 
-  /** A sentinel watching the master on `masterPort` under `name`: its URL (sentinels take no password here). */
-  async startSentinel(name: string, masterPort: number): Promise<string> {
+  /**
+   * A sentinel watching the master on `masterPort` under `name`: its URL. With `requirePassword`,
+   * clients must give the sentinel the topology's password too.
+   */
+  async startSentinel(name: string, masterPort: number, requirePassword = false): Promise<string> {
     const port = await freePort();
     const config = join(this.dir, `sentinel-${port}.conf`);
     writeFileSync(
@@ -194,6 +197,7 @@ export class RedisTopology {
         `sentinel monitor ${name} 127.0.0.1 ${masterPort} 1`,
         `sentinel auth-pass ${name} ${this.password}`,
         `sentinel down-after-milliseconds ${name} 5000`,
+        ...(requirePassword ? [`requirepass ${this.password}`] : []),
         '',
       ].join('\n'),
     );
@@ -201,6 +205,19 @@ export class RedisTopology {
     this.processes.push(child);
     await waitUntil(() => child.exitCode === null && acceptsConnections(port), `redis sentinel on port ${port}`);
     return `redis://127.0.0.1:${port}`;
+  }
+
+  /**
+   * A master watched by two sentinels under `name`: REDIS_URL for sentinel mode, each sentinel's URL
+   * carrying the master's password (the sentinels' own too, with `requirePassword`).
+   */
+  async startSentinels(name: string, requirePassword = false): Promise<string> {
+    const master = await this.startServer('master');
+    const sentinels = [
+      await this.startSentinel(name, master.port, requirePassword),
+      await this.startSentinel(name, master.port, requirePassword),
+    ];
+    return sentinels.map((sentinel) => sentinel.replace('redis://', `redis://:${this.password}@`)).join(',');
   }
 
   async remove(): Promise<void> {

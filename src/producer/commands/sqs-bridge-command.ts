@@ -48,7 +48,7 @@ export async function runSqsBridge(options: SqsBridgeCommandOptions, env: NodeJS
     });
     const metrics = await startMetricsServer({
       registry,
-      health: () => bridge.health(),
+      health: () => bridge.readiness(),
       ...metricsAddress,
     }).catch(async (error: unknown) => {
       await queues.close();
