@@ -1,6 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { PromptRcaQueues } from '../src/report/queues.js';
+import { connectRedis } from '../src/platform/redis-connection.js';
+import { type PromptRcaQueues, RESULTS_QUEUE } from '../src/report/queues.js';
+import type { Report } from '../src/report/report.js';
 import { ResultsPublisher } from '../src/report/results-publisher.js';
 import { QueueTrimmer } from '../src/report/retention.js';
 import { craftReports } from './support/crafted-reports.js';
@@ -10,6 +13,7 @@ import {
   distinctAlarms,
   enqueueAll,
   openQueues,
+  REDIS_URL,
   runCli,
   type SpawnedProcess,
   spawnCli,
@@ -55,6 +59,33 @@ describe('results retention', () => {
     );
     // The notifications nobody delivers are bounded the same way.
     expect(await queues.notifications.getWaitingCount()).toBe(25);
+  });
+
+  it('keeps at most PROMPTRCA_RESULTS_MAX_COUNT reports, the newest, while a consumer completes them', async () => {
+    const queues = await freshQueues('retention-consumed');
+    // Any consumer of the results queue: reports it completes stay in `completed` (for results, compare, guard).
+    const consumerRedis = await connectRedis(REDIS_URL, 'worker');
+    const consumer = new Worker(RESULTS_QUEUE, async () => 'seen', { connection: consumerRedis, prefix: queues.prefix });
+    const publisher = new ResultsPublisher(queues, { retention: { maxAgeMs: 3_600_000, maxCount: 25 } });
+    const reports = craftReports('direct_invocation', 300, (index) => ({ id: `consumed-${index}` }));
+    try {
+      for (const report of reports) await publisher.publish(report);
+      await waitFor(
+        async () => (await queues.results.getJobCountByTypes('waiting', 'active')) === 0,
+        10_000,
+        () => 'the consumer to complete the reports',
+      );
+      // One more publish trims what the consumer completed after the last one.
+      await publisher.publish(craftReports('direct_invocation', 1, () => ({ id: 'consumed-last' }))[0] as Report);
+      expect(await queues.results.getCompletedCount()).toBeGreaterThan(0);
+      expect(await stored(queues)).toBeLessThanOrEqual(25);
+      const kept = (await queues.results.getJobs(['waiting', 'active', 'completed'])).map((job) => job.id);
+      const newest = new Set([...reports.slice(-30).map((report) => report.investigation_id), 'consumed-last']);
+      expect(kept.filter((id) => !newest.has(id ?? ''))).toEqual([]);
+    } finally {
+      await consumer.close();
+      consumerRedis.disconnect();
+    }
   });
 
   it('removes reports older than the maximum age', async () => {

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import { loadConfig } from '../platform/config.js';
 
-/** How much of a queue is kept: nothing older than `maxAgeMs`, and only the newest `maxCount` waiting jobs. */
+/** How much of a queue is kept: nothing older than `maxAgeMs`, and only the newest `maxCount` jobs, whatever their state. */
 export interface Retention {
   maxAgeMs: number;
   maxCount: number;
@@ -18,20 +18,38 @@ export function retentionFromEnv(env: NodeJS.ProcessEnv): Retention {
 /** Jobs removed per Redis round trip, so that a first trim of a long-unbounded queue never blocks Redis for long. */
 const BATCH = 1_000;
 
+/** The states retention removes from; an `active` job is being handled and is left to finish. */
+const TRIMMED_STATES = ['wait', 'delayed', 'completed', 'failed'] as const;
+
+/** Every job the queue holds, whatever its state: what the count bound is held against. */
+const counted = (queue: Queue) => queue.getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
+
+/** The `count` oldest ids of each trimmed state, each with the time its job was added. */
+async function oldestCandidates(queue: Queue, count: number): Promise<Array<{ id: string; timestamp: number }>> {
+  const ids = (await Promise.all(TRIMMED_STATES.map((state) => queue.getRanges([state], 0, count - 1, true)))).flat();
+  const client = await queue.getBackend().client;
+  const timestamps = await Promise.all(ids.map((id) => client.hget(queue.toKey(id), 'timestamp')));
+  return ids.map((id, index) => ({ id, timestamp: Number(timestamps[index] ?? 0) }));
+}
+
 /**
- * Removes the oldest waiting jobs beyond `maxCount`. Nothing processes the results queue, so its
- * reports stay in `wait` (newest at the head of the list); replicas trimming at once read the same
- * excess and remove the same jobs, never more.
+ * Removes the oldest jobs beyond `maxCount`, counting every state: reports that a consumer
+ * completed sit in `completed`, those nobody consumed in `wait`. Each state's oldest (by the order
+ * it keeps) are candidates, and the oldest of them by the time they were added go first. Replicas
+ * trimming at once read the same excess and pick the same jobs, so they never remove more.
  */
 async function trimByCount(queue: Queue, maxCount: number): Promise<number> {
   let removed = 0;
   for (;;) {
-    const excess = (await queue.getWaitingCount()) - maxCount;
+    const excess = (await counted(queue)) - maxCount;
     if (excess <= 0) return removed;
-    const oldest = await queue.getRanges(['wait'], 0, Math.min(excess, BATCH) - 1, true);
-    if (oldest.length === 0) return removed;
-    const codes = await Promise.all(oldest.map((id) => queue.remove(id)));
-    removed += codes.filter((code) => code === 1).length;
+    const batch = Math.min(excess, BATCH);
+    const oldest = (await oldestCandidates(queue, batch)).sort((a, b) => a.timestamp - b.timestamp).slice(0, batch);
+    const codes = await Promise.all(oldest.map(({ id }) => queue.remove(id)));
+    const now = codes.filter((code) => code === 1).length;
+    // Nothing removable (every job in excess is active, or another trimmer took them): done for now.
+    if (now === 0) return removed;
+    removed += now;
   }
 }
 
@@ -55,8 +73,8 @@ async function trimByAge(queue: Queue, maxAgeMs: number): Promise<number> {
 const AGE_TRIM_INTERVAL_MS = 60_000;
 
 /**
- * Keeps a queue within its retention. The count is enforced at every call (one LLEN when nothing is
- * in excess); the age at most once a minute per process. Called by whoever adds to the queue (the
+ * Keeps a queue within its retention. The count is enforced at every call (one count of the states when
+ * nothing is in excess); the age at most once a minute per process. Called by whoever adds to the queue (the
  * results publisher) and by `notify` on a timer, so the bound holds with or without a consumer.
  */
 export class QueueTrimmer {
