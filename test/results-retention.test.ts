@@ -2,11 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../src/platform/redis-connection.js';
+import { isRolloutChangeJob, notifyOfRolloutChange } from '../src/report/notify/notifications-queue.js';
 import { type PromptRcaQueues, RESULTS_QUEUE } from '../src/report/queues.js';
 import type { Report } from '../src/report/report.js';
 import { ResultsPublisher } from '../src/report/results-publisher.js';
 import { QueueTrimmer } from '../src/report/retention.js';
 import { craftReports } from './support/crafted-reports.js';
+import { captureLog } from './support/log-capture.js';
 import { startNotifyReceiver } from './support/notify-receiver.js';
 import {
   deleteKeys,
@@ -86,6 +88,35 @@ describe('results retention', () => {
       await consumer.close();
       consumerRedis.disconnect();
     }
+  });
+
+  it('never removes a rollout change by the count, and counts and logs every notification it removes undelivered', async () => {
+    const queues = await freshQueues('retention-expired');
+    await notifyOfRolloutChange(queues.notifications, {
+      at: new Date().toISOString(),
+      who: 'rollout guard',
+      reason: 'error rate',
+      changes: [{ field: 'percentage', old: '50', new: '0' }],
+      automatic: true,
+    });
+    const captured = captureLog();
+    let counted = 0;
+    const publisher = new ResultsPublisher(queues, {
+      retention: { maxAgeMs: 3_600_000, maxCount: 25 },
+      log: captured.log,
+      onExpired: (count) => {
+        counted += count;
+      },
+    });
+    for (const report of craftReports('direct_invocation', 300)) await publisher.publish(report);
+    const kept = (await queues.notifications.getJobs(['waiting'])).map((job) => job.id ?? '');
+    expect(kept).toHaveLength(25);
+    expect(kept.filter(isRolloutChangeJob)).toHaveLength(1);
+    // 300 report notifications, 24 kept beside the rollout change: the other 276 counted and logged, once per trim.
+    expect(counted).toBe(276);
+    const warnings = captured.entries.filter((entry) => entry.message.includes('never delivered'));
+    expect(warnings.reduce((sum, entry) => sum + Number(entry.expired), 0)).toBe(276);
+    expect(warnings[0]?.message).toMatch(/removed 1 promptrca-notifications job\(s\) never delivered \(PROMPTRCA_RESULTS_MAX_COUNT 25/);
   });
 
   it('removes reports older than the maximum age', async () => {

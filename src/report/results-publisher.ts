@@ -1,7 +1,8 @@
 import type { Queue } from 'bullmq';
+import type { Logger } from 'winston';
 import { errorMessage } from '../platform/errors.js';
 import { logger } from '../platform/log.js';
-import { type Notification, notifyOfReport } from './notify/notifications-queue.js';
+import { isRolloutChangeJob, type Notification, notifyOfReport } from './notify/notifications-queue.js';
 import type { Report } from './report.js';
 import { QueueTrimmer, type Retention, retentionFromEnv } from './retention.js';
 
@@ -19,6 +20,10 @@ export interface ResultsPublisherOptions {
   onPublished?: (report: Report) => void;
   /** @defaultValue the defaults of PROMPTRCA_RESULTS_MAX_AGE_HOURS and PROMPTRCA_RESULTS_MAX_COUNT */
   retention?: Retention;
+  /** Hears how many undelivered notifications a trim removed (they are logged too). @defaultValue none */
+  onExpired?: (count: number) => void;
+  /** @defaultValue the process logger */
+  log?: Logger;
 }
 
 /**
@@ -37,7 +42,15 @@ export class ResultsPublisher {
     options: ResultsPublisherOptions = {},
   ) {
     const retention = options.retention ?? retentionFromEnv({});
-    this.trimmers = [new QueueTrimmer(queues.results, retention), new QueueTrimmer(queues.notifications, retention)];
+    this.trimmers = [
+      // A removed report's notification is expired (counted and logged) by notify when it comes to it.
+      new QueueTrimmer(queues.results, retention, { undelivered: () => false }),
+      new QueueTrimmer(queues.notifications, retention, {
+        spared: isRolloutChangeJob,
+        ...(options.log ? { log: options.log } : {}),
+        ...(options.onExpired ? { onExpired: options.onExpired } : {}),
+      }),
+    ];
     this.onPublished = options.onPublished ?? (() => {});
   }
 

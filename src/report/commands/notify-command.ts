@@ -13,7 +13,7 @@ import { firstShutdownSignal } from '../../platform/signals.js';
 import { DeliveryState } from '../notify/delivery-state.js';
 import { IncidentRepeats } from '../notify/incident-repeats.js';
 import { notificationProcessor } from '../notify/notification-processor.js';
-import { NOTIFICATIONS_QUEUE, type Notification } from '../notify/notifications-queue.js';
+import { isRolloutChangeJob, NOTIFICATIONS_QUEUE, type Notification } from '../notify/notifications-queue.js';
 import { NotifyMetrics } from '../notify/notify-metrics.js';
 import { connectQueues } from '../queues.js';
 import { QueueTrimmer, retentionFromEnv } from '../retention.js';
@@ -112,7 +112,13 @@ export async function runNotify(options: NotifyOptions, env: NodeJS.ProcessEnv =
     await queues.close();
     throw error;
   }
-  const trimmers = [new QueueTrimmer(queues.results, retention), new QueueTrimmer(queues.notifications, retention)];
+  const trimmers = [
+    new QueueTrimmer(queues.results, retention, { undelivered: () => false }),
+    new QueueTrimmer(queues.notifications, retention, {
+      spared: isRolloutChangeJob,
+      onExpired: (count) => metrics.recordExpired(count),
+    }),
+  ];
   const trim = () => {
     Promise.all(trimmers.map((trimmer) => trimmer.trim())).catch((error: unknown) =>
       logger.warn(`could not apply the results retention: ${errorMessage(error)}`),

@@ -37,9 +37,14 @@ export async function notifyOfReport(queue: Queue<Notification>, resultsJobId: s
   await queue.add('report', { kind: 'report', results_job_id: resultsJobId }, { ...JOB_OPTIONS, jobId: resultsJobId });
 }
 
+const ROLLOUT_CHANGE_ID = 'rollout-change-';
+
+/** A rollout change's job: few, so never removed by the results count (only by age). */
+export const isRolloutChangeJob = (jobId: string) => jobId.startsWith(ROLLOUT_CHANGE_ID);
+
 /** Asks `notify` to announce a rollout change (a rollback) to every sink. */
 export async function notifyOfRolloutChange(queue: Queue<Notification>, change: RolloutChangeNotice): Promise<void> {
   // BullMQ refuses ':' in custom ids; the time of the change names it well enough (two at the same millisecond are one change).
-  const jobId = `rollout-change-${Date.parse(change.at)}`;
+  const jobId = `${ROLLOUT_CHANGE_ID}${Date.parse(change.at)}`;
   await queue.add('rollout_change', { kind: 'rollout_change', change }, { ...JOB_OPTIONS, jobId });
 }

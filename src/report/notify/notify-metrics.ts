@@ -18,8 +18,10 @@ const NOTIFICATION_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 export class NotifyMetrics {
   readonly registry = new Registry();
   private readonly deliveries: Counter<'sink' | 'kind' | 'outcome'>;
+  private readonly sinks: readonly Sink[];
 
   constructor(sources: { notifications: Queue; redis: RedisClient; sinks: readonly Sink[] }) {
+    this.sinks = sources.sinks;
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.deliveries = new Counter({
@@ -39,6 +41,11 @@ export class NotifyMetrics {
     // Present at zero from the start, so rate() and alerts see every series.
     for (const sink of sources.sinks)
       for (const outcome of DELIVERY_OUTCOMES) this.deliveries.inc({ sink: sink.id, kind: sink.kind, outcome }, 0);
+  }
+
+  /** Notifications the retention removed before any sink took them: expired at every sink. */
+  recordExpired(count: number): void {
+    for (const sink of this.sinks) this.deliveries.inc({ sink: sink.id, kind: sink.kind, outcome: 'expired' }, count);
   }
 
   record(sink: Sink, outcome: DeliveryOutcomeLabel): void {
