@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../src/platform/redis-connection.js';
-import { isRolloutChangeJob, notifyOfRolloutChange } from '../src/report/notify/notifications-queue.js';
+import { notifyOfRolloutChange } from '../src/report/notify/notifications-queue.js';
 import { type PromptRcaQueues, RESULTS_QUEUE } from '../src/report/queues.js';
 import type { Report } from '../src/report/report.js';
 import { ResultsPublisher } from '../src/report/results-publisher.js';
@@ -59,8 +59,8 @@ describe('results retention', () => {
         .map((report) => report.investigation_id)
         .sort(),
     );
-    // The notifications nobody delivers are bounded the same way.
-    expect(await queues.notifications.getWaitingCount()).toBe(25);
+    // The reports are all there is: nothing is added beside them for notify.
+    expect(await queues.notifications.getJobCountByTypes('waiting', 'delayed', 'completed', 'failed')).toBe(0);
   });
 
   it('keeps at most PROMPTRCA_RESULTS_MAX_COUNT reports, the newest, while a consumer completes them', async () => {
@@ -90,7 +90,7 @@ describe('results retention', () => {
     }
   });
 
-  it('never removes a rollout change by the count, and counts and logs every notification it removes undelivered', async () => {
+  it('counts and logs every report it removes before notify took it (shadow reports are never delivered), and leaves rollout changes alone', async () => {
     const queues = await freshQueues('retention-expired');
     await notifyOfRolloutChange(queues.notifications, {
       at: new Date().toISOString(),
@@ -108,15 +108,18 @@ describe('results retention', () => {
         counted += count;
       },
     });
+    // 40 shadow reports first (for compare only), then 300 to deliver; nothing consumes them.
+    for (const report of craftReports('agent_tools', 40, (index) => ({ id: `shadowed-${index}`, shadow: true })))
+      await publisher.publish(report);
     for (const report of craftReports('direct_invocation', 300)) await publisher.publish(report);
-    const kept = (await queues.notifications.getJobs(['waiting'])).map((job) => job.id ?? '');
-    expect(kept).toHaveLength(25);
-    expect(kept.filter(isRolloutChangeJob)).toHaveLength(1);
-    // 300 report notifications, 24 kept beside the rollout change: the other 276 counted and logged, once per trim.
-    expect(counted).toBe(276);
+    expect(await stored(queues)).toBe(25);
+    // 340 published, 25 kept: the 40 shadow reports are not counted, the other 275 are, and logged once per trim.
+    expect(counted).toBe(275);
     const warnings = captured.entries.filter((entry) => entry.message.includes('never delivered'));
-    expect(warnings.reduce((sum, entry) => sum + Number(entry.expired), 0)).toBe(276);
-    expect(warnings[0]?.message).toMatch(/removed 1 promptrca-notifications job\(s\) never delivered \(PROMPTRCA_RESULTS_MAX_COUNT 25/);
+    expect(warnings.reduce((sum, entry) => sum + Number(entry.expired), 0)).toBe(275);
+    expect(warnings[0]?.message).toMatch(/removed 1 promptrca-results job\(s\) never delivered \(PROMPTRCA_RESULTS_MAX_COUNT 25/);
+    // The rollout change is on its own queue, which the results count never touches.
+    expect(await queues.notifications.getWaitingCount()).toBe(1);
   });
 
   it('removes reports older than the maximum age', async () => {

@@ -48,29 +48,19 @@ async function oldestCandidates(queue: Queue, count: number): Promise<Array<Remo
 /**
  * Removes the oldest jobs beyond `maxCount`, counting every state: reports that a consumer
  * completed sit in `completed`, those nobody consumed in `wait`. Each state's oldest (by the order
- * it keeps) are candidates, and the oldest of them by the time they were added go first; `spared`
- * jobs are never candidates (they still count). Replicas trimming at once read the same excess and
- * pick the same jobs, so they never remove more.
+ * it keeps) are candidates, and the oldest of them by the time they were added go first. Replicas
+ * trimming at once read the same excess and pick the same jobs, so they never remove more.
  */
-async function trimByCount(queue: Queue, maxCount: number, spared: (id: string) => boolean): Promise<RemovedJob[]> {
+async function trimByCount(queue: Queue, maxCount: number): Promise<RemovedJob[]> {
   const removed: RemovedJob[] = [];
   for (;;) {
     const excess = (await counted(queue)) - maxCount;
     if (excess <= 0) return removed;
     const batch = Math.min(excess, BATCH);
-    // Spared jobs among the oldest widen the look so that they never stop the trim behind them.
-    let candidates: Array<RemovedJob & { timestamp: number }> = [];
-    for (let window = batch; ; ) {
-      const all = await oldestCandidates(queue, window);
-      candidates = all.filter((job) => !spared(job.id));
-      const skipped = all.length - candidates.length;
-      if (candidates.length >= batch || skipped === 0 || window >= batch + skipped) break;
-      window = batch + skipped;
-    }
-    const oldest = candidates.sort((a, b) => a.timestamp - b.timestamp).slice(0, batch);
+    const oldest = (await oldestCandidates(queue, batch)).sort((a, b) => a.timestamp - b.timestamp).slice(0, batch);
     const codes = await Promise.all(oldest.map(({ id }) => queue.remove(id)));
     const now = oldest.filter((_, index) => codes[index] === 1).map(({ id, state }) => ({ id, state }));
-    // Nothing removable (every job in excess is active or spared, or another trimmer took them): done for now.
+    // Nothing removable (every job in excess is active, or another trimmer took them): done for now.
     if (now.length === 0) return removed;
     removed.push(...now);
   }
@@ -97,8 +87,6 @@ const AGE_TRIM_INTERVAL_MS = 60_000;
 
 /** What a trimmer is told about the queue it keeps. */
 export interface QueueTrimmerOptions {
-  /** Jobs the count never removes (the age still does). @defaultValue none */
-  spared?: (id: string) => boolean;
   /**
    * Whether a removed job had never been delivered: it is counted and logged as expired, never
    * dropped silently. @defaultValue a job removed while waiting or delayed
@@ -137,7 +125,7 @@ export class QueueTrimmer {
 
   /** The number of jobs removed. */
   async trim(): Promise<number> {
-    const removed = await trimByCount(this.queue, this.retention.maxCount, this.options.spared ?? (() => false));
+    const removed = await trimByCount(this.queue, this.retention.maxCount);
     if (this.now() - this.lastAgeTrim >= AGE_TRIM_INTERVAL_MS) {
       this.lastAgeTrim = this.now();
       removed.push(...(await trimByAge(this.queue, this.retention.maxAgeMs)));

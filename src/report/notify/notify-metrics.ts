@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
-import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
-import { queueJobsGauge } from '../../platform/queue-jobs-gauge.js';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { RedisClient } from '../../platform/redis-connection.js';
+import { askRedis } from '../../platform/redis-probe.js';
 import type { Sink } from '../sinks/sink.js';
 
 /**
@@ -12,7 +12,8 @@ import type { Sink } from '../sinks/sink.js';
 export const DELIVERY_OUTCOMES = ['delivered', 'retried', 'undeliverable', 'expired', 'muted'] as const;
 export type DeliveryOutcomeLabel = (typeof DELIVERY_OUTCOMES)[number];
 
-const NOTIFICATION_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+/** Not yet handled (waiting, active, delayed: a sink's retry) and failed; completed reports are the retention's. */
+const CONSUMED_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
 /** notify's Prometheus metrics, on a registry of its own. */
 export class NotifyMetrics {
@@ -20,7 +21,7 @@ export class NotifyMetrics {
   private readonly deliveries: Counter<'sink' | 'kind' | 'outcome'>;
   private readonly sinks: readonly Sink[];
 
-  constructor(sources: { notifications: Queue; redis: RedisClient; sinks: readonly Sink[] }) {
+  constructor(sources: { consumed: readonly Queue[]; redis: RedisClient; sinks: readonly Sink[] }) {
     this.sinks = sources.sinks;
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
@@ -30,13 +31,22 @@ export class NotifyMetrics {
       labelNames: ['sink', 'kind', 'outcome'],
       registers,
     });
-    queueJobsGauge({
+    new Gauge({
       name: 'promptrca_notify_queue_jobs',
-      help: 'Notifications by state, counted at scrape (the same on every replica); absent while Redis does not answer',
-      registry: this.registry,
-      queue: sources.notifications,
-      redis: sources.redis,
-      states: NOTIFICATION_STATES,
+      help:
+        'Jobs of the queues notify consumes (reports on promptrca-results, rollout changes on promptrca-notifications) by queue ' +
+        'and state, counted at scrape (the same on every replica); absent while Redis does not answer',
+      labelNames: ['queue', 'state'],
+      registers,
+      async collect() {
+        const counts = await askRedis(sources.redis, () =>
+          Promise.all(sources.consumed.map((queue) => queue.getJobCounts(...CONSUMED_STATES))),
+        );
+        this.reset();
+        if (counts === null) return;
+        for (const [index, queue] of sources.consumed.entries())
+          for (const state of CONSUMED_STATES) this.set({ queue: queue.name, state }, counts[index]?.[state] ?? 0);
+      },
     });
     // Present at zero from the start, so rate() and alerts see every series.
     for (const sink of sources.sinks)
