@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectQueues } from '../src/report/queues.js';
 import { ResultsPublisher } from '../src/report/results-publisher.js';
@@ -6,6 +5,7 @@ import { craftReport } from './support/crafted-reports.js';
 import { notifyMetricsUrl } from './support/notify-processes.js';
 import { type NotifyReceiver, startNotifyReceiver } from './support/notify-receiver.js';
 import { startLongRunning, uniquePrefix, waitFor } from './support/pipeline.js';
+import { probesThroughOutage } from './support/probes-through-outage.js';
 import { ThrowawayRedis } from './support/throwaway-redis.js';
 
 /** Long enough for notify's reconnect attempts and the probe's deadline to play out several times. */
@@ -13,8 +13,6 @@ const OUTAGE_MS = 10_000;
 
 let redis: ThrowawayRedis;
 let receiver: NotifyReceiver;
-
-const status = async (base: string, path: string) => (await fetch(`${base}${path}`)).status;
 
 beforeAll(async () => {
   redis = await ThrowawayRedis.start();
@@ -32,26 +30,7 @@ describe('notify while its Redis is away', () => {
     const notify = await startLongRunning('notify', ['--webhook-url', `${receiver.url}/hook`], env);
     const base = notifyMetricsUrl(notify).replace(/\/metrics$/, '');
     try {
-      await waitFor(
-        async () => (await status(base, '/readyz')) === 200,
-        10_000,
-        () => 'ready before the outage',
-      );
-      const livez = new Set<number>();
-      const readyz = new Set<number>();
-      await redis.stop();
-      const until = Date.now() + OUTAGE_MS;
-      while (Date.now() < until) {
-        livez.add(await status(base, '/livez'));
-        readyz.add(await status(base, '/readyz'));
-        await sleep(250);
-      }
-      await redis.restart();
-      await waitFor(
-        async () => (await status(base, '/readyz')) === 200,
-        15_000,
-        () => 'ready again after the outage',
-      );
+      const { livez, readyzDuring: readyz } = await probesThroughOutage(redis, base, OUTAGE_MS);
       expect([...livez]).toEqual([200]);
       expect(readyz.has(503)).toBe(true);
       expect([...readyz].every((code) => code === 503 || code === 200)).toBe(true);
