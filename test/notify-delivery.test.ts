@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
+import { connectRedis } from '../src/platform/redis-connection.js';
 import { DeliveryState } from '../src/report/notify/delivery-state.js';
-import type { PromptRcaQueues } from '../src/report/queues.js';
+import { type PromptRcaQueues, RESULTS_QUEUE } from '../src/report/queues.js';
 import { ReportSchema } from '../src/report/report.js';
 import { ResultsPublisher } from '../src/report/results-publisher.js';
 import { SLACK_LIMITS } from '../src/report/sinks/slack-text.js';
-import { craftReports } from './support/crafted-reports.js';
+import { craftReport, craftReports } from './support/crafted-reports.js';
 import { notifyMetricsUrl, useNotifyTestResources } from './support/notify-processes.js';
 import { duplicatesAt, type NotifyReceiver, type ReceiverAnswer, startNotifyReceiver } from './support/notify-receiver.js';
 import {
@@ -13,6 +15,7 @@ import {
   enqueueAll,
   logLines,
   openQueues,
+  REDIS_URL,
   runCli,
   type SpawnedProcess,
   startWorker,
@@ -62,11 +65,11 @@ async function allDelivered(run: Run, ids: string[], paths: string[], timeoutMs:
     () => paths.map((path) => `${path}: ${keysAt(run.receiver, path).size} of ${ids.length}`).join(', '),
   );
   for (const path of paths) expect([...keysAt(run.receiver, path)].sort()).toEqual([...ids].sort());
-  // Every notification finished (none waiting, delayed or held by a dead replica), so that duplicates are all in.
+  // Every report finished (none waiting, delayed or held by a dead replica), so that duplicates are all in.
   await waitFor(
-    async () => (await run.queues.notifications.getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized')) === 0,
+    async () => (await run.queues.results.getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized')) === 0,
     timeoutMs,
-    () => 'the notifications queue to drain',
+    () => 'notify to take every report',
   );
 }
 
@@ -125,6 +128,9 @@ describe('promptrca notify', () => {
     const samples = parseExposition(await (await fetch(metricsUrl)).text());
     expect(sampleValue(samples, 'promptrca_notify_deliveries_total', { kind: 'webhook', outcome: 'delivered' })).toBe(40);
     expect(sampleValue(samples, 'promptrca_notify_deliveries_total', { kind: 'slack', outcome: 'delivered' })).toBe(40);
+    // What notify consumes is the results queue itself: nothing left waiting there.
+    expect(sampleValue(samples, 'promptrca_notify_queue_jobs', { queue: 'promptrca-results', state: 'waiting' })).toBe(0);
+    expect(sampleValue(samples, 'promptrca_notify_queue_jobs', { queue: 'promptrca-notifications', state: 'failed' })).toBe(0);
 
     // The reports stay on the results queue for results, compare and the guard.
     const results = await runCli(['results', '--json', '--last', '5'], run.env);
@@ -275,6 +281,46 @@ describe('promptrca notify', () => {
     expect(await notify.exited).toBe(0);
     await queues.close();
   }, 60_000);
+
+  it('delivers a report added to promptrca-results by a plain BullMQ Queue.add, and keeps it there completed', async () => {
+    const prefix = uniquePrefix('notify-plain-add');
+    prefixes.push(prefix);
+    const receiver = await startNotifyReceiver();
+    receivers.push(receiver);
+    // Another program's producer: a Queue of its own, no ResultsPublisher, no notifications queue.
+    const redis = await connectRedis(REDIS_URL, 'command');
+    const results = new Queue(RESULTS_QUEUE, { connection: redis, prefix });
+    const [primary, shadow] = [
+      craftReport('direct_invocation', { id: 'inv-plain-add' }),
+      craftReport('agent_tools', { id: 'inv-plain-add', shadow: true }),
+    ];
+    await results.add('direct_invocation', primary, { jobId: 'inv-plain-add' });
+    await results.add('agent_tools', shadow, { jobId: 'inv-plain-add-shadow' });
+    const notify = await startNotify({ PROMPTRCA_QUEUE_PREFIX: prefix, PROMPTRCA_NOTIFY_REPEATS: 'send' }, [
+      '--webhook-url',
+      `${receiver.url}${HOOK}`,
+      '--slack-webhook-url',
+      `${receiver.url}${SLACK}`,
+    ]);
+    try {
+      await waitFor(
+        async () => (await results.getCompletedCount()) === 2,
+        20_000,
+        () => 'both reports completed',
+      );
+      expect(receiver.accepted(HOOK).map((received) => received.idempotencyKey)).toEqual(['inv-plain-add']);
+      expect(receiver.accepted(SLACK).map((received) => received.idempotencyKey)).toEqual(['inv-plain-add']);
+      // The shadow report completed without a request, and both stay for results, compare and the guard.
+      expect(receiver.requests).toHaveLength(2);
+      expect((await results.getJob('inv-plain-add-shadow'))?.returnvalue).toMatchObject({ shadow: true });
+      expect(await results.getJobCountByTypes('waiting', 'active', 'delayed', 'failed')).toBe(0);
+    } finally {
+      notify.child.kill('SIGTERM');
+      expect(await notify.exited).toBe(0);
+      await results.close();
+      redis.disconnect();
+    }
+  }, 40_000);
 
   it('exits 2 naming the options and variables when no sink is given', async () => {
     const result = await runCli(['notify'], { PROMPTRCA_QUEUE_PREFIX: uniquePrefix('notify-none') });

@@ -55,12 +55,12 @@ async function setup(
 
 const startNotify = (run: Setup) => resources.startNotify(run.env, run.sinkArgs);
 
-/** Every notification handled: none waiting, active or delayed. */
+/** Every report handled by notify: none waiting, active or delayed on the results queue. */
 async function drained(run: Setup, timeoutMs = 60_000): Promise<void> {
   await waitFor(
-    async () => (await run.queues.notifications.getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized')) === 0,
+    async () => (await run.queues.results.getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized')) === 0,
     timeoutMs,
-    () => 'the notifications queue to drain',
+    () => 'notify to take every report',
   );
 }
 

@@ -48,6 +48,20 @@ describe('Slack message', () => {
     ).toHaveLength(5);
   });
 
+  it('shortens a long alarm name in the header, never the root cause and its confidence', () => {
+    const report = craftReport('direct_invocation');
+    const name = `orders-api-${'x'.repeat(112)}`;
+    expect(name).toHaveLength(123);
+    report.alarm = { ...report.alarm!, name };
+    report.root_cause = { type: 'out_of_memory', description: 'the function ran out of memory', confidence: 0.91 };
+    const headerText = textOf(slackMessage({ kind: 'report', report }).blocks[0]);
+    expect(headerText.length).toBeLessThanOrEqual(SLACK_LIMITS.headerText);
+    expect(headerText).toMatch(/^orders-api-x+…: out_of_memory \(confidence 0\.91\)$/);
+    // A name that fits is left whole.
+    report.alarm = { ...report.alarm, name: 'orders-api-errors' };
+    expect(textOf(slackMessage({ kind: 'report', report }).blocks[0])).toBe('orders-api-errors: out_of_memory (confidence 0.91)');
+  });
+
   it('says why a failed investigation failed', () => {
     const report = craftReport('agent_tools', { status: 'failed', error: 'ThrottlingException: Rate exceeded', errorKind: 'transient' });
     const message = slackMessage({ kind: 'report', report });

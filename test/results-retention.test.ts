@@ -1,15 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { PromptRcaQueues } from '../src/report/queues.js';
+import { connectRedis } from '../src/platform/redis-connection.js';
+import { notifyOfRolloutChange } from '../src/report/notify/notifications-queue.js';
+import { type PromptRcaQueues, RESULTS_QUEUE } from '../src/report/queues.js';
+import type { Report } from '../src/report/report.js';
 import { ResultsPublisher } from '../src/report/results-publisher.js';
 import { QueueTrimmer } from '../src/report/retention.js';
 import { craftReports } from './support/crafted-reports.js';
+import { captureLog } from './support/log-capture.js';
 import { startNotifyReceiver } from './support/notify-receiver.js';
 import {
   deleteKeys,
   distinctAlarms,
   enqueueAll,
   openQueues,
+  REDIS_URL,
   runCli,
   type SpawnedProcess,
   spawnCli,
@@ -53,8 +59,67 @@ describe('results retention', () => {
         .map((report) => report.investigation_id)
         .sort(),
     );
-    // The notifications nobody delivers are bounded the same way.
-    expect(await queues.notifications.getWaitingCount()).toBe(25);
+    // The reports are all there is: nothing is added beside them for notify.
+    expect(await queues.notifications.getJobCountByTypes('waiting', 'delayed', 'completed', 'failed')).toBe(0);
+  });
+
+  it('keeps at most PROMPTRCA_RESULTS_MAX_COUNT reports, the newest, while a consumer completes them', async () => {
+    const queues = await freshQueues('retention-consumed');
+    // Any consumer of the results queue: reports it completes stay in `completed` (for results, compare, guard).
+    const consumerRedis = await connectRedis(REDIS_URL, 'worker');
+    const consumer = new Worker(RESULTS_QUEUE, async () => 'seen', { connection: consumerRedis, prefix: queues.prefix });
+    const publisher = new ResultsPublisher(queues, { retention: { maxAgeMs: 3_600_000, maxCount: 25 } });
+    const reports = craftReports('direct_invocation', 300, (index) => ({ id: `consumed-${index}` }));
+    try {
+      for (const report of reports) await publisher.publish(report);
+      await waitFor(
+        async () => (await queues.results.getJobCountByTypes('waiting', 'active')) === 0,
+        10_000,
+        () => 'the consumer to complete the reports',
+      );
+      // One more publish trims what the consumer completed after the last one.
+      await publisher.publish(craftReports('direct_invocation', 1, () => ({ id: 'consumed-last' }))[0] as Report);
+      expect(await queues.results.getCompletedCount()).toBeGreaterThan(0);
+      expect(await stored(queues)).toBeLessThanOrEqual(25);
+      const kept = (await queues.results.getJobs(['waiting', 'active', 'completed'])).map((job) => job.id);
+      const newest = new Set([...reports.slice(-30).map((report) => report.investigation_id), 'consumed-last']);
+      expect(kept.filter((id) => !newest.has(id ?? ''))).toEqual([]);
+    } finally {
+      await consumer.close();
+      consumerRedis.disconnect();
+    }
+  });
+
+  it('counts and logs every report it removes before notify took it (shadow reports are never delivered), and leaves rollout changes alone', async () => {
+    const queues = await freshQueues('retention-expired');
+    await notifyOfRolloutChange(queues.notifications, {
+      at: new Date().toISOString(),
+      who: 'rollout guard',
+      reason: 'error rate',
+      changes: [{ field: 'percentage', old: '50', new: '0' }],
+      automatic: true,
+    });
+    const captured = captureLog();
+    let counted = 0;
+    const publisher = new ResultsPublisher(queues, {
+      retention: { maxAgeMs: 3_600_000, maxCount: 25 },
+      log: captured.log,
+      onExpired: (count) => {
+        counted += count;
+      },
+    });
+    // 40 shadow reports first (for compare only), then 300 to deliver; nothing consumes them.
+    for (const report of craftReports('agent_tools', 40, (index) => ({ id: `shadowed-${index}`, shadow: true })))
+      await publisher.publish(report);
+    for (const report of craftReports('direct_invocation', 300)) await publisher.publish(report);
+    expect(await stored(queues)).toBe(25);
+    // 340 published, 25 kept: the 40 shadow reports are not counted, the other 275 are, and logged once per trim.
+    expect(counted).toBe(275);
+    const warnings = captured.entries.filter((entry) => entry.message.includes('never delivered'));
+    expect(warnings.reduce((sum, entry) => sum + Number(entry.expired), 0)).toBe(275);
+    expect(warnings[0]?.message).toMatch(/removed 1 promptrca-results job\(s\) never delivered \(PROMPTRCA_RESULTS_MAX_COUNT 25/);
+    // The rollout change is on its own queue, which the results count never touches.
+    expect(await queues.notifications.getWaitingCount()).toBe(1);
   });
 
   it('removes reports older than the maximum age', async () => {

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { RedisRole } from '../platform/redis-connection.js';
 import type { InvestigationJobData } from '../producer/investigation-job.js';
 import { connectQueueRedis, INVESTIGATIONS_QUEUE, openQueue, type QueueConnection } from '../producer/investigations-queue.js';
-import { NOTIFICATIONS_QUEUE, type Notification } from './notify/notifications-queue.js';
+import { NOTIFICATIONS_QUEUE, type RolloutChangeNotification } from './notify/notifications-queue.js';
 import type { Report } from './report.js';
 
 export const RESULTS_QUEUE = 'promptrca-results';
@@ -11,8 +11,8 @@ export const RESULTS_QUEUE = 'promptrca-results';
 export interface PromptRcaQueues extends QueueConnection {
   investigations: Queue<InvestigationJobData>;
   results: Queue<Report>;
-  /** What `notify` delivers: published reports and rollout changes. */
-  notifications: Queue<Notification>;
+  /** The rollout changes `notify` announces (it takes the reports from `results` itself). */
+  notifications: Queue<RolloutChangeNotification>;
   close(): Promise<void>;
 }
 
@@ -20,7 +20,7 @@ export async function connectQueues(env: NodeJS.ProcessEnv, role: RedisRole = 'c
   const connection = await connectQueueRedis(env, role);
   const investigations = openQueue<InvestigationJobData>(INVESTIGATIONS_QUEUE, connection);
   const results = openQueue<Report>(RESULTS_QUEUE, connection);
-  const notifications = openQueue<Notification>(NOTIFICATIONS_QUEUE, connection);
+  const notifications = openQueue<RolloutChangeNotification>(NOTIFICATIONS_QUEUE, connection);
   return {
     ...connection,
     investigations,

@@ -1,9 +1,11 @@
 import type { Queue } from 'bullmq';
+import type { Logger } from 'winston';
 import { errorMessage } from '../platform/errors.js';
 import { logger } from '../platform/log.js';
-import { type Notification, notifyOfReport } from './notify/notifications-queue.js';
 import type { Report } from './report.js';
-import { QueueTrimmer, type Retention, retentionFromEnv } from './retention.js';
+import { QueueTrimmer, type RemovedJob, type Retention, retentionFromEnv } from './retention.js';
+
+const SHADOW_SUFFIX = '-shadow';
 
 /**
  * The results job id: the investigation ID for the report of the assigned orchestrator,
@@ -11,7 +13,25 @@ import { QueueTrimmer, type Retention, retentionFromEnv } from './retention.js';
  * the shadow report never takes the place of the primary one. (BullMQ refuses ids with a ':'.)
  */
 export function resultsJobId(investigationId: string, shadow: boolean): string {
-  return shadow ? `${investigationId}-shadow` : investigationId;
+  return shadow ? `${investigationId}${SHADOW_SUFFIX}` : investigationId;
+}
+
+/** A shadow run's report: for `compare`, never delivered to people. */
+export const isShadowJobId = (jobId: string) => jobId.endsWith(SHADOW_SUFFIX);
+
+/**
+ * A report removed before `notify` took it: still waiting or delayed, and not a shadow run's (which
+ * is never delivered). Counted and logged as expired by the trimmer.
+ */
+export const undeliveredReport = (job: RemovedJob) => (job.state === 'wait' || job.state === 'delayed') && !isShadowJobId(job.id);
+
+/** The results queue's trimmer: what it removes before notify delivered it is counted and logged. */
+export function resultsTrimmer(
+  results: Queue<Report>,
+  retention: Retention,
+  options: { onExpired?: (count: number) => void; log?: Logger } = {},
+): QueueTrimmer {
+  return new QueueTrimmer(results, retention, { ...options, undelivered: undeliveredReport });
 }
 
 export interface ResultsPublisherOptions {
@@ -19,44 +39,39 @@ export interface ResultsPublisherOptions {
   onPublished?: (report: Report) => void;
   /** @defaultValue the defaults of PROMPTRCA_RESULTS_MAX_AGE_HOURS and PROMPTRCA_RESULTS_MAX_COUNT */
   retention?: Retention;
+  /** Hears how many reports a trim removed before notify delivered them (they are logged too). @defaultValue none */
+  onExpired?: (count: number) => void;
+  /** @defaultValue the process logger */
+  log?: Logger;
 }
 
 /**
- * Publishes reports on `promptrca-results` (job name = orchestrator_type) and asks `notify` to
- * deliver each primary report (a shadow run's report is for `compare`, not for people). BullMQ
- * ignores an add whose job id exists, so a re-run can never publish a second report of the same
- * kind. No program consumes the reports, so every publish also keeps both queues within the
- * retention (and `notify` does so on a timer).
+ * Publishes reports on `promptrca-results` (job name = orchestrator_type, job id = resultsJobId).
+ * `notify` consumes that queue to deliver each primary report, and keeps the jobs (completed) for
+ * `results`, `compare` and the guard. BullMQ ignores an add whose job id exists, so a re-run can
+ * never publish a second report of the same kind. Every publish also keeps the queue within the
+ * retention (and `notify` does so on a timer), with or without a consumer.
  */
 export class ResultsPublisher {
-  private readonly trimmers: QueueTrimmer[];
+  private readonly trimmer: QueueTrimmer;
   private readonly onPublished: (report: Report) => void;
 
   constructor(
-    private readonly queues: { results: Queue<Report>; notifications: Queue<Notification> },
+    private readonly queues: { results: Queue<Report> },
     options: ResultsPublisherOptions = {},
   ) {
-    const retention = options.retention ?? retentionFromEnv({});
-    this.trimmers = [new QueueTrimmer(queues.results, retention), new QueueTrimmer(queues.notifications, retention)];
+    this.trimmer = resultsTrimmer(queues.results, options.retention ?? retentionFromEnv({}), {
+      ...(options.onExpired ? { onExpired: options.onExpired } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    });
     this.onPublished = options.onPublished ?? (() => {});
   }
 
   async publish(report: Report): Promise<void> {
-    const shadow = report.shadow === true;
-    const jobId = resultsJobId(report.investigation_id, shadow);
+    const jobId = resultsJobId(report.investigation_id, report.shadow === true);
     await this.queues.results.add(report.orchestrator_type, report, { jobId });
-    if (!shadow) await notifyOfReport(this.queues.notifications, jobId);
     this.onPublished(report);
     await this.trim();
-  }
-
-  /**
-   * For a report an earlier attempt published before it died: makes sure `notify` was asked to
-   * deliver it (the attempt may have died between the two adds). Sinks that took it already are
-   * not sent it again.
-   */
-  async notifyAgain(investigationId: string): Promise<void> {
-    await notifyOfReport(this.queues.notifications, resultsJobId(investigationId, false));
   }
 
   /** True once a report exists, e.g. after a worker died between publishing and completing the job. */
@@ -67,7 +82,7 @@ export class ResultsPublisher {
   /** A failed trim is retried at the next publish: the report itself is safe, so it is only logged. */
   private async trim(): Promise<void> {
     try {
-      for (const trimmer of this.trimmers) await trimmer.trim();
+      await this.trimmer.trim();
     } catch (error) {
       logger.warn(`could not apply the results retention: ${errorMessage(error)}`);
     }

@@ -1,7 +1,9 @@
 import type { Queue } from 'bullmq';
+import type { Logger } from 'winston';
 import { loadConfig } from '../platform/config.js';
+import { logger } from '../platform/log.js';
 
-/** How much of a queue is kept: nothing older than `maxAgeMs`, and only the newest `maxCount` waiting jobs. */
+/** How much of a queue is kept: nothing older than `maxAgeMs`, and only the newest `maxCount` jobs, whatever their state. */
 export interface Retention {
   maxAgeMs: number;
   maxCount: number;
@@ -18,20 +20,49 @@ export function retentionFromEnv(env: NodeJS.ProcessEnv): Retention {
 /** Jobs removed per Redis round trip, so that a first trim of a long-unbounded queue never blocks Redis for long. */
 const BATCH = 1_000;
 
+/** The states retention removes from; an `active` job is being handled and is left to finish. */
+const TRIMMED_STATES = ['wait', 'delayed', 'completed', 'failed'] as const;
+
+/** Every job the queue holds, whatever its state: what the count bound is held against. */
+const counted = (queue: Queue) => queue.getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
+
+type TrimmedState = (typeof TRIMMED_STATES)[number];
+
+/** A job retention removed, and the state it was in. */
+export interface RemovedJob {
+  id: string;
+  state: TrimmedState;
+}
+
+/** The `count` oldest ids of each trimmed state, each with its state and the time its job was added. */
+async function oldestCandidates(queue: Queue, count: number): Promise<Array<RemovedJob & { timestamp: number }>> {
+  const byState = await Promise.all(
+    TRIMMED_STATES.map(async (state) => (await queue.getRanges([state], 0, count - 1, true)).map((id) => ({ id, state }))),
+  );
+  const jobs = byState.flat();
+  const client = await queue.getBackend().client;
+  const timestamps = await Promise.all(jobs.map(({ id }) => client.hget(queue.toKey(id), 'timestamp')));
+  return jobs.map((job, index) => ({ ...job, timestamp: Number(timestamps[index] ?? 0) }));
+}
+
 /**
- * Removes the oldest waiting jobs beyond `maxCount`. Nothing processes the results queue, so its
- * reports stay in `wait` (newest at the head of the list); replicas trimming at once read the same
- * excess and remove the same jobs, never more.
+ * Removes the oldest jobs beyond `maxCount`, counting every state: reports that a consumer
+ * completed sit in `completed`, those nobody consumed in `wait`. Each state's oldest (by the order
+ * it keeps) are candidates, and the oldest of them by the time they were added go first. Replicas
+ * trimming at once read the same excess and pick the same jobs, so they never remove more.
  */
-async function trimByCount(queue: Queue, maxCount: number): Promise<number> {
-  let removed = 0;
+async function trimByCount(queue: Queue, maxCount: number): Promise<RemovedJob[]> {
+  const removed: RemovedJob[] = [];
   for (;;) {
-    const excess = (await queue.getWaitingCount()) - maxCount;
+    const excess = (await counted(queue)) - maxCount;
     if (excess <= 0) return removed;
-    const oldest = await queue.getRanges(['wait'], 0, Math.min(excess, BATCH) - 1, true);
-    if (oldest.length === 0) return removed;
-    const codes = await Promise.all(oldest.map((id) => queue.remove(id)));
-    removed += codes.filter((code) => code === 1).length;
+    const batch = Math.min(excess, BATCH);
+    const oldest = (await oldestCandidates(queue, batch)).sort((a, b) => a.timestamp - b.timestamp).slice(0, batch);
+    const codes = await Promise.all(oldest.map(({ id }) => queue.remove(id)));
+    const now = oldest.filter((_, index) => codes[index] === 1).map(({ id, state }) => ({ id, state }));
+    // Nothing removable (every job in excess is active, or another trimmer took them): done for now.
+    if (now.length === 0) return removed;
+    removed.push(...now);
   }
 }
 
@@ -39,12 +70,12 @@ async function trimByCount(queue: Queue, maxCount: number): Promise<number> {
  * Removes jobs older than `maxAgeMs` from every state a report can be in (BullMQ's `clean` looks at
  * the oldest `BATCH` of a state per call, so this repeats until a call removes fewer).
  */
-async function trimByAge(queue: Queue, maxAgeMs: number): Promise<number> {
-  let removed = 0;
-  for (const state of ['wait', 'delayed', 'completed', 'failed'] as const) {
+async function trimByAge(queue: Queue, maxAgeMs: number): Promise<RemovedJob[]> {
+  const removed: RemovedJob[] = [];
+  for (const state of TRIMMED_STATES) {
     for (;;) {
       const cleaned = await queue.clean(maxAgeMs, BATCH, state);
-      removed += cleaned.length;
+      removed.push(...cleaned.map((id) => ({ id, state })));
       if (cleaned.length < BATCH) break;
     }
   }
@@ -54,27 +85,62 @@ async function trimByAge(queue: Queue, maxAgeMs: number): Promise<number> {
 /** How often one process trims by age: every publish would rescan the oldest jobs for nothing. */
 const AGE_TRIM_INTERVAL_MS = 60_000;
 
+/** What a trimmer is told about the queue it keeps. */
+export interface QueueTrimmerOptions {
+  /**
+   * Whether a removed job had never been delivered: it is counted and logged as expired, never
+   * dropped silently. @defaultValue a job removed while waiting or delayed
+   */
+  undelivered?: (job: RemovedJob) => boolean;
+  /** Hears how many undelivered jobs one trim removed (for a metric). @defaultValue none */
+  onExpired?: (count: number) => void;
+  /** @defaultValue the clock */
+  now?: () => number;
+  /** @defaultValue the process logger */
+  log?: Logger;
+}
+
+const waitingOrDelayed = (job: RemovedJob) => job.state === 'wait' || job.state === 'delayed';
+
+/** How many ids a log line names. */
+const IDS_SHOWN = 5;
+
 /**
- * Keeps a queue within its retention. The count is enforced at every call (one LLEN when nothing is
- * in excess); the age at most once a minute per process. Called by whoever adds to the queue (the
- * results publisher) and by `notify` on a timer, so the bound holds with or without a consumer.
+ * Keeps a queue within its retention. The count is enforced at every call (one count of the states
+ * when nothing is in excess); the age at most once a minute per process. Called by whoever adds to
+ * the queue (the results publisher) and by `notify` on a timer, so the bound holds with or without
+ * a consumer. What it removes before it was delivered is logged once per trim and counted.
  */
 export class QueueTrimmer {
   private lastAgeTrim = 0;
+  private readonly now: () => number;
 
   constructor(
     private readonly queue: Queue,
     private readonly retention: Retention,
-    private readonly now: () => number = Date.now,
-  ) {}
+    private readonly options: QueueTrimmerOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
 
   /** The number of jobs removed. */
   async trim(): Promise<number> {
-    let removed = await trimByCount(this.queue, this.retention.maxCount);
+    const removed = await trimByCount(this.queue, this.retention.maxCount);
     if (this.now() - this.lastAgeTrim >= AGE_TRIM_INTERVAL_MS) {
       this.lastAgeTrim = this.now();
-      removed += await trimByAge(this.queue, this.retention.maxAgeMs);
+      removed.push(...(await trimByAge(this.queue, this.retention.maxAgeMs)));
     }
-    return removed;
+    const expired = removed.filter(this.options.undelivered ?? waitingOrDelayed);
+    if (expired.length > 0) {
+      const ids = expired.slice(0, IDS_SHOWN).map((job) => job.id);
+      (this.options.log ?? logger).warn(
+        `the results retention removed ${expired.length} ${this.queue.name} job(s) never delivered ` +
+          `(PROMPTRCA_RESULTS_MAX_COUNT ${this.retention.maxCount}, _MAX_AGE_HOURS ${this.retention.maxAgeMs / HOUR_MS}): ` +
+          `${ids.join(', ')}${expired.length > ids.length ? ', …' : ''}`,
+        { queue: this.queue.name, expired: expired.length },
+      );
+      this.options.onExpired?.(expired.length);
+    }
+    return removed.length;
   }
 }

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import { errorMessage } from '../platform/errors.js';
-import { type Notification, notifyOfRolloutChange } from '../report/notify/notifications-queue.js';
+import { notifyOfRolloutChange, type RolloutChangeNotification } from '../report/notify/notifications-queue.js';
 import type { AuditEntry } from './rollout-audit.js';
 
 /**
@@ -8,7 +8,11 @@ import type { AuditEntry } from './rollout-audit.js';
  * whatever becomes of the announcement, so a failure to queue it is returned to be reported, never
  * thrown; null when it was queued.
  */
-export async function announceRolloutChange(queue: Queue<Notification>, entry: AuditEntry, automatic: boolean): Promise<string | null> {
+export async function announceRolloutChange(
+  queue: Queue<RolloutChangeNotification>,
+  entry: AuditEntry,
+  automatic: boolean,
+): Promise<string | null> {
   try {
     await notifyOfRolloutChange(queue, { ...entry, automatic });
     return null;

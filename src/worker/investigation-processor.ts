@@ -189,7 +189,6 @@ export function investigationProcessor(deps: InvestigationProcessorDeps) {
     if (await writes.write('read the results', () => deps.publisher.isPublished(investigationId), signal)) {
       built.delete(investigationId);
       log.warn('report already published (an earlier attempt ended before completing the job): not investigating again');
-      await writes.write('ask notify to deliver the report', () => deps.publisher.notifyAgain(investigationId), signal);
       await deps.shadow?.run(shadowRequest, log);
       return { already_published: true };
     }

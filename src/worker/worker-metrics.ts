@@ -37,12 +37,18 @@ export class WorkerMetrics {
   private readonly duration: Histogram<'orchestrator_type' | 'shadow'>;
   private readonly tokens: Counter<'orchestrator_type' | 'kind' | 'shadow'>;
   private readonly llmCalls: Counter<'orchestrator_type' | 'shadow'>;
+  private readonly expired: Counter;
   /** What this process's model calls met of the LLM budget and the endpoint's rate limit. */
   readonly llmLimits: LlmLimitEvents;
 
   constructor(sources: WorkerMetricsSources) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
+    this.expired = new Counter({
+      name: 'promptrca_retention_expired_total',
+      help: 'Reports and rollout changes the results retention removed, at this process, before notify delivered them',
+      registers,
+    });
     this.investigations = new Counter({
       name: 'promptrca_investigations_total',
       help: 'Reports published by this worker, by orchestrator, status and whether it ran in shadow',
@@ -120,6 +126,11 @@ export class WorkerMetrics {
         this.llmCalls.inc({ orchestrator_type, shadow }, 0);
       }
     }
+  }
+
+  /** Jobs the retention this process applied removed before they were delivered. */
+  recordExpired(count: number): void {
+    this.expired.inc(count);
   }
 
   recordReport(report: Report): void {

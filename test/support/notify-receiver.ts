@@ -11,11 +11,15 @@ export interface Received {
   status: number;
 }
 
-/** How the receiver answers one request: a status, optional headers, after an optional delay. */
+/**
+ * How the receiver answers one request: a status, optional headers, after an optional delay; or,
+ * with `drop`, by closing the connection unanswered (a network error to the sender).
+ */
 export interface ReceiverAnswer {
   status: number;
   headers?: Record<string, string>;
   delayMs?: number;
+  drop?: boolean;
 }
 
 export interface NotifyReceiver {
@@ -46,6 +50,10 @@ export async function startNotifyReceiver(answer: (path: string) => ReceiverAnsw
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     const reply = answer(path);
     if (reply.delayMs) await sleep(reply.delayMs);
+    if (reply.drop) {
+      request.socket.destroy();
+      return;
+    }
     const key = request.headers['idempotency-key'];
     requests.push({
       path,

@@ -12,10 +12,12 @@ import { describeRedisTarget } from '../../platform/redis-connection.js';
 import { firstShutdownSignal } from '../../platform/signals.js';
 import { DeliveryState } from '../notify/delivery-state.js';
 import { IncidentRepeats } from '../notify/incident-repeats.js';
-import { notificationProcessor } from '../notify/notification-processor.js';
-import { NOTIFICATIONS_QUEUE, type Notification } from '../notify/notifications-queue.js';
+import { type NotificationProcessorDeps, reportProcessor, rolloutChangeProcessor } from '../notify/notification-processor.js';
+import { NOTIFICATIONS_QUEUE, type RolloutChangeNotification } from '../notify/notifications-queue.js';
 import { NotifyMetrics } from '../notify/notify-metrics.js';
-import { connectQueues } from '../queues.js';
+import { connectQueues, RESULTS_QUEUE } from '../queues.js';
+import type { Report } from '../report.js';
+import { resultsTrimmer } from '../results-publisher.js';
 import { QueueTrimmer, retentionFromEnv } from '../retention.js';
 import { type Sink, sinksFrom } from '../sinks/sink.js';
 
@@ -28,6 +30,9 @@ interface NotifyOptions {
 
 /** How often notify applies the results retention, so that it holds even when no worker publishes. */
 const TRIM_INTERVAL_MS = 60_000;
+
+/** Rollout changes are rare: a couple at once is plenty. */
+const ROLLOUT_CHANGE_CONCURRENCY = 2;
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -61,11 +66,10 @@ export async function runNotify(options: NotifyOptions, env: NodeJS.ProcessEnv =
   const metricsAddress = metricsAddressFrom(options.metricsPort, env);
   const queues = await connectQueues(env, 'worker');
   const stopping = new AbortController();
-  const metrics = new NotifyMetrics({ notifications: queues.notifications, redis: queues.redis, sinks });
-  const processor = notificationProcessor({
+  const metrics = new NotifyMetrics({ consumed: [queues.results, queues.notifications], redis: queues.redis, sinks });
+  const deps: NotificationProcessorDeps = {
     sinks,
     state: new DeliveryState(queues.redis, queues.prefix, Math.ceil(retention.maxAgeMs / 1_000)),
-    results: queues.results,
     retention,
     metrics,
     log: logger,
@@ -78,22 +82,33 @@ export async function runNotify(options: NotifyOptions, env: NodeJS.ProcessEnv =
           }),
         }
       : {}),
-  });
-  const worker = new Worker<Notification>(NOTIFICATIONS_QUEUE, processor, {
+  };
+  const workerOptions = (concurrency: number) => ({
     connection: queues.redis,
     prefix: queues.prefix,
     autorun: false,
     name: `${hostname()}:${process.pid}`,
-    concurrency: options.concurrency,
-    // A replica killed mid-delivery: another (or its restart) takes the notification over once the lock lapses.
+    concurrency,
+    // A replica killed mid-delivery: another (or its restart) takes the job over once the lock lapses.
     lockDuration: config.PROMPTRCA_LOCK_DURATION_MS,
     stalledInterval: config.PROMPTRCA_LOCK_DURATION_MS,
   });
-  // Sink retries are delays, not failures: this hears only notifications that could not be read or Redis trouble.
-  worker.on('failed', (job, error) =>
-    logger.error(`notification ${job?.id} failed: ${errorMessage(error)}`, { attempts: job?.attemptsMade }),
+  // The reports themselves: notify consumes the results queue and, with no removeOnComplete, leaves
+  // what it completed there for results, compare and the guard; the retention bounds it.
+  const reports = new Worker<Report>(RESULTS_QUEUE, reportProcessor(deps), workerOptions(options.concurrency));
+  const rolloutChanges = new Worker<RolloutChangeNotification>(
+    NOTIFICATIONS_QUEUE,
+    rolloutChangeProcessor(deps),
+    workerOptions(ROLLOUT_CHANGE_CONCURRENCY),
   );
-  worker.on('error', (error) => logger.error(`notify error: ${errorMessage(error)}`));
+  const workers = [reports, rolloutChanges];
+  for (const worker of workers) {
+    // Sink retries are delays, not failures: this hears only jobs that could not be read, or Redis trouble.
+    worker.on('failed', (job, error) =>
+      logger.error(`${worker.name} job ${job?.id} failed: ${errorMessage(error)}`, { attempts: job?.attemptsMade }),
+    );
+    worker.on('error', (error) => logger.error(`notify error on ${worker.name}: ${errorMessage(error)}`));
+  }
 
   let metricsServer: MetricsServer;
   try {
@@ -102,17 +117,22 @@ export async function runNotify(options: NotifyOptions, env: NodeJS.ProcessEnv =
       health: redisReadiness({
         redis: queues.redis,
         stopping: stopping.signal,
-        takingJobs: () => worker.isRunning(),
+        takingJobs: () => workers.every((worker) => worker.isRunning()),
         writeProbeKey: writeProbeKey(queues.prefix),
       }),
       ...metricsAddress,
     });
   } catch (error) {
-    await worker.close();
+    await Promise.all(workers.map((worker) => worker.close()));
     await queues.close();
     throw error;
   }
-  const trimmers = [new QueueTrimmer(queues.results, retention), new QueueTrimmer(queues.notifications, retention)];
+  const onExpired = (count: number) => metrics.recordExpired(count);
+  const trimmers = [
+    resultsTrimmer(queues.results, retention, { onExpired }),
+    // Rollout changes are few: only their age bounds them, never the results count.
+    new QueueTrimmer(queues.notifications, { maxAgeMs: retention.maxAgeMs, maxCount: Number.POSITIVE_INFINITY }, { onExpired }),
+  ];
   const trim = () => {
     Promise.all(trimmers.map((trimmer) => trimmer.trim())).catch((error: unknown) =>
       logger.warn(`could not apply the results retention: ${errorMessage(error)}`),
@@ -121,10 +141,10 @@ export async function runNotify(options: NotifyOptions, env: NodeJS.ProcessEnv =
   const trimTimer = setInterval(trim, TRIM_INTERVAL_MS);
   trim();
 
-  const signal = firstShutdownSignal(logger, 'the notifications in flight go to another replica once their locks lapse');
-  await worker.waitUntilReady();
+  const signal = firstShutdownSignal(logger, 'the reports and rollout changes in flight go to another replica once their locks lapse');
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   logger.info('notify started', {
-    queue: NOTIFICATIONS_QUEUE,
+    queues: [RESULTS_QUEUE, NOTIFICATIONS_QUEUE],
     redis: describeRedisTarget(queues.target),
     prefix: queues.prefix,
     sinks: sinks.map((sink) => ({ id: sink.id, kind: sink.kind, url: sink.label })),
@@ -134,13 +154,14 @@ export async function runNotify(options: NotifyOptions, env: NodeJS.ProcessEnv =
     results_max_count: retention.maxCount,
     metrics: `${metricsServer.url}/metrics`,
   });
-  worker.run().catch((error: unknown) => logger.error(`notify stopped taking notifications: ${errorMessage(error)}`));
+  for (const worker of workers)
+    worker.run().catch((error: unknown) => logger.error(`notify stopped taking jobs of ${worker.name}: ${errorMessage(error)}`));
 
   logger.info(`${await signal} received`);
   stopping.abort();
   clearInterval(trimTimer);
   // Waits for the deliveries in flight; each ends within its HTTP timeout.
-  await worker.close();
+  await Promise.all(workers.map((worker) => worker.close()));
   await metricsServer.close();
   await queues.close();
   logger.info('notify stopped');
@@ -158,7 +179,7 @@ export function registerNotifyCommand(program: Command): void {
       collect,
       [],
     )
-    .option('--concurrency <n>', 'notifications delivered at once by this process', wholeNumberOption('--concurrency', 1, 1_000), 10)
+    .option('--concurrency <n>', 'reports delivered at once by this process', wholeNumberOption('--concurrency', 1, 1_000), 10)
     .option(
       '--metrics-port <n>',
       `serve /metrics, /livez and /readyz on this port (env PROMPTRCA_METRICS_PORT, default ${DEFAULT_METRICS_PORT}; 0 = any free port)`,
@@ -176,11 +197,13 @@ Idempotency-Key: <investigation id>.
 One incident, not fifteen messages (PROMPTRCA_NOTIFY_REPEATS=mute, the default): of the reports of one
 incident (related.incident_id), each sink is sent the first of each root-cause type and status; the
 others are muted (delivery state "muted: …", metric outcome="muted", an info log line). Failed
-investigations are always sent; PROMPTRCA_NOTIFY_REPEATS=send sends every report. Replicas share the work; a replica killed mid-delivery loses
-nothing (its notifications are taken over after PROMPTRCA_LOCK_DURATION_MS).
+investigations are always sent; PROMPTRCA_NOTIFY_REPEATS=send sends every report.
+notify consumes promptrca-results itself (completed reports stay there for results, compare and the
+guard) and takes rollout changes from promptrca-notifications. Replicas share the work; a replica
+killed mid-delivery loses nothing (its jobs are taken over after PROMPTRCA_LOCK_DURATION_MS).
 notify also applies the results retention every minute (PROMPTRCA_RESULTS_MAX_COUNT, _MAX_AGE_HOURS).
 GET /livez: 200 while the process runs, even while Redis is away; GET /readyz (and /healthz): 200
-only while Redis answers and it takes notifications. SIGTERM/SIGINT: finish the deliveries in flight
+only while Redis answers and it takes reports and rollout changes. SIGTERM/SIGINT: finish the deliveries in flight
 and exit 0; a second signal exits at once.`,
     )
     .action(async (options: NotifyOptions) => {

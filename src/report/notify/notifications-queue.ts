@@ -2,20 +2,19 @@ import type { Queue } from 'bullmq';
 import { z } from 'zod';
 import { type RolloutChangeNotice, RolloutChangeNoticeSchema } from '../rollout-change-notice.js';
 
+/**
+ * What `notify` announces besides the reports: changes of the rollout (rollbacks). Reports are not
+ * here: notify consumes `promptrca-results` itself. Other programs read the results queue as reports
+ * only, so nothing else is put there.
+ */
 export const NOTIFICATIONS_QUEUE = 'promptrca-notifications';
 
-/**
- * One thing for `notify` to deliver to every sink. A report is named by its results job rather than
- * copied: the results queue keeps it (within retention) and the notification stays a few bytes.
- */
-export const NotificationSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('report'), results_job_id: z.string(), retries: z.number().int().min(0).optional() }),
-  z.object({ kind: z.literal('rollout_change'), change: RolloutChangeNoticeSchema, retries: z.number().int().min(0).optional() }),
-]);
-export type Notification = z.infer<typeof NotificationSchema>;
+/** A rollout change for `notify` to announce to every sink. */
+export const RolloutChangeNotificationSchema = z.object({ kind: z.literal('rollout_change'), change: RolloutChangeNoticeSchema });
+export type RolloutChangeNotification = z.infer<typeof RolloutChangeNotificationSchema>;
 
 /**
- * A notification job that fails for another reason than a sink (Redis went away mid-delivery) is
+ * An announcement that fails for another reason than a sink (Redis went away mid-delivery) is
  * tried again this many times; a sink's own retries are delays that use none of these attempts.
  */
 const ATTEMPTS = 20;
@@ -28,17 +27,8 @@ const JOB_OPTIONS = {
   removeOnFail: { age: 7 * 86_400, count: 1_000 },
 } as const;
 
-/**
- * Asks `notify` to deliver a published report. The job id is the results job id, so publishing the
- * same report again (a retried worker) adds nothing while the first is pending; once it is done, the
- * delivery state keeps the sinks that took it from getting it twice.
- */
-export async function notifyOfReport(queue: Queue<Notification>, resultsJobId: string): Promise<void> {
-  await queue.add('report', { kind: 'report', results_job_id: resultsJobId }, { ...JOB_OPTIONS, jobId: resultsJobId });
-}
-
 /** Asks `notify` to announce a rollout change (a rollback) to every sink. */
-export async function notifyOfRolloutChange(queue: Queue<Notification>, change: RolloutChangeNotice): Promise<void> {
+export async function notifyOfRolloutChange(queue: Queue<RolloutChangeNotification>, change: RolloutChangeNotice): Promise<void> {
   // BullMQ refuses ':' in custom ids; the time of the change names it well enough (two at the same millisecond are one change).
   const jobId = `rollout-change-${Date.parse(change.at)}`;
   await queue.add('rollout_change', { kind: 'rollout_change', change }, { ...JOB_OPTIONS, jobId });

@@ -34,13 +34,16 @@ export function alarmName(report: Report): string {
   return report.alarm?.name ?? 'unknown alarm';
 }
 
+/** What the headline says after the alarm's name: `: timeout (confidence 0.85)`, `: investigation failed`. */
+export function headlineVerdict(report: Report): string {
+  if (report.status === 'failed') return ': investigation failed';
+  const cause = report.root_cause;
+  return cause ? `: ${cause.type} (confidence ${confidence(cause.confidence)})` : ': root cause not determined';
+}
+
 /** The headline of a report: alarm and root cause, or alarm and why the investigation failed. */
 export function reportHeadline(report: Report): string {
-  if (report.status === 'failed') return `${alarmName(report)}: investigation failed`;
-  const cause = report.root_cause;
-  return cause
-    ? `${alarmName(report)}: ${cause.type} (confidence ${confidence(cause.confidence)})`
-    : `${alarmName(report)}: root cause not determined`;
+  return `${alarmName(report)}${headlineVerdict(report)}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Report } from '../report.js';
 import type { RolloutChangeNotice } from '../rollout-change-notice.js';
-import { type IncidentStanding, incidentLine, type Notice, noticeText, reportHeadline } from './notice.js';
+import { alarmName, headlineVerdict, type IncidentStanding, incidentLine, type Notice, noticeText } from './notice.js';
 import { bounded, escapeMrkdwn, SLACK_LIMITS } from './slack-text.js';
 
 /** The Block Kit blocks this sink sends: a header, mrkdwn sections, a context line. */
@@ -35,6 +35,15 @@ const context = (mrkdwn: string): SlackBlock => ({
   elements: [{ type: 'mrkdwn', text: bounded(mrkdwn, SLACK_LIMITS.sectionText) }],
 });
 
+/**
+ * The header's text within Slack's limit: a long alarm name is shortened, never the root cause and
+ * its confidence, which are what the reader came for.
+ */
+function reportHeader(report: Report): SlackBlock {
+  const verdict = headlineVerdict(report);
+  return header(`${bounded(alarmName(report), Math.max(SLACK_LIMITS.headerText - verdict.length, 1))}${verdict}`);
+}
+
 /** One quoted line per evidence line (a multi-line log excerpt is cut to its first line), each bounded. */
 function quoted(evidence: readonly string[]): string {
   return (
@@ -68,7 +77,7 @@ function findings(report: Report): SlackBlock[] {
 }
 
 function reportBlocks(report: Report, standing?: IncidentStanding): SlackBlock[] {
-  const blocks = [header(reportHeadline(report)), ...findings(report)];
+  const blocks = [reportHeader(report), ...findings(report)];
   if (report.alarm)
     blocks.push(section(`*Alarm:* ${escapeMrkdwn(report.alarm.name)} (${report.alarm.state}) ${escapeMrkdwn(report.alarm.reason)}`));
   const incident = incidentLine(report, standing);

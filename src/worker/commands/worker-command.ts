@@ -109,6 +109,7 @@ export async function runWorker(options: WorkerOptions, env: NodeJS.ProcessEnv =
   }
   const publisher = new ResultsPublisher(queues, {
     onPublished: (report) => metrics.recordReport(report),
+    onExpired: (count) => metrics.recordExpired(count),
     retention: retentionFromEnv(env),
   });
   const shadow = new ShadowRunner({
