@@ -113,13 +113,41 @@ describe('results retention', () => {
       await publisher.publish(report);
     for (const report of craftReports('direct_invocation', 300)) await publisher.publish(report);
     expect(await stored(queues)).toBe(25);
-    // 340 published, 25 kept: the 40 shadow reports are not counted, the other 275 are, and logged once per trim.
+    // 340 published, 25 kept: the 40 shadow reports are not counted, the other 275 are. The first
+    // removal is logged at once; the rest, within the same minute, wait for the next warning.
     expect(counted).toBe(275);
     const warnings = captured.entries.filter((entry) => entry.message.includes('never delivered'));
-    expect(warnings.reduce((sum, entry) => sum + Number(entry.expired), 0)).toBe(275);
+    expect(warnings).toHaveLength(1);
     expect(warnings[0]?.message).toMatch(/removed 1 promptrca-results job\(s\) never delivered \(PROMPTRCA_RESULTS_MAX_COUNT 25/);
     // The rollout change is on its own queue, which the results count never touches.
     expect(await queues.notifications.getWaitingCount()).toBe(1);
+  });
+
+  it('warns of undelivered removals at most once a minute, each warning counting those since the last', async () => {
+    const queues = await freshQueues('retention-warnings');
+    const captured = captureLog();
+    let clock = 1_000_000;
+    const trimmer = new QueueTrimmer(queues.results, { maxAgeMs: 3_600_000, maxCount: 2 }, { log: captured.log, now: () => clock });
+    const publisher = new ResultsPublisher(queues);
+    const reports = craftReports('direct_invocation', 12);
+    for (const report of reports.slice(0, 3)) await publisher.publish(report);
+    await trimmer.trim();
+    for (const report of reports.slice(3, 8)) {
+      await publisher.publish(report);
+      await trimmer.trim();
+    }
+    clock += 59_000;
+    await publisher.publish(reports[8] as Report);
+    await trimmer.trim();
+    const warned = () =>
+      captured.entries.filter((entry) => entry.message.includes('never delivered')).map((entry) => Number(entry.expired));
+    expect(warned()).toEqual([1]);
+    clock += 1_000;
+    await publisher.publish(reports[9] as Report);
+    await trimmer.trim();
+    // 10 published, 2 kept: the first warning named 1, the second the 7 removed since.
+    expect(warned()).toEqual([1, 7]);
+    expect(captured.entries.at(-1)?.message).toContain('is notify running and keeping up?');
   });
 
   it('removes reports older than the maximum age', async () => {

@@ -105,14 +105,21 @@ const waitingOrDelayed = (job: RemovedJob) => job.state === 'wait' || job.state 
 /** How many ids a log line names. */
 const IDS_SHOWN = 5;
 
+/** How often one trimmer may warn of what it removed undelivered. */
+const EXPIRED_WARNING_INTERVAL_MS = 60_000;
+
 /**
  * Keeps a queue within its retention. The count is enforced at every call (one count of the states
  * when nothing is in excess); the age at most once a minute per process. Called by whoever adds to
  * the queue (the results publisher) and by `notify` on a timer, so the bound holds with or without
- * a consumer. What it removes before it was delivered is logged once per trim and counted.
+ * a consumer. What it removes before it was delivered is counted at once and logged at most once a minute.
  */
 export class QueueTrimmer {
   private lastAgeTrim = 0;
+  private lastWarning = Number.NEGATIVE_INFINITY;
+  /** Removed undelivered since the last warning: how many, and the first ids. */
+  private unlogged = 0;
+  private unloggedIds: string[] = [];
   private readonly now: () => number;
 
   constructor(
@@ -132,15 +139,30 @@ export class QueueTrimmer {
     }
     const expired = removed.filter(this.options.undelivered ?? waitingOrDelayed);
     if (expired.length > 0) {
-      const ids = expired.slice(0, IDS_SHOWN).map((job) => job.id);
-      (this.options.log ?? logger).warn(
-        `the results retention removed ${expired.length} ${this.queue.name} job(s) never delivered ` +
-          `(PROMPTRCA_RESULTS_MAX_COUNT ${this.retention.maxCount}, _MAX_AGE_HOURS ${this.retention.maxAgeMs / HOUR_MS}): ` +
-          `${ids.join(', ')}${expired.length > ids.length ? ', …' : ''}`,
-        { queue: this.queue.name, expired: expired.length },
-      );
       this.options.onExpired?.(expired.length);
+      this.unlogged += expired.length;
+      this.unloggedIds.push(...expired.slice(0, IDS_SHOWN - this.unloggedIds.length).map((job) => job.id));
     }
+    this.warnOfExpired();
     return removed.length;
+  }
+
+  /**
+   * One warning a minute at most, naming what was removed undelivered since the last one: a fleet
+   * that runs no notify trims at every publish once the queue is full, and one line per publish
+   * would bury every other log line.
+   */
+  private warnOfExpired(): void {
+    if (this.unlogged === 0 || this.now() - this.lastWarning < EXPIRED_WARNING_INTERVAL_MS) return;
+    this.lastWarning = this.now();
+    (this.options.log ?? logger).warn(
+      `the results retention removed ${this.unlogged} ${this.queue.name} job(s) never delivered ` +
+        `(PROMPTRCA_RESULTS_MAX_COUNT ${this.retention.maxCount}, _MAX_AGE_HOURS ${this.retention.maxAgeMs / HOUR_MS}): ` +
+        `${this.unloggedIds.join(', ')}${this.unlogged > this.unloggedIds.length ? ', …' : ''}; is notify running and keeping up? ` +
+        'Further removals within a minute are counted in the metrics and logged together then',
+      { queue: this.queue.name, expired: this.unlogged },
+    );
+    this.unlogged = 0;
+    this.unloggedIds = [];
   }
 }
