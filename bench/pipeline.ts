@@ -8,7 +8,7 @@
  * log lines and Redis commands per job (INFO commandstats deltas: on a Redis others use too, their
  * commands count as well); the worker's peak RSS, which fails the run above BENCH_MAX_RSS_MIB.
  * Run: npm run bench:pipeline   (BENCH_JOBS, default 2000; BENCH_CONCURRENCY, default 50;
- *      BENCH_MAX_RSS_MIB, default 200)
+ *      BENCH_MAX_RSS_MIB, default 240)
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -36,7 +36,9 @@ const NOOP_QUEUE = 'bench-noop';
 const JOBS = Number(process.env.BENCH_JOBS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const PACED_JOBS = Math.min(JOBS, 1000);
-const MAX_RSS_MIB = Number(process.env.BENCH_MAX_RSS_MIB ?? 200);
+const MAX_RSS_MIB = Number(process.env.BENCH_MAX_RSS_MIB ?? 240);
+/** The worker runs with the node options of the Docker image (its young generation's size), as deployed. */
+const IMAGE_NODE_OPTIONS = /^ENV NODE_OPTIONS=(.+)$/m.exec(readFileSync('Dockerfile', 'utf8'))?.[1]?.split(' ') ?? [];
 /** How often the benchmark asks Redis whether a drain is done: rarely enough to stay out of the command counts. */
 const POLL_MS = 50;
 const settings = { dedupeTtlSeconds: 3600, attempts: 1, backoffSeconds: 0 };
@@ -248,12 +250,15 @@ async function measure(
   await stop(noopWorker);
 
   // 2. The pipeline: the same fill and drain through `promptrca worker` and the results queue.
-  const worker = await spawnReady(['dist/src/cli.js', 'worker', '--concurrency', String(CONCURRENCY), '--llm', 'none'], {
-    ...env,
-    PROMPTRCA_FORCE_ORCHESTRATOR: 'direct',
-    PROMPTRCA_AWS_REPLAY: recordingPath,
-    LOG_LEVEL: 'info',
-  });
+  const worker = await spawnReady(
+    [...IMAGE_NODE_OPTIONS, 'dist/src/cli.js', 'worker', '--concurrency', String(CONCURRENCY), '--llm', 'none'],
+    {
+      ...env,
+      PROMPTRCA_FORCE_ORCHESTRATOR: 'direct',
+      PROMPTRCA_AWS_REPLAY: recordingPath,
+      LOG_LEVEL: 'info',
+    },
+  );
   await queues.investigations.pause();
   for (let i = 0; i < JOBS; i++) await enqueueInvestigation(queues.investigations, alarm(i), { source: 'bench', settings });
   const reports = () => queues.results.getJobCountByTypes('waiting');
@@ -297,7 +302,7 @@ async function measure(
 
   const round = (n: number) => Math.round(n);
   console.log(
-    `machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, Redis ${describeRedisTarget(queues.target)}`,
+    `machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version} (worker: ${IMAGE_NODE_OPTIONS.join(' ') || 'no node options'}), Redis ${describeRedisTarget(queues.target)}`,
   );
   console.log(
     `jobs: ${JOBS} per throughput run, ${PACED_JOBS} paced; worker concurrency ${CONCURRENCY}; --llm none, direct_invocation, bundled recordings`,
