@@ -150,6 +150,27 @@ describe('results retention', () => {
     expect(captured.entries.at(-1)?.message).toContain('is notify running and keeping up?');
   });
 
+  it('writes a held-back warning when its minute is up, though no trim comes then', async () => {
+    const queues = await freshQueues('retention-held-warning');
+    const captured = captureLog();
+    let clock = 1_000_000;
+    const trimmer = new QueueTrimmer(queues.results, { maxAgeMs: 3_600_000, maxCount: 1 }, { log: captured.log, now: () => clock });
+    const publisher = new ResultsPublisher(queues);
+    const reports = craftReports('direct_invocation', 4);
+    for (const report of reports.slice(0, 2)) await publisher.publish(report);
+    await trimmer.trim();
+    // 50 ms of the minute left: the next removals wait for it, then are said without another trim.
+    clock += 59_950;
+    for (const report of reports.slice(2)) await publisher.publish(report);
+    await trimmer.trim();
+    const warned = () =>
+      captured.entries.filter((entry) => entry.message.includes('never delivered')).map((entry) => Number(entry.expired));
+    expect(warned()).toEqual([1]);
+    clock += 50;
+    await sleep(200);
+    expect(warned()).toEqual([1, 2]);
+  });
+
   it('removes reports older than the maximum age', async () => {
     const queues = await freshQueues('retention-age');
     const publisher = new ResultsPublisher(queues);
