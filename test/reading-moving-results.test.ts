@@ -1,32 +1,19 @@
 import { Worker } from 'bullmq';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectRedis } from '../src/platform/redis-connection.js';
 import { collectQueuedReports } from '../src/report/queued-reports.js';
 import type { PromptRcaQueues } from '../src/report/queues.js';
 import { ReportCollection } from '../src/report/report-collection.js';
 import { collectReportsSince } from '../src/rollout/recent-results.js';
 import { craftReport, craftReports } from './support/crafted-reports.js';
-import { deleteKeys, openQueues, REDIS_URL, uniquePrefix, waitFor } from './support/pipeline.js';
+import { useFreshQueues } from './support/fresh-queues.js';
+import { REDIS_URL, waitFor } from './support/pipeline.js';
 
 // notify consumes the results queue and keeps what it completed, so the readers of that queue
 // (the guard's window, compare) read reports that move between states, or complete long after
 // they were published, while they read.
 
-const prefixes: string[] = [];
-const opened: PromptRcaQueues[] = [];
-
-afterAll(async () => {
-  await Promise.all(opened.map((queues) => queues.close()));
-  await Promise.all(prefixes.map(deleteKeys));
-});
-
-async function freshQueues(name: string): Promise<PromptRcaQueues> {
-  const prefix = uniquePrefix(name);
-  prefixes.push(prefix);
-  const queues = await openQueues(prefix);
-  opened.push(queues);
-  return queues;
-}
+const freshQueues = useFreshQueues();
 
 /** Completes every waiting job of the results queue, oldest first, as notify would. */
 async function completeAll(queues: PromptRcaQueues): Promise<void> {
