@@ -207,6 +207,41 @@ describe('promptrca notify', () => {
     await finish(run, second);
   }, 150_000);
 
+  it('delivers a report whose notify is killed twice while delivering it (BullMQ fails a job on its second stall unless told otherwise)', async () => {
+    let arrivals = 0;
+    let hang = true;
+    // Held below notify's 10 s request timeout, so the delivery is in flight when notify is killed.
+    const run = await pipeline('notify-twice', () => {
+      arrivals += 1;
+      return { status: 200, delayMs: hang ? 8_000 : 0 };
+    });
+    const ids = await enqueueAll(run.queues, distinctAlarms(1, Date.UTC(2024, 7, 1)), ENQUEUE_SETTINGS);
+    for (const round of [1, 2]) {
+      const before = arrivals;
+      const notify = await startNotify(run.env, run.sinkArgs);
+      await waitFor(
+        () => arrivals > before,
+        30_000,
+        () => `notify ${round} to start delivering`,
+      );
+      notify.child.kill('SIGKILL');
+      await notify.exited;
+    }
+    hang = false;
+    const last = await startNotify(run.env, run.sinkArgs);
+    await allDelivered(run, ids, [HOOK, SLACK], 60_000);
+    // The killed replicas' requests reached the receiver too; what matters is that notify took the
+    // report over a third time and recorded it, rather than failing it for stalling twice.
+    const state = new DeliveryState(run.queues.redis, String(run.env.PROMPTRCA_QUEUE_PREFIX), 3600);
+    await waitFor(
+      async () => Object.values(await state.states(ids[0] as string)).join() === 'delivered,delivered',
+      30_000,
+      () => 'the third notify to record both deliveries',
+    );
+    expect(await run.queues.results.getFailedCount()).toBe(0);
+    await finish(run, last);
+  }, 120_000);
+
   it('marks a sink that answers 404 undeliverable, once per report, and delivers to the other sink as usual', async () => {
     const run = await pipeline('notify-404', (path) => (path === SLACK ? { status: 404, headers: {} } : { status: 200 }));
     const notify = await startNotify(run.env, run.sinkArgs);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'bullmq';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectRedis } from '../src/platform/redis-connection.js';
 import { notifyOfRolloutChange } from '../src/report/notify/notifications-queue.js';
 import { type PromptRcaQueues, RESULTS_QUEUE } from '../src/report/queues.js';
@@ -8,39 +8,23 @@ import type { Report } from '../src/report/report.js';
 import { ResultsPublisher } from '../src/report/results-publisher.js';
 import { QueueTrimmer } from '../src/report/retention.js';
 import { craftReports } from './support/crafted-reports.js';
+import { useFreshQueues } from './support/fresh-queues.js';
 import { captureLog } from './support/log-capture.js';
 import { startNotifyReceiver } from './support/notify-receiver.js';
 import {
-  deleteKeys,
   distinctAlarms,
   enqueueAll,
-  openQueues,
   REDIS_URL,
   runCli,
   type SpawnedProcess,
   spawnCli,
   startWorker,
   stopAll,
-  uniquePrefix,
   waitFor,
 } from './support/pipeline.js';
 import { ENQUEUE_SETTINGS } from './support/replay-worker.js';
 
-const prefixes: string[] = [];
-const opened: PromptRcaQueues[] = [];
-
-afterAll(async () => {
-  await Promise.all(opened.map((queues) => queues.close()));
-  await Promise.all(prefixes.map(deleteKeys));
-});
-
-async function freshQueues(name: string): Promise<PromptRcaQueues> {
-  const prefix = uniquePrefix(name);
-  prefixes.push(prefix);
-  const queues = await openQueues(prefix);
-  opened.push(queues);
-  return queues;
-}
+const freshQueues = useFreshQueues();
 
 const stored = (queues: PromptRcaQueues) =>
   queues.results.getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
@@ -150,6 +134,27 @@ describe('results retention', () => {
     expect(captured.entries.at(-1)?.message).toContain('is notify running and keeping up?');
   });
 
+  it('writes a held-back warning when its minute is up, though no trim comes then', async () => {
+    const queues = await freshQueues('retention-held-warning');
+    const captured = captureLog();
+    let clock = 1_000_000;
+    const trimmer = new QueueTrimmer(queues.results, { maxAgeMs: 3_600_000, maxCount: 1 }, { log: captured.log, now: () => clock });
+    const publisher = new ResultsPublisher(queues);
+    const reports = craftReports('direct_invocation', 4);
+    for (const report of reports.slice(0, 2)) await publisher.publish(report);
+    await trimmer.trim();
+    // 50 ms of the minute left: the next removals wait for it, then are said without another trim.
+    clock += 59_950;
+    for (const report of reports.slice(2)) await publisher.publish(report);
+    await trimmer.trim();
+    const warned = () =>
+      captured.entries.filter((entry) => entry.message.includes('never delivered')).map((entry) => Number(entry.expired));
+    expect(warned()).toEqual([1]);
+    clock += 50;
+    await sleep(200);
+    expect(warned()).toEqual([1, 2]);
+  });
+
   it('removes reports older than the maximum age', async () => {
     const queues = await freshQueues('retention-age');
     const publisher = new ResultsPublisher(queues);
@@ -163,7 +168,7 @@ describe('results retention', () => {
   it('with workers publishing and notify running, 300 alarms leave at most 25 reports; results --last reads what is kept', async () => {
     const queues = await freshQueues('retention-pipeline');
     const receiver = await startNotifyReceiver();
-    const env = { PROMPTRCA_QUEUE_PREFIX: prefixes.at(-1), PROMPTRCA_RESULTS_MAX_COUNT: '25' };
+    const env = { PROMPTRCA_QUEUE_PREFIX: queues.prefix, PROMPTRCA_RESULTS_MAX_COUNT: '25' };
     const worker = await startWorker({ ...env, PROMPTRCA_FORCE_ORCHESTRATOR: 'direct' }, ['--llm', 'none', '--concurrency', '20']);
     const notify = spawnCli(['notify', '--webhook-url', `${receiver.url}/hook`], env);
     try {
@@ -194,7 +199,7 @@ describe('results retention', () => {
     let notify: SpawnedProcess | undefined;
     try {
       notify = spawnCli(['notify', '--webhook-url', `${receiver.url}/hook`], {
-        PROMPTRCA_QUEUE_PREFIX: prefixes.at(-1),
+        PROMPTRCA_QUEUE_PREFIX: queues.prefix,
         PROMPTRCA_RESULTS_MAX_COUNT: '25',
       });
       await waitFor(

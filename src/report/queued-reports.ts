@@ -23,9 +23,13 @@ export function addOnce(collection: ReportCollection, jobs: ReadonlyArray<Job<Re
 const READ_ORDER: JobType[] = ['waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed', 'waiting', 'active'];
 
 /**
- * Adds every report on the results queue to the collection, a page at a time per job state, oldest
+ * Adds every report on the results queue to the collection, a page at a time per job state, newest
  * first. `notify` consumes the queue (and keeps what it completed), so a job may move between
- * states while it is read: it is added once. `onTotal` hears the number of jobs before reading starts.
+ * states while it is read: it is added once. Newest first, because jobs leave a state at its old
+ * end (notify takes the oldest waiting, retention removes the oldest) and arrive at its new end: an
+ * arrival shifts jobs already read into the next page (read twice, added once), while a departure
+ * oldest-first would shift unread jobs into pages already read. `onTotal` hears the number of jobs
+ * before reading starts.
  */
 export async function collectQueuedReports(
   queue: Queue<Report>,
@@ -38,7 +42,7 @@ export async function collectQueuedReports(
   const seen = new Set<string>();
   for (const state of [...READ_ORDER, ...others]) {
     for (let start = 0; ; start += PAGE_SIZE) {
-      const jobs = await queue.getJobs([state], start, start + PAGE_SIZE - 1, true);
+      const jobs = await queue.getJobs([state], start, start + PAGE_SIZE - 1, false);
       addOnce(collection, jobs, seen);
       if (jobs.length < PAGE_SIZE) break;
     }

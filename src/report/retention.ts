@@ -120,6 +120,7 @@ export class QueueTrimmer {
   /** Removed undelivered since the last warning: how many, and the first ids. */
   private unlogged = 0;
   private unloggedIds: string[] = [];
+  private heldWarning: NodeJS.Timeout | undefined;
   private readonly now: () => number;
 
   constructor(
@@ -153,7 +154,16 @@ export class QueueTrimmer {
    * would bury every other log line.
    */
   private warnOfExpired(): void {
-    if (this.unlogged === 0 || this.now() - this.lastWarning < EXPIRED_WARNING_INTERVAL_MS) return;
+    if (this.unlogged === 0) return;
+    const wait = this.lastWarning + EXPIRED_WARNING_INTERVAL_MS - this.now();
+    if (wait > 0) {
+      // Held back: said when the minute is up, even if no trim comes then (a burst, then quiet).
+      this.heldWarning ??= setTimeout(() => {
+        this.heldWarning = undefined;
+        this.warnOfExpired();
+      }, wait).unref();
+      return;
+    }
     this.lastWarning = this.now();
     (this.options.log ?? logger).warn(
       `the results retention removed ${this.unlogged} ${this.queue.name} job(s) never delivered ` +

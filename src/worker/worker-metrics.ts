@@ -46,7 +46,7 @@ export class WorkerMetrics {
     collectDefaultMetrics({ register: this.registry });
     this.expired = new Counter({
       name: 'promptrca_retention_expired_total',
-      help: 'Reports and rollout changes the results retention removed, at this process, before notify delivered them',
+      help: 'Reports the results retention removed, at this process, before notify delivered them (shadow reports not counted)',
       registers,
     });
     this.investigations = new Counter({

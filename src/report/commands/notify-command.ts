@@ -34,6 +34,9 @@ const TRIM_INTERVAL_MS = 60_000;
 /** Rollout changes are rare: a couple at once is plenty. */
 const ROLLOUT_CHANGE_CONCURRENCY = 2;
 
+/** How often a job may be taken over from a notify that died with it: at the default lock, days of crashes. */
+const MAX_STALLS = 10_000;
+
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** The options' URLs, else the environment's; none at all is a configuration error (exit 2). */
@@ -92,6 +95,10 @@ export async function runNotify(options: NotifyOptions, env: NodeJS.ProcessEnv =
     // A replica killed mid-delivery: another (or its restart) takes the job over once the lock lapses.
     lockDuration: config.PROMPTRCA_LOCK_DURATION_MS,
     stalledInterval: config.PROMPTRCA_LOCK_DURATION_MS,
+    // BullMQ fails a job that stalls a second time; a notify in a crash loop (OOM kills, a node
+    // drain) would lose those reports. Taking one over again is safe: the delivery state keeps a
+    // sink that took it from getting it twice.
+    maxStalledCount: MAX_STALLS,
   });
   // The reports themselves: notify consumes the results queue and, with no removeOnComplete, leaves
   // what it completed there for results, compare and the guard; the retention bounds it.
